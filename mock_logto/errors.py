@@ -1,0 +1,208 @@
+"""The two error families, each rendered in one place (see :mod:`mock_logto.app`).
+
+::
+
+    Exception
+    ├── MockLogtoError                     configuration problems (fixtures, key files)
+    │   └── FixtureError                   one line per problem, naming file, entry and field
+    ├── OAuthError                         RFC 6749 §5.2 errors under /oidc, in Logto's wrapping
+    │   ├── InvalidRequestError            invalid_request
+    │   ├── InvalidClientError             invalid_client (401, or 400 for an unknown client)
+    │   ├── InvalidGrantError              invalid_grant (description always generic)
+    │   ├── UnsupportedGrantTypeError      unsupported_grant_type
+    │   ├── InvalidScopeError              invalid_scope (+ `scope`)
+    │   ├── InvalidTargetError             invalid_target (RFC 8707)
+    │   ├── AccessDeniedError              access_denied
+    │   ├── InvalidTokenError              invalid_token (401, RFC 6750)
+    │   ├── InsufficientScopeError         insufficient_scope (403, + `scope`)
+    │   └── ServerError                    server_error (500)
+    └── ManagementApiError                 Logto's RequestError body under /api
+
+Client-facing text is short and general; `detail` is logged, never sent (node-oidc-provider's
+`error_detail`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+#: `message` texts of Logto's error handler: phrases/src/locales/en/errors/oidc.ts (v1.37.0).
+#: Placeholders are deliberately left un-interpolated, as Logto sends them.
+OIDC_MESSAGES: Mapping[str, str] = {
+    "invalid_scope": "Invalid scope: {{error_description}}.",
+    "invalid_token": "Invalid token provided.",
+    "insufficient_scope": "Token missing scope `{{scope}}`.",
+    "invalid_request": "Request is invalid.",
+    "invalid_grant": "Grant request is invalid.",
+    "invalid_redirect_uri": (
+        "`redirect_uri` did not match any of the client's registered `redirect_uris`."
+    ),
+    "access_denied": "Access denied.",
+    "invalid_target": "Invalid resource indicator.",
+    "unsupported_grant_type": "Unsupported `grant_type` requested.",
+    "unsupported_response_mode": "Unsupported `response_mode` requested.",
+    "unsupported_response_type": "Unsupported `response_type` requested.",
+    "server_error": "An unknown OIDC error occurred. Please try again later.",
+}
+
+#: core/middleware/koa-oidc-error-handler.ts `errorUris`.
+ERROR_URIS: Mapping[str, str] = {"invalid_grant": "https://openid.sh/debug/invalid_grant"}
+
+
+class MockLogtoError(Exception):
+    """A problem with how mock-logto was set up (not with a request)."""
+
+
+class FixtureError(MockLogtoError):
+    """Fixture files that cannot be loaded; `problems` holds one line per mistake."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class OAuthError(Exception):
+    """Base of the OAuth/OIDC errors; subclasses set `error` and a default description."""
+
+    error: ClassVar[str] = "server_error"
+    status_code: ClassVar[int] = 400
+    description: ClassVar[str] = "oops! something went wrong"
+
+    def __init__(
+        self,
+        description: str | None = None,
+        *,
+        detail: str | None = None,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        scope: str | None = None,
+    ) -> None:
+        self.error_description = description if description is not None else self.description
+        self.detail = detail
+        self.status = status_code if status_code is not None else self.status_code
+        self.headers = dict(headers or {})
+        self.scope = scope
+        super().__init__(self.error_description)
+
+    def to_dict(self, *, wrapped: bool = True) -> dict[str, Any]:
+        """The body Logto sends: `code`, `message`, [`error_uri`], `error`, `error_description`.
+
+        `wrapped=False` gives the raw oidc-provider body (Logto's `?parse_error=false`).
+        """
+        body: dict[str, Any] = {}
+        if wrapped:
+            code = f"oidc.{self.error}"
+            body["code"] = code
+            body["message"] = OIDC_MESSAGES.get(self.error, f"An OIDC error occurred: {code}.")
+            if self.error in ERROR_URIS:
+                body["error_uri"] = ERROR_URIS[self.error]
+        body["error"] = self.error
+        body["error_description"] = self.error_description
+        if self.scope is not None:
+            body["scope"] = self.scope
+        return body
+
+
+class InvalidRequestError(OAuthError):
+    """RFC 6749 §5.2 `invalid_request`."""
+
+    error = "invalid_request"
+    description = "request is invalid"
+
+
+class InvalidClientError(OAuthError):
+    """RFC 6749 §5.2 `invalid_client`: failed client authentication is a 401."""
+
+    error = "invalid_client"
+    status_code = 401
+    description = "client authentication failed"
+
+
+class InvalidGrantError(OAuthError):
+    """RFC 6749 §5.2 `invalid_grant`. Logto never says why; the reason goes to `detail`."""
+
+    error = "invalid_grant"
+    description = "grant request is invalid"
+
+
+class UnsupportedGrantTypeError(OAuthError):
+    """RFC 6749 §5.2 `unsupported_grant_type`."""
+
+    error = "unsupported_grant_type"
+    description = "unsupported grant_type requested"
+
+
+class InvalidScopeError(OAuthError):
+    """RFC 6749 §5.2 `invalid_scope`; the body names the offending `scope`."""
+
+    error = "invalid_scope"
+    description = "requested scope is not allowed"
+
+
+class InvalidTargetError(OAuthError):
+    """RFC 8707 §2 `invalid_target`: a resource indicator that cannot be served."""
+
+    error = "invalid_target"
+    description = "resource indicator is missing, or unknown"
+
+
+class AccessDeniedError(OAuthError):
+    """RFC 6749 §4.1.2.1 `access_denied`; Logto answers it with 403 at the token endpoint."""
+
+    error = "access_denied"
+    status_code = 403
+    description = "access denied"
+
+
+class InvalidTokenError(OAuthError):
+    """RFC 6750 §3.1 `invalid_token`."""
+
+    error = "invalid_token"
+    status_code = 401
+    description = "invalid token provided"
+
+
+class InsufficientScopeError(OAuthError):
+    """RFC 6750 §3.1 `insufficient_scope`."""
+
+    error = "insufficient_scope"
+    status_code = 403
+    description = "insufficient scope"
+
+
+class ServerError(OAuthError):
+    """RFC 6749 §5.2 `server_error`."""
+
+    error = "server_error"
+    status_code = 500
+
+
+class ManagementApiError(Exception):
+    """An error of the Management API: Logto's `RequestError` body `{code, data?, message}`."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status_code: int = 400,
+        data: Any = None,
+        details: str | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.data = data
+        self.details = details
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body, keys in Logto's order; `data`/`details` only when set."""
+        body: dict[str, Any] = {"code": self.code}
+        if self.data is not None:
+            body["data"] = self.data
+        if self.details is not None:
+            body["details"] = self.details
+        body["message"] = self.message
+        return body

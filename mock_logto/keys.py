@@ -1,0 +1,141 @@
+"""Signing keys: generated, or kept in a JWKS file so tokens outlive a restart.
+
+Logto signs with one EC P-384 key (ES384) by default; RSA (RS256) is possible. The JWKS is
+published in Logto's member order (`kty, use, kid, alg, crv, x, y`; RSA: `kty, use, kid, e, n`)
+and the `kid` is the RFC 7638 thumbprint (core/utils/jwks.ts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from joserfc import jws
+from joserfc.jwk import ECKey, RSAKey
+
+from .errors import MockLogtoError
+from .settings import SigningAlg
+
+Key = ECKey | RSAKey
+
+_EC_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+
+
+def _alg_of(key: Key) -> str:
+    """The JWS algorithm Logto uses for a key: by curve for EC, RS256 for RSA."""
+    if isinstance(key, ECKey):
+        return _EC_ALGS[key.curve_name]
+    return "RS256"
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    """One private key with its `kid` and algorithm."""
+
+    key: Key
+    kid: str
+    alg: str
+
+    def public_jwk(self) -> dict[str, Any]:
+        """The public JWK as Logto publishes it."""
+        public = self.key.as_dict(private=False)
+        if isinstance(self.key, ECKey):
+            return {
+                "kty": "EC",
+                "use": "sig",
+                "kid": self.kid,
+                "alg": self.alg,
+                "crv": public["crv"],
+                "x": public["x"],
+                "y": public["y"],
+            }
+        return {"kty": "RSA", "use": "sig", "kid": self.kid, "e": public["e"], "n": public["n"]}
+
+
+def _signing_key(key: Key) -> SigningKey:
+    return SigningKey(key=key, kid=key.thumbprint(), alg=_alg_of(key))
+
+
+def generate_key(alg: SigningAlg = "ES384") -> SigningKey:
+    """A new private key for `alg`."""
+    if alg == "RS256":
+        return _signing_key(RSAKey.generate_key(2048))
+    return _signing_key(ECKey.generate_key("P-384"))
+
+
+class KeyStore:
+    """The tenant's keys: the first one signs, all of them are published."""
+
+    def __init__(self, keys: list[SigningKey]) -> None:
+        if not keys:
+            raise MockLogtoError("a key store needs at least one key")
+        self._keys = list(keys)
+        self._jwks_body = json.dumps(
+            {"keys": [k.public_jwk() for k in self._keys]}, separators=(",", ":")
+        ).encode()
+
+    @classmethod
+    def generate(cls, alg: SigningAlg = "ES384") -> KeyStore:
+        """A store with one fresh key."""
+        return cls([generate_key(alg)])
+
+    @classmethod
+    def from_file(cls, path: Path, alg: SigningAlg = "ES384") -> KeyStore:
+        """Load a private JWKS file; create it with a fresh key when it does not exist."""
+        if not path.exists():
+            store = cls.generate(alg)
+            store.write(path)
+            return store
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            entries = document["keys"]
+            if not isinstance(entries, list) or not entries:
+                raise ValueError("'keys' must be a non-empty list")
+            keys: list[SigningKey] = []
+            for index, entry in enumerate(entries):
+                if not isinstance(entry, dict) or "d" not in entry:
+                    raise ValueError(f"keys[{index}] is not a private JWK")
+                if entry.get("kty") == "EC":
+                    keys.append(_signing_key(ECKey.import_key(entry)))
+                elif entry.get("kty") == "RSA":
+                    keys.append(_signing_key(RSAKey.import_key(entry)))
+                else:
+                    raise ValueError(f"keys[{index}]: kty must be EC or RSA")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise MockLogtoError(f"{path}: not a usable private JWKS file: {exc}") from exc
+        return cls(keys)
+
+    def write(self, path: Path) -> None:
+        """Save the private keys as a JWKS file readable by the owner only."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {"keys": [k.key.as_dict(private=True) for k in self._keys]}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=2)
+
+    @property
+    def current(self) -> SigningKey:
+        """The key that signs."""
+        return self._keys[0]
+
+    @property
+    def keys(self) -> list[SigningKey]:
+        """All keys, the signing one first."""
+        return list(self._keys)
+
+    @property
+    def jwks_body(self) -> bytes:
+        """The serialised public JWKS (computed once; it is served on every `/oidc/jwks`)."""
+        return self._jwks_body
+
+    def public_jwks(self) -> dict[str, Any]:
+        """The public JWKS document."""
+        return {"keys": [k.public_jwk() for k in self._keys]}
+
+    def sign(self, header: dict[str, Any], payload: bytes) -> str:
+        """Compact JWS of `payload` with the current key; `header` keeps its key order."""
+        key = self.current
+        return jws.serialize_compact(header, payload, key.key, algorithms=[key.alg])

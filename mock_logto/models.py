@@ -1,0 +1,198 @@
+"""The tenant in memory, in Logto's vocabulary.
+
+These are the resolved entities a running server works with: references are ids, never names.
+The fixture file format lives in :mod:`mock_logto.loader`, which builds a :class:`Tenant`.
+Entities are mutable on purpose: the Management API changes them and the next token sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ApplicationType = Literal["MachineToMachine", "Traditional", "SPA", "Native"]
+RoleType = Literal["User", "MachineToMachine"]
+
+#: Reserved resource of organization tokens (core-kit `ReservedResource.Organization`).
+ORGANIZATION_RESOURCE = "urn:logto:resource:organizations"
+MANAGEMENT_API_SCOPE = "all"
+MANAGEMENT_API_ROLE_NAME = "Logto Management API access"
+MANAGEMENT_API_ROLE_DESCRIPTION = "This default role grants access to the Logto management API."
+
+
+@dataclass(slots=True)
+class Scope:
+    """A permission of an API resource."""
+
+    id: str
+    resource_id: str
+    name: str
+    description: str
+    created_at: int
+
+
+@dataclass(slots=True)
+class ApiResource:
+    """An API resource; its indicator is the `aud` of the tokens issued for it."""
+
+    id: str
+    name: str
+    indicator: str
+    access_token_ttl: int = 3600
+    is_default: bool = False
+    scopes: list[Scope] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Role:
+    """A global role holding API resource scopes, for users or for M2M apps."""
+
+    id: str
+    name: str
+    description: str
+    type: RoleType
+    is_default: bool = False
+    scope_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ApplicationSecret:
+    """A named client secret (Logto's `application_secrets`)."""
+
+    name: str
+    value: str
+    created_at: int
+    expires_at: int | None = None
+
+
+@dataclass(slots=True)
+class Application:
+    """An OIDC client."""
+
+    id: str
+    name: str
+    type: ApplicationType
+    internal_secret: str
+    secrets: list[ApplicationSecret] = field(default_factory=list)
+    description: str | None = None
+    redirect_uris: list[str] = field(default_factory=list)
+    post_logout_redirect_uris: list[str] = field(default_factory=list)
+    custom_client_metadata: dict[str, Any] = field(default_factory=dict)
+    custom_data: dict[str, Any] = field(default_factory=dict)
+    is_third_party: bool = False
+    role_ids: list[str] = field(default_factory=list)
+    created_at: int = 0
+
+    @property
+    def is_confidential(self) -> bool:
+        """Whether the app authenticates with a secret (Logto: M2M and Traditional)."""
+        return self.type in ("MachineToMachine", "Traditional")
+
+    @property
+    def grant_types(self) -> frozenset[str]:
+        """Grant types Logto registers for this kind of app (core/oidc/utils.ts)."""
+        if self.type == "MachineToMachine":
+            types = {"client_credentials"}
+        else:
+            types = {"authorization_code", "refresh_token"}
+        if self.custom_client_metadata.get("allowTokenExchange"):
+            types.add("urn:ietf:params:oauth:grant-type:token-exchange")
+        return frozenset(types)
+
+
+@dataclass(slots=True)
+class User:
+    """An end user."""
+
+    id: str
+    username: str | None = None
+    primary_email: str | None = None
+    primary_phone: str | None = None
+    name: str | None = None
+    avatar: str | None = None
+    password: str | None = None
+    custom_data: dict[str, Any] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)
+    is_suspended: bool = False
+    role_ids: list[str] = field(default_factory=list)
+    created_at: int = 0
+    updated_at: int = 0
+
+
+@dataclass(slots=True)
+class OrganizationScope:
+    """A permission inside organizations (the organization template)."""
+
+    id: str
+    name: str
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class OrganizationRole:
+    """A role inside organizations, holding organization scopes and API resource scopes."""
+
+    id: str
+    name: str
+    type: RoleType
+    description: str | None = None
+    organization_scope_ids: list[str] = field(default_factory=list)
+    resource_scope_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Organization:
+    """An organization; members map a user or application id to organization role ids."""
+
+    id: str
+    name: str
+    description: str | None = None
+    custom_data: dict[str, Any] = field(default_factory=dict)
+    user_roles: dict[str, list[str]] = field(default_factory=dict)
+    application_roles: dict[str, list[str]] = field(default_factory=dict)
+    created_at: int = 0
+
+
+@dataclass(slots=True)
+class Tenant:
+    """Everything one Logto tenant holds, indexed for the lookups the endpoints make."""
+
+    id: str
+    management_api_indicator: str
+    resources: dict[str, ApiResource] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    organization_scopes: dict[str, OrganizationScope] = field(default_factory=dict)
+    organization_roles: dict[str, OrganizationRole] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+
+    def resource_by_indicator(self, indicator: str) -> ApiResource | None:
+        """The API resource with this indicator, if any."""
+        for resource in self.resources.values():
+            if resource.indicator == indicator:
+                return resource
+        return None
+
+    def default_resource(self) -> ApiResource | None:
+        """The resource marked `isDefault` (at most one), used when `resource` is omitted."""
+        for resource in self.resources.values():
+            if resource.is_default:
+                return resource
+        return None
+
+    def scope(self, scope_id: str) -> Scope | None:
+        """A resource scope by id."""
+        for resource in self.resources.values():
+            for scope in resource.scopes:
+                if scope.id == scope_id:
+                    return scope
+        return None
+
+    def summary(self) -> str:
+        """One line counting what the tenant holds, for the start-up log."""
+        return (
+            f"{len(self.applications)} applications, {len(self.resources)} API resources, "
+            f"{len(self.roles)} roles, {len(self.users)} users, "
+            f"{len(self.organizations)} organizations"
+        )

@@ -1,0 +1,1 @@
+"""HTTP routes: `/oidc` (the authorization server) and `/api` (the Management API)."""

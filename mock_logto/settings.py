@@ -1,0 +1,89 @@
+"""Runtime settings, read from ``MOCK_LOGTO_*`` environment variables, a ``.env`` file or flags.
+
+Every field carries a ``description``: the README's settings table and ``--help`` are built from
+them, and a test fails when one is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SigningAlg = Literal["ES384", "RS256"]
+
+
+class Settings(BaseSettings):
+    """How one mock-logto server behaves."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MOCK_LOGTO_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+    )
+
+    host: str = Field(
+        "127.0.0.1",
+        description="Interface to bind. Keep 127.0.0.1 outside a container.",
+    )
+    port: int = Field(3001, ge=0, le=65535, description="TCP port to listen on (Logto's is 3001).")
+    public_url: str | None = Field(
+        None,
+        description=(
+            "Base URL clients use to reach the server; the issuer is `<public_url>/oidc`. "
+            "Default: `http://localhost:<port>`."
+        ),
+    )
+    fixtures: Path | None = Field(
+        None,
+        description=(
+            "Fixture file or directory (YAML/JSON) defining the tenant. "
+            "Default: the bundled `default.yaml` demo tenant."
+        ),
+    )
+    key_file: Path | None = Field(
+        None,
+        description=(
+            "JWKS file with the private signing key(s); created on first start if missing, so "
+            "a restarted server keeps validating its old tokens. Default: a fresh key per start."
+        ),
+    )
+    signing_alg: SigningAlg = Field(
+        "ES384",
+        description="Algorithm of generated keys: ES384 (P-384, Logto's default) or RS256.",
+    )
+    tenant_id: str = Field(
+        "default", min_length=1, description="Tenant id (`tenantId` of entities; Cloud indicator)."
+    )
+    cloud: bool = Field(
+        False,
+        description=(
+            "Behave as Logto Cloud: the Management API indicator becomes "
+            "`https://<tenant_id>.logto.app/api` instead of `https://default.logto.app/api`."
+        ),
+    )
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        "info", description="Log level of the server and uvicorn."
+    )
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://localhost:{self.port}"
+
+    @property
+    def issuer(self) -> str:
+        """The OIDC issuer, `<base_url>/oidc`, as Logto builds it."""
+        return f"{self.base_url}/oidc"
+
+    @property
+    def management_api_indicator(self) -> str:
+        """Indicator (audience) of the built-in Logto Management API resource."""
+        tenant = self.tenant_id if self.cloud else "default"
+        return f"https://{tenant}.logto.app/api"
