@@ -59,7 +59,9 @@ async def _oauth_error(request: Request, exc: Exception) -> Response:
     if exc.status >= 500:
         logger.warning("%s %s: %s", request.method, request.url.path, exc.error_description)
     wrapped = request.query_params.get("parse_error") != "false"
-    response = JSONResponse(exc.to_dict(wrapped=wrapped), status_code=exc.status, headers=exc.headers)
+    response = JSONResponse(
+        exc.to_dict(wrapped=wrapped), status_code=exc.status, headers=exc.headers
+    )
     if request.method == "GET":
         # Koa tags every GET body, errors included (golden/client-credentials/14d).
         response.headers["ETag"] = etag(bytes(response.body))

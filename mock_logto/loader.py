@@ -13,11 +13,12 @@ import hashlib
 import json
 import re
 import string
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -123,9 +124,9 @@ class UserSpec(_Spec):
     """An end user; at least one of username, primaryEmail, primaryPhone identifies them."""
 
     id: EntityId | None = None
-    username: Annotated[str, StringConstraints(pattern=r"^[A-Z_a-z]\w*$", max_length=128)] | None = (
-        None
-    )
+    username: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Z_a-z]\w*$", max_length=128)] | None
+    ) = None
     password: str | None = None
     primary_email: Annotated[str, StringConstraints(pattern=r"^\S+@\S+\.\S+$")] | None = None
     primary_phone: Annotated[str, StringConstraints(pattern=r"^\d+$")] | None = None
@@ -766,8 +767,6 @@ def load_tenant(
     Raises:
         FixtureError: with one line per problem, each naming the file, entry and field.
     """
-    import time
-
     now_ms = int((clock or time.time)() * 1000)
     if paths is None:
         paths = [default_fixture_path()]
@@ -817,7 +816,7 @@ def load_tenant(
     builder.organizations(merged["organizations"])
     if builder.problems:
         raise FixtureError(builder.problems)
-    for resource in tenant.resources.values():
-        for scope in resource.scopes:
+    for api_resource in tenant.resources.values():
+        for scope in api_resource.scopes:
             scope.created_at = now_ms
     return tenant

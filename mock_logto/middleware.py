@@ -1,5 +1,7 @@
-"""Response headers Logto sends around its handlers: helmet's security headers everywhere, and
-CORS plus `Cache-Control: no-store` on the OIDC endpoints (oidc-provider lib/shared/cors.js).
+"""Response headers Logto sends around its handlers.
+
+helmet's security headers everywhere, and CORS plus `Cache-Control: no-store` on the OIDC
+endpoints (oidc-provider lib/shared/cors.js).
 
 Done as one pure ASGI middleware so errors rendered by the exception handlers get them too,
 at the cost of a dict lookup per request.
@@ -47,6 +49,7 @@ class HeadersMiddleware:
         self.cors = dict(cors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer preflights; decorate every other response's headers."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -58,7 +61,11 @@ class HeadersMiddleware:
         if policy is not None:
             request_headers = Headers(scope=scope)
             origin = request_headers.get("origin")
-            if method == "OPTIONS" and origin and "access-control-request-method" in request_headers:
+            if (
+                method == "OPTIONS"
+                and origin
+                and "access-control-request-method" in request_headers
+            ):
                 await self._preflight(policy, request_headers, origin, send)
                 return
             if method not in policy.methods:

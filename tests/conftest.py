@@ -59,4 +59,3 @@ def make_client(golden_keys: KeyStore) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
-

@@ -34,7 +34,9 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def _b64json(segment: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    value: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    )
     return value
 
 
@@ -74,8 +76,14 @@ def compare_headers(recorded: list[list[str]], actual: Any) -> None:
     assert actual_vary == recorded_vary - {"Accept-Encoding"}
 
 
-def compare_jwt(recorded_claims: dict[str, Any], recorded_header: dict[str, Any], token: str,
-                jwks: dict[str, Any], issuer: str, now: int) -> None:
+def compare_jwt(
+    recorded_claims: dict[str, Any],
+    recorded_header: dict[str, Any],
+    token: str,
+    jwks: dict[str, Any],
+    issuer: str,
+    now: int,
+) -> None:
     header, claims = decode_unverified(token)
     assert list(header) == list(recorded_header)
     assert {k: v for k, v in header.items() if k != "kid"} == {
@@ -107,8 +115,12 @@ def compare_body(recording: dict[str, Any], response: Any, jwks: dict[str, Any],
                 where = f"response.body.{key}"
                 decoded = recording["decoded_jwts"][where]
                 compare_jwt(
-                    decoded["claims"], decoded["header"], actual[key], jwks,
-                    recording["request"]["url"].split("/oidc")[0] + "/oidc", now,
+                    decoded["claims"],
+                    decoded["header"],
+                    actual[key],
+                    jwks,
+                    recording["request"]["url"].split("/oidc")[0] + "/oidc",
+                    now,
                 )
             else:
                 assert actual[key] == value, key

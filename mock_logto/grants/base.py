@@ -275,4 +275,3 @@ def authenticate_client(
     if origin and not origin_allowed(origin, client):
         raise InvalidRequestError(f"origin {origin} not allowed for client: {client.id}")
     return client
-

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..errors import AccessDeniedError, InvalidTargetError
 from ..models import ORGANIZATION_RESOURCE
-from .base import GrantContext, TokenRequest
 from ..permissions import application_organization_scopes
+from .base import GrantContext, TokenRequest
 from .resources import ORGANIZATION_TOKEN_TTL, organization_audience, resolve_resources
 
 GRANT_TYPE = "client_credentials"
@@ -25,7 +25,9 @@ def handle(request: TokenRequest, ctx: GrantContext) -> dict[str, Any]:
     tenant, client = ctx.tenant, request.client
     organization_id = request.get("organization_id")
     organization = tenant.organizations.get(organization_id) if organization_id else None
-    if organization_id and (organization is None or client.id not in organization.application_roles):
+    if organization_id and (
+        organization is None or client.id not in organization.application_roles
+    ):
         raise AccessDeniedError("app has not associated with the organization")
 
     indicators = request.all("resource")

@@ -1,5 +1,7 @@
-"""RFC 8707 resource indicators as Logto resolves them (oidc-provider check_resource.js plus
-Logto's `getResourceServerInfo` in core/oidc/init.ts)."""
+"""RFC 8707 resource indicators, resolved as Logto does.
+
+oidc-provider lib/shared/check_resource.js plus Logto's `getResourceServerInfo` (core/oidc/init.ts).
+"""
 
 from __future__ import annotations
 
@@ -56,7 +58,9 @@ def resolve_resources(
             raise InvalidTargetError(detail=f"unknown resource {indicator}")
         organization = tenant.organizations.get(organization_id) if organization_id else None
         if organization is not None:
-            held = application_organization_resource_scopes(tenant, organization, client.id, resource)
+            held = application_organization_resource_scopes(
+                tenant, organization, client.id, resource
+            )
         else:
             held = application_resource_scopes(tenant, client, resource)
         servers[indicator] = ResourceServer(indicator, resource.access_token_ttl, frozenset(held))

@@ -6,7 +6,6 @@ Any other path or method under `/oidc` answers oidc-provider's 404 `invalid_requ
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -261,4 +260,3 @@ def routes() -> list[BaseRoute]:
         Route(PATHS["introspection"], introspection, methods=["POST"], name="introspection"),
         Route("/{path:path}", not_found, methods=_ALL_METHODS, name="not_found"),
     ]
-

@@ -1,0 +1,37 @@
+# The same commands run locally and in CI (.ci/run). Each target installs what it needs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install serve test lint check bench clean
+
+$(BIN)/mock-logto: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/mock-logto
+
+## Serve the default fixtures on http://localhost:3001 (Ctrl-C stops it).
+serve: install
+	$(BIN)/mock-logto serve
+
+## The test suite.
+test: install
+	$(BIN)/python -m pytest
+
+## Lint, format check and strict typing.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/mock-logto check-fixtures fixtures/default.yaml fixtures/logto-golden.yaml
+
+check: lint test
+
+bench: install
+	$(BIN)/python bench/startup_and_tokens.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -1,0 +1,102 @@
+"""`MockLogtoServer`: the app on a real socket, in a background thread. No pytest imports.
+
+The socket is bound before the thread starts (port 0 picks a free port), so the URL is known
+at once and there is no race for the port.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from .app import create_app
+from .errors import MockLogtoError
+from .settings import Settings
+
+
+class MockLogtoServer:
+    """Serve a mock-logto app on `host:port` (default 127.0.0.1, a free port) until stopped."""
+
+    def __init__(self, settings: Settings | None = None, *, app: Starlette | None = None) -> None:
+        settings = settings or Settings(port=0)
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((settings.host, settings.port))
+        self.host, self.port = self._sock.getsockname()[:2]
+        if settings.public_url is None:
+            settings = settings.model_copy(update={"public_url": f"http://{self.host}:{self.port}"})
+        self.settings = settings
+        self.app = app or create_app(settings)
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Where clients reach the server, e.g. `http://127.0.0.1:51234`."""
+        return self.settings.base_url
+
+    @property
+    def issuer(self) -> str:
+        """The OIDC issuer."""
+        return self.settings.issuer
+
+    @property
+    def token_endpoint(self) -> str:
+        """`<issuer>/token`."""
+        return f"{self.issuer}/token"
+
+    @property
+    def jwks_uri(self) -> str:
+        """`<issuer>/jwks`."""
+        return f"{self.issuer}/jwks"
+
+    def _run(self) -> None:
+        try:
+            self._server.run(sockets=[self._sock])
+        except BaseException as exc:  # re-raised in the caller's thread by check_errors()
+            self._error = exc
+
+    def start(self, timeout: float = 10.0) -> MockLogtoServer:
+        """Start serving; return once the server accepts connections."""
+        self._thread = threading.Thread(target=self._run, name="mock-logto", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive():
+                self.check_errors()
+                raise MockLogtoError("the mock-logto server thread stopped during start-up")
+            if time.monotonic() > deadline:
+                raise MockLogtoError(f"the mock-logto server did not start within {timeout}s")
+            time.sleep(0.005)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving and wait for the thread."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._sock.close()
+
+    def check_errors(self) -> None:
+        """Re-raise an exception that ended the server thread."""
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def __enter__(self) -> MockLogtoServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
