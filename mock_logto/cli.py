@@ -114,7 +114,10 @@ def _serve(args: argparse.Namespace) -> int:
         lifespan="off",
         server_header=False,
     )
-    uvicorn.Server(config).run()  # returns after SIGINT/SIGTERM, once connections are closed
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop
     return 0
 
 
@@ -152,8 +155,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MockLogtoError, OSError) as exc:
         print(f"mock-logto: {exc}", file=sys.stderr)
         return EXIT_PROBLEM
-    except KeyboardInterrupt:
-        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

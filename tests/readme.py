@@ -1,0 +1,42 @@
+"""Helpers that keep README.md honest: the settings table and the examples are checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mock_logto.settings import Settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def settings_rows() -> list[str]:
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = (
+            "—"
+            if field.default is None
+            else f"`{str(field.default).lower() if isinstance(field.default, bool) else field.default}`"
+        )
+        flag = f"`--{name.replace('_', '-')}`"
+        rows.append(
+            f"| `{name}` | `MOCK_LOGTO_{name.upper()}` | {flag} | {default} | {field.description} |"
+        )
+    return rows
+
+
+def code_blocks(language: str) -> list[str]:
+    """The README's fenced blocks whose info string is `language` ("" for none)."""
+    blocks: list[str] = []
+    current: list[str] | None = None
+    info = ""
+    for line in README.read_text().splitlines(keepends=True):
+        if line.startswith("```"):
+            if current is None:
+                current, info = [], line[3:].strip()
+            else:
+                if info == language:
+                    blocks.append("".join(current))
+                current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
