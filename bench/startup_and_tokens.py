@@ -121,10 +121,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
 
-    starts = cold_start(args.runs)
+    starts = [t * 1000 for t in cold_start(args.runs)]
     print(
-        f"cold start (launch to first discovery answer): median {statistics.median(starts) * 1000:.0f} ms"
-        f", min {min(starts) * 1000:.0f} ms, max {max(starts) * 1000:.0f} ms over {args.runs} runs"
+        f"cold start (launch to first discovery answer): median {statistics.median(starts):.0f} ms"
+        f", min {min(starts):.0f} ms, max {max(starts):.0f} ms over {args.runs} runs"
     )
     rate = tokens_per_second(args.seconds, args.clients)
     print(

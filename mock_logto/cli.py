@@ -8,6 +8,7 @@ line each on stderr, with exit status 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -114,10 +115,9 @@ def _serve(args: argparse.Namespace) -> int:
         lifespan="off",
         server_header=False,
     )
-    try:
+    # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
+    with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run()
-    except KeyboardInterrupt:
-        pass  # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop
     return 0
 
 

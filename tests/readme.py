@@ -12,11 +12,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def settings_rows() -> list[str]:
     rows = []
     for name, field in Settings.model_fields.items():
-        default = (
-            "—"
-            if field.default is None
-            else f"`{str(field.default).lower() if isinstance(field.default, bool) else field.default}`"
-        )
+        value = field.default
+        shown = str(value).lower() if isinstance(value, bool) else value
+        default = "—" if value is None else f"`{shown}`"
         flag = f"`--{name.replace('_', '-')}`"
         rows.append(
             f"| `{name}` | `MOCK_LOGTO_{name.upper()}` | {flag} | {default} | {field.description} |"

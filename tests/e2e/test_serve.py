@@ -177,6 +177,6 @@ def test_without_a_key_file_a_restart_publishes_a_new_key() -> None:
     settings = make_settings(port=0, fixtures=GOLDEN_FIXTURE)
     with MockLogtoServer(settings) as first:
         token = _token(first)
-    with MockLogtoServer(settings.model_copy(update={"port": first.port})) as second:
-        with pytest.raises(jwt.PyJWKClientError):
-            verify_over_http(token, second.issuer, "https://api.example.com")
+    second = MockLogtoServer(settings.model_copy(update={"port": first.port}))
+    with second, pytest.raises(jwt.PyJWKClientError):
+        verify_over_http(token, second.issuer, "https://api.example.com")
