@@ -19,7 +19,7 @@ serve: install
 
 ## The test suite.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 ## Lint, format check and strict typing.
 lint: install
