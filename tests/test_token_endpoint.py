@@ -64,6 +64,20 @@ def post(
     return client.post("/oidc/token", content=body, headers=sent, auth=auth)
 
 
+@pytest.fixture
+def client_for(
+    make_client: Callable[..., TestClient], tmp_path: Path
+) -> Callable[[str], TestClient]:
+    """A client over a tenant written inline as fixture YAML."""
+
+    def factory(text: str) -> TestClient:
+        path = tmp_path / "tenant.yaml"
+        path.write_text(text)
+        return make_client(path)
+
+    return factory
+
+
 def tokens_of(client: TestClient, response: Any, audience: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     jwks = client.get("/oidc/jwks").json()
@@ -208,15 +222,11 @@ def test_wrong_secret_in_body_is_401_without_challenge(client: TestClient) -> No
     assert "www-authenticate" not in response.headers
 
 
-def test_basic_credentials_are_form_urlencoded(
-    make_client: Callable[..., TestClient], tmp_path: Path
-) -> None:
-    fixture = tmp_path / "t.yaml"
-    fixture.write_text(
+def test_basic_credentials_are_form_urlencoded(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(
         "resources: [{name: A, indicator: 'https://a.test'}]\n"
         "applications: [{id: 'svc.one', name: s, type: MachineToMachine, secret: 'p@ss word'}]\n"
     )
-    client = make_client(fixture)
     response = post(
         client,
         "grant_type=client_credentials&resource=https%3A%2F%2Fa.test",
@@ -258,17 +268,13 @@ def test_unknown_client_in_body_is_400(client: TestClient) -> None:
     )
 
 
-def test_browser_origin_must_belong_to_the_client(
-    make_client: Callable[..., TestClient], tmp_path: Path
-) -> None:
-    fixture = tmp_path / "t.yaml"
-    fixture.write_text(
+def test_browser_origin_must_belong_to_the_client(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(
         "resources: [{name: A, indicator: 'https://a.test'}]\n"
         "applications:\n"
         "  - {id: svc, name: s, type: MachineToMachine, secret: s,"
         " customClientMetadata: {corsAllowedOrigins: ['https://ok.test']}}\n"
     )
-    client = make_client(fixture)
     body = "grant_type=client_credentials&resource=https%3A%2F%2Fa.test"
     ok = post(client, body, auth=("svc", "s"), Origin="https://ok.test")
     assert ok.status_code == 200
@@ -281,17 +287,15 @@ def test_browser_origin_must_belong_to_the_client(
 
 
 def test_default_resource_is_used_when_resource_is_omitted(
-    make_client: Callable[..., TestClient], tmp_path: Path
+    client_for: Callable[[str], TestClient],
 ) -> None:
-    fixture = tmp_path / "t.yaml"
-    fixture.write_text(
+    client = client_for(
         "resources:\n"
         "  - {name: A, indicator: 'https://a.test', isDefault: true, accessTokenTtl: 120,"
         " scopes: [{name: read}]}\n"
         "roles: [{name: r, type: MachineToMachine, scopes: ['https://a.test read']}]\n"
         "applications: [{id: svc, name: s, type: MachineToMachine, secret: s, roles: [r]}]\n"
     )
-    client = make_client(fixture)
     response = post(client, "grant_type=client_credentials&scope=read", auth=("svc", "s"))
     assert response.json()["expires_in"] == 120
     claims = tokens_of(client, response, "https://a.test")
