@@ -13,6 +13,7 @@ from types import TracebackType
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 
 from .app import create_app
 from .errors import MockLogtoError
@@ -32,7 +33,13 @@ class MockLogtoServer:
             settings = settings.model_copy(update={"public_url": f"http://{self.host}:{self.port}"})
         self.settings = settings
         self.app = app or create_app(settings)
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            self._record_errors,
+            interface="asgi3",
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+        )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -56,6 +63,14 @@ class MockLogtoServer:
     def jwks_uri(self) -> str:
         """`<issuer>/jwks`."""
         return f"{self.issuer}/jwks"
+
+    async def _record_errors(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Keep an exception a request raised, for check_errors() in the caller's thread."""
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            self._error = exc
+            raise
 
     def _run(self) -> None:
         try:
@@ -85,7 +100,7 @@ class MockLogtoServer:
         self._sock.close()
 
     def check_errors(self) -> None:
-        """Re-raise an exception that ended the server thread."""
+        """Re-raise the last exception raised while serving (a request's, or the thread's)."""
         if self._error is not None:
             error, self._error = self._error, None
             raise error
