@@ -181,14 +181,6 @@ class Tenant:
                 return resource
         return None
 
-    def scope(self, scope_id: str) -> Scope | None:
-        """A resource scope by id."""
-        for resource in self.resources.values():
-            for scope in resource.scopes:
-                if scope.id == scope_id:
-                    return scope
-        return None
-
     def summary(self) -> str:
         """One line counting what the tenant holds, for the start-up log."""
         return (

@@ -13,7 +13,7 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -51,7 +51,6 @@ class TokenRequest:
 
     params: Params
     client: Application
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def get(self, name: str) -> str | None:
         """The single value of a parameter (duplicates were rejected earlier), or None."""
