@@ -17,9 +17,11 @@ install: $(BIN)/mock-logto
 serve: install
 	$(BIN)/mock-logto serve
 
-## The test suite.
+## The test suite, under coverage. `coverage run` rather than pytest-cov: the package is also
+## a pytest plugin, imported before pytest-cov could start measuring.
 test: install
-	$(BIN)/python -m pytest --cov --cov-report=term
+	$(BIN)/python -m coverage run -m pytest
+	$(BIN)/python -m coverage report
 
 ## Lint, format check and strict typing.
 lint: install
