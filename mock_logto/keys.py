@@ -73,9 +73,7 @@ class KeyStore:
         if not keys:
             raise MockLogtoError("a key store needs at least one key")
         self._keys = list(keys)
-        self._jwks_body = json.dumps(
-            {"keys": [k.public_jwk() for k in self._keys]}, separators=(",", ":")
-        ).encode()
+        self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
 
     @classmethod
     def generate(cls, alg: SigningAlg = "ES384") -> KeyStore:
@@ -120,11 +118,6 @@ class KeyStore:
     def current(self) -> SigningKey:
         """The key that signs."""
         return self._keys[0]
-
-    @property
-    def keys(self) -> list[SigningKey]:
-        """All keys, the signing one first."""
-        return list(self._keys)
 
     @property
     def jwks_body(self) -> bytes:

@@ -485,31 +485,39 @@ class _Builder:
                     scope_ids=["management-api-all"],
                 )
 
-    def _roles_of(
-        self, refs: list[str], role_type: RoleType, what: str, where: _Where, field: str
+    def _typed_roles(
+        self,
+        kind: str,
+        roles: Iterable[Role | OrganizationRole],
+        refs: list[str],
+        role_type: RoleType,
+        takes: str,
+        where: _Where,
+        field: str,
     ) -> list[str]:
+        """Resolve role references (id or name) that must all be of `role_type`."""
         ids: list[str] = []
         for index, ref in enumerate(refs):
-            role = self.find(
-                "role",
-                self.tenant.roles.values(),
-                ref,
-                lambda r: (r.id, r.name),
-                where,
-                f"{field}[{index}]",
-            )
+            role = self.find(kind, roles, ref, lambda r: (r.id, r.name), where, f"{field}[{index}]")
             if role is None:
                 continue
             if role.type != role_type:
                 self.problem(
                     where,
                     f"{field}[{index}]",
-                    f"role '{ref}' is a {role.type} role; {what} take {role_type} roles",
+                    f"{kind} '{ref}' is a {role.type} role; {takes} {role_type} roles",
                 )
                 continue
             if role.id not in ids:
                 ids.append(role.id)
         return ids
+
+    def _roles_of(
+        self, refs: list[str], role_type: RoleType, takes: str, where: _Where, field: str
+    ) -> list[str]:
+        return self._typed_roles(
+            "role", self.tenant.roles.values(), refs, role_type, takes, where, field
+        )
 
     def applications(self, entries: list[_Located]) -> None:
         for located in entries:
@@ -528,7 +536,7 @@ class _Builder:
             if spec.roles and spec.type != "MachineToMachine":
                 self.problem(where, "roles", "only MachineToMachine apps can be given roles")
             role_ids = self._roles_of(
-                spec.roles, "MachineToMachine", "applications", where, "roles"
+                spec.roles, "MachineToMachine", "applications take", where, "roles"
             )
             secrets: list[ApplicationSecret] = []
             if confidential:
@@ -589,7 +597,7 @@ class _Builder:
                 custom_data=dict(spec.custom_data),
                 profile=dict(spec.profile),
                 is_suspended=spec.is_suspended,
-                role_ids=self._roles_of(spec.roles, "User", "users", where, "roles"),
+                role_ids=self._roles_of(spec.roles, "User", "users take", where, "roles"),
                 created_at=self.now_ms,
                 updated_at=self.now_ms,
             )
@@ -641,29 +649,15 @@ class _Builder:
     def _organization_roles_of(
         self, refs: list[str], role_type: RoleType, where: _Where, field: str
     ) -> list[str]:
-        ids: list[str] = []
-        for index, ref in enumerate(refs):
-            role = self.find(
-                "organization role",
-                self.tenant.organization_roles.values(),
-                ref,
-                lambda r: (r.id, r.name),
-                where,
-                f"{field}[{index}]",
-            )
-            if role is None:
-                continue
-            if role.type != role_type:
-                self.problem(
-                    where,
-                    f"{field}[{index}]",
-                    f"organization role '{ref}' is a {role.type} role; "
-                    f"this member takes {role_type} roles",
-                )
-                continue
-            if role.id not in ids:
-                ids.append(role.id)
-        return ids
+        return self._typed_roles(
+            "organization role",
+            self.tenant.organization_roles.values(),
+            refs,
+            role_type,
+            "this member takes",
+            where,
+            field,
+        )
 
     def organizations(self, entries: list[_Located]) -> None:
         for located in entries:

@@ -26,22 +26,22 @@ API = "https://api.example.com"
 ISSUER = "http://localhost:3001/oidc"
 
 
-def invalid_request(description: str) -> dict[str, str]:
+def logto_error(error: str, message: str, description: str) -> dict[str, str]:
+    """Logto's wrapping of an oidc-provider error, written out (not built by our code)."""
     return {
-        "code": "oidc.invalid_request",
-        "message": "Request is invalid.",
-        "error": "invalid_request",
+        "code": f"oidc.{error}",
+        "message": message,
+        "error": error,
         "error_description": description,
     }
+
+
+def invalid_request(description: str) -> dict[str, str]:
+    return logto_error("invalid_request", "Request is invalid.", description)
 
 
 def invalid_target(description: str) -> dict[str, str]:
-    return {
-        "code": "oidc.invalid_target",
-        "message": "Invalid resource indicator.",
-        "error": "invalid_target",
-        "error_description": description,
-    }
+    return logto_error("invalid_target", "Invalid resource indicator.", description)
 
 
 CLIENT_AUTH_FAILED = {

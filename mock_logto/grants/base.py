@@ -31,6 +31,7 @@ MAX_BODY_BYTES = 56 * 1024
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 AUTH_PARAMS = frozenset({"client_id", "client_secret"})
+_AUTH_PARAMS_ORDERED = ("client_id", "client_secret")
 _NOT_VSCHAR = re.compile(r"[^\x20-\x7e]")
 _BASE64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
 
@@ -133,7 +134,7 @@ def _from_json(body: str) -> Params:
     return params
 
 
-def parse_body(body: bytes, content_type: str | None, path: str, allowed: Iterable[str]) -> Params:
+def parse_body(body: bytes, content_type: str | None, path: str, allowed: frozenset[str]) -> Params:
     """Form (or JSON) body → parameters, keeping only the names some grant knows."""
     if len(body) > MAX_BODY_BYTES:
         raise InvalidRequestError("failed to parse the request body", detail="body too large")
@@ -152,9 +153,8 @@ def parse_body(body: bytes, content_type: str | None, path: str, allowed: Iterab
         raw = {}
         for key, value in parse_qsl(text, keep_blank_values=True):
             raw.setdefault(key, []).append(value)
-    allowed_names = set(allowed)
     # oidc-provider's Params drops empty values: `params[prop] || undefined`.
-    return {k: v for k, v in raw.items() if k in allowed_names and any(v)}
+    return {k: v for k, v in raw.items() if k in allowed and any(v)}
 
 
 def _decode_credential(value: str) -> str:
@@ -208,7 +208,7 @@ def authenticate_client(
     (Logto registers `client_secret_basic`, and a secret anywhere makes oidc-provider try both);
     public apps (SPA, Native) send only `client_id`.
     """
-    reject_dupes(params, sorted(AUTH_PARAMS))
+    reject_dupes(params, _AUTH_PARAMS_ORDERED)
     body_id = params["client_id"][0] if "client_id" in params else None
     body_secret = params["client_secret"][0] if "client_secret" in params else None
     authorization = headers.get("authorization")
