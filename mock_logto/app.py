@@ -15,15 +15,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from .errors import ManagementApiError, OAuthError
+from .authorization import find_user
+from .cookies import CookieSigner
+from .errors import ManagementApiError, MockLogtoError, OAuthError
 from .grants import GrantContext
 from .keys import KeyStore
 from .loader import load_tenant
 from .middleware import HeadersMiddleware
-from .models import Tenant
-from .routes import management, oidc
+from .models import Tenant, User
+from .routes import experience, interaction, management, oidc
 from .routes.responses import JSONResponse, etag, json_bytes
 from .settings import Settings
+from .store import Store
 from .tokens import TokenIssuer
 from .types import Clock
 
@@ -73,6 +76,18 @@ async def _management_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.to_dict(), status_code=exc.status_code)
 
 
+def auto_sign_in_user(settings: Settings, tenant: Tenant) -> User | None:
+    """The user named by the `auto_sign_in` setting; an unknown name stops start-up."""
+    if settings.auto_sign_in is None:
+        return None
+    user = tenant.users.get(settings.auto_sign_in) or find_user(tenant, settings.auto_sign_in)
+    if user is None:
+        raise MockLogtoError(
+            f"auto_sign_in: no fixture user has the id, username or email '{settings.auto_sign_in}'"
+        )
+    return user
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -93,11 +108,13 @@ def create_app(
     tenant = tenant or load_settings_tenant(settings, clock)
     keys = keys or load_keys(settings)
     issuer = TokenIssuer(keys, settings.issuer, clock)
+    store = Store(clock)
 
     app = Starlette(
         routes=[
             Mount("/oidc", routes=oidc.routes(), name="oidc"),
-            Mount("/api", routes=management.routes(), name="api"),
+            Mount("/api", routes=[*experience.routes(), *management.routes()], name="api"),
+            *interaction.page_routes(),
         ],
         middleware=[Middleware(HeadersMiddleware, cors=oidc.CORS)],
         exception_handlers={OAuthError: _oauth_error, ManagementApiError: _management_error},
@@ -107,7 +124,10 @@ def create_app(
     app.state.keys = keys
     app.state.clock = clock
     app.state.issuer = issuer
-    app.state.grant_context = GrantContext(tenant, issuer, settings, clock)
+    app.state.store = store
+    app.state.signer = CookieSigner()
+    app.state.auto_sign_in = auto_sign_in_user(settings, tenant)
+    app.state.grant_context = GrantContext(tenant, issuer, settings, clock, store)
     app.state.discovery = oidc.StaticJSON(
         json_bytes(oidc.discovery_document(settings.issuer, keys)),
         "application/json; charset=utf-8",

@@ -9,7 +9,10 @@
     │   ├── InvalidRequestError            invalid_request
     │   ├── InvalidClientError             invalid_client (401, or 400 for an unknown client)
     │   ├── InvalidGrantError              invalid_grant (description always generic)
+    │   ├── InvalidRedirectUriError        invalid_redirect_uri (never redirected)
     │   ├── UnsupportedGrantTypeError      unsupported_grant_type
+    │   ├── UnsupportedResponseTypeError   unsupported_response_type
+    │   ├── UnsupportedResponseModeError   unsupported_response_mode
     │   ├── InvalidScopeError              invalid_scope (+ `scope`)
     │   ├── InvalidTargetError             invalid_target (RFC 8707)
     │   ├── AccessDeniedError              access_denied
@@ -126,6 +129,27 @@ class InvalidGrantError(OAuthError):
     description = "grant request is invalid"
 
 
+class InvalidRedirectUriError(OAuthError):
+    """`invalid_redirect_uri`: shown to the user, never sent to an unregistered URI."""
+
+    error = "invalid_redirect_uri"
+    description = "redirect_uri did not match any of the client's registered redirect_uris"
+
+
+class UnsupportedResponseTypeError(OAuthError):
+    """RFC 6749 §4.1.2.1 `unsupported_response_type`."""
+
+    error = "unsupported_response_type"
+    description = "unsupported response_type requested"
+
+
+class UnsupportedResponseModeError(OAuthError):
+    """OAuth 2.0 Multiple Response Types `unsupported_response_mode`."""
+
+    error = "unsupported_response_mode"
+    description = "unsupported response_mode requested"
+
+
 class UnsupportedGrantTypeError(OAuthError):
     """RFC 6749 §5.2 `unsupported_grant_type`."""
 
@@ -189,12 +213,14 @@ class ManagementApiError(Exception):
         status_code: int = 400,
         data: Any = None,
         details: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.code = code
         self.message = message
         self.status_code = status_code
         self.data = data
         self.details = details
+        self.extra = dict(extra or {})
         super().__init__(message)
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,4 +231,64 @@ class ManagementApiError(Exception):
         if self.details is not None:
             body["details"] = self.details
         body["message"] = self.message
+        body.update(self.extra)
         return body
+
+
+def _zod_type(value: Any) -> str:
+    if value is None:
+        return "undefined"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else "string"
+
+
+def invalid_input(
+    path: list[str | int],
+    *,
+    value: Any,
+    expected: str | None = None,
+    options: Sequence[str] = (),
+) -> ManagementApiError:
+    """Logto's 400 `guard.invalid_input` with zod's issue for one field.
+
+    Either a wrong type (`expected`) or a value outside `options` (a native enum).
+    """
+    keys = ".".join(str(p) for p in path)
+    issue: dict[str, Any]
+    if options:
+        listed = " | ".join(f"'{o}'" for o in options)
+        message = f"Invalid enum value. Expected {listed}, received '{value}'"
+        issue = {
+            "received": value,
+            "code": "invalid_enum_value",
+            "options": list(options),
+            "path": path,
+            "message": message,
+        }
+        details = f'Error in key path "{keys}": (invalid_enum_value) {message}'
+    else:
+        received = _zod_type(value)
+        message = "Required" if value is None else f"Expected {expected}, received {received}"
+        issue = {
+            "code": "invalid_type",
+            "expected": expected,
+            "received": received,
+            "path": path,
+            "message": message,
+        }
+        details = (
+            f'Error in key path "{keys}": (invalid_type) Expected {expected} but received '
+            f"{received}."
+        )
+    return ManagementApiError(
+        "guard.invalid_input",
+        "The request body is invalid.",
+        status_code=400,
+        data={"issues": [issue], "name": "ZodError"},
+        details=details,
+    )

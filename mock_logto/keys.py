@@ -7,6 +7,7 @@ and the `kid` is the RFC 7638 thumbprint (core/utils/jwks.ts).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from joserfc import jws
+from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, RSAKey
 
 from .errors import MockLogtoError
@@ -132,3 +134,24 @@ class KeyStore:
         """Compact JWS of `payload` with the current key; `header` keeps its key order."""
         key = self.current
         return jws.serialize_compact(header, payload, key.key, algorithms=[key.alg])
+
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The payload of a compact JWS signed by one of these keys, else None."""
+        try:
+            header = json.loads(_b64decode(token.split(".", 1)[0]))
+        except (ValueError, IndexError):
+            return None
+        for key in self._keys:
+            if key.kid != header.get("kid"):
+                continue
+            try:
+                obj = jws.deserialize_compact(token, key.key, algorithms=[key.alg])
+            except (JoseError, ValueError):
+                return None
+            payload: dict[str, Any] = json.loads(obj.payload)
+            return payload
+        return None
+
+
+def _b64decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))

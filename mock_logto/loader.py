@@ -136,6 +136,7 @@ class UserSpec(_Spec):
     profile: dict[str, Any] = {}
     is_suspended: bool = False
     roles: list[str] = []
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
 
 
 class OrganizationScopeSpec(_Spec):
@@ -598,8 +599,8 @@ class _Builder:
                 profile=dict(spec.profile),
                 is_suspended=spec.is_suspended,
                 role_ids=self._roles_of(spec.roles, "User", "users take", where, "roles"),
-                created_at=self.now_ms,
-                updated_at=self.now_ms,
+                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+                updated_at=spec.created_at if spec.created_at is not None else self.now_ms,
             )
 
     def organization_scopes(self, entries: list[_Located]) -> None:

@@ -39,6 +39,8 @@ class CorsPolicy:
     methods: frozenset[str]
     #: Client-authenticated endpoints expose `WWW-Authenticate` and are never cached.
     client_based: bool = False
+    #: Whether `Cache-Control: no-store` comes with it (not on revocation).
+    no_store: bool = True
 
 
 class HeadersMiddleware:
@@ -83,7 +85,7 @@ class HeadersMiddleware:
                     raw.append((b"access-control-allow-origin", (origin or "*").encode()))
                     if policy.client_based:
                         raw.append((b"access-control-expose-headers", b"WWW-Authenticate"))
-                        if "cache-control" not in headers:
+                        if policy.no_store and "cache-control" not in headers:
                             raw.append((b"cache-control", b"no-store"))
             await send(message)
 

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
             "`https://<tenant_id>.logto.app/api` instead of `https://default.logto.app/api`."
         ),
     )
+    auto_sign_in: str | None = Field(
+        None,
+        description=(
+            "Username, email or id of a fixture user signed in at once by every `/oidc/auth` "
+            "request (no sign-in page). Default: show the page."
+        ),
+    )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         "info", description="Log level of the server and uvicorn."
     )

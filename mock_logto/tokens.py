@@ -2,11 +2,14 @@
 
 JWT access tokens follow Logto v1.37 (oidc-provider v8 formats/jwt.js): header
 `{"alg","typ":"at+jwt","kid"}` and claims `…extra, jti, sub, iat, exp, [scope], client_id, iss,
-aud`, with a 21-character `jti`.
+aud`, with a 21-character `jti`. ID tokens (oidc-provider v8 models/id_token.js): header
+`{"alg","typ":"JWT","kid"}` and claims `sub, …user claims, [nonce], [at_hash], aud, exp, iat, iss`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 from typing import Any
@@ -15,6 +18,15 @@ from .keys import KeyStore
 from .types import Clock
 
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+_HASHES = {"ES384": hashlib.sha384, "RS256": hashlib.sha256}
+
+
+def at_hash(access_token: str, alg: str) -> str:
+    """OIDC Core §3.1.3.6: left half of the token's hash under the signing algorithm's hash."""
+    digest = _HASHES[alg](access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
 
 def random_id(length: int = 21) -> str:
@@ -55,3 +67,27 @@ class TokenIssuer:
         key = self.keys.current
         header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
         return self.keys.sign(header, _JSON.encode(claims).encode())
+
+    def id_token(
+        self,
+        claims: dict[str, Any],
+        *,
+        client_id: str,
+        ttl: int,
+        nonce: str | None,
+        access_token: str | None,
+    ) -> str:
+        """An ID token for `client_id` carrying the user's `claims` (which start with `sub`)."""
+        now = self.clock()
+        key = self.keys.current
+        payload = dict(claims)
+        if nonce is not None:
+            payload["nonce"] = nonce
+        if access_token is not None:
+            payload["at_hash"] = at_hash(access_token, key.alg)
+        payload["aud"] = client_id
+        payload["exp"] = now + ttl
+        payload["iat"] = now
+        payload["iss"] = self.issuer
+        header = {"alg": key.alg, "typ": "JWT", "kid": key.kid}
+        return self.keys.sign(header, _JSON.encode(payload).encode())

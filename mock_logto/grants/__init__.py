@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import client_credentials
+from . import authorization_code, client_credentials, refresh_token
 from .base import AUTH_PARAMS, GrantContext, TokenRequest
 
-_MODULES: tuple[ModuleType, ...] = (client_credentials,)
+_MODULES: tuple[ModuleType, ...] = (authorization_code, client_credentials, refresh_token)
 
 #: `grant_type` value → its module (`GRANT_TYPE`, `PARAMETERS`, `DUPLICABLE`, `handle`).
 GRANT_HANDLERS: dict[str, ModuleType] = {module.GRANT_TYPE: module for module in _MODULES}

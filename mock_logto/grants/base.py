@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..errors import InvalidClientError, InvalidRequestError
 from ..models import Application, Tenant
 from ..settings import Settings
+from ..store import Store
 from ..tokens import TokenIssuer
 from ..types import Clock
 
@@ -28,12 +29,15 @@ Params = dict[str, list[str]]
 #: oidc-provider reads at most this much of a token-endpoint body (raw-body `limit: '56kb'`).
 MAX_BODY_BYTES = 56 * 1024
 
+#: `token_type` of every access token Logto issues.
+BEARER = "Bearer"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 AUTH_PARAMS = frozenset({"client_id", "client_secret"})
 _AUTH_PARAMS_ORDERED = ("client_id", "client_secret")
 _NOT_VSCHAR = re.compile(r"[^\x20-\x7e]")
 _BASE64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
+_PKCE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 
 
 @dataclass(slots=True)
@@ -44,6 +48,7 @@ class GrantContext:
     issuer: TokenIssuer
     settings: Settings
     clock: Clock
+    store: Store
 
 
 @dataclass(slots=True)
@@ -97,6 +102,18 @@ def require(params: Params, *names: str) -> None:
     if missing:
         noun = "parameter" if len(missing) == 1 else "parameters"
         raise InvalidRequestError(f"missing required {noun} {_format_list(missing)}")
+
+
+def check_pkce_format(value: str, name: str) -> None:
+    """RFC 7636 §4.1: 43 to 128 unreserved characters (oidc-provider helpers/pkce_format.js)."""
+    if len(value) < 43:
+        raise InvalidRequestError(f"{name} must be a string with a minimum length of 43 characters")
+    if len(value) > 128:
+        raise InvalidRequestError(
+            f"{name} must be a string with a maximum length of 128 characters"
+        )
+    if not set(value) <= _PKCE_ALPHABET:
+        raise InvalidRequestError(f"{name} contains invalid characters")
 
 
 def _media_type(content_type: str) -> str:

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from ..errors import InvalidTargetError
 from ..loader import absolute_uri_problem
-from ..models import ORGANIZATION_RESOURCE, Application
+from ..models import ORGANIZATION_RESOURCE, ApiResource, Application, Tenant, User
 from ..permissions import (
     application_organization_resource_scopes,
     application_resource_scopes,
     organization_scope_names,
+    user_resource_scopes,
 )
 from .base import GrantContext
 
@@ -35,6 +36,22 @@ def organization_audience(organization_id: str) -> str:
     return f"urn:logto:organization:{organization_id}"
 
 
+def resolve_indicator(indicator: str, tenant: Tenant) -> ApiResource | None:
+    """The API resource an indicator names (None for the organizations resource).
+
+    Raises `invalid_target` for a malformed or unknown indicator.
+    """
+    problem = absolute_uri_problem(indicator)
+    if problem:
+        raise InvalidTargetError(f"resource indicator {problem}")
+    if indicator == ORGANIZATION_RESOURCE:
+        return None
+    resource = tenant.resource_by_indicator(indicator)
+    if resource is None:
+        raise InvalidTargetError(detail=f"unknown resource {indicator}")
+    return resource
+
+
 def resolve_resources(
     indicators: list[str],
     ctx: GrantContext,
@@ -46,16 +63,11 @@ def resolve_resources(
     servers: dict[str, ResourceServer] = {}
     tenant = ctx.tenant
     for indicator in indicators:
-        problem = absolute_uri_problem(indicator)
-        if problem:
-            raise InvalidTargetError(f"resource indicator {problem}")
-        if indicator == ORGANIZATION_RESOURCE:
+        resource = resolve_indicator(indicator, tenant)
+        if resource is None:
             scopes = frozenset(organization_scope_names(tenant))
             servers[indicator] = ResourceServer(indicator, ORGANIZATION_TOKEN_TTL, scopes)
             continue
-        resource = tenant.resource_by_indicator(indicator)
-        if resource is None:
-            raise InvalidTargetError(detail=f"unknown resource {indicator}")
         organization = tenant.organizations.get(organization_id) if organization_id else None
         if organization is not None:
             held = application_organization_resource_scopes(
@@ -65,3 +77,15 @@ def resolve_resources(
             held = application_resource_scopes(tenant, client, resource)
         servers[indicator] = ResourceServer(indicator, resource.access_token_ttl, frozenset(held))
     return servers
+
+
+def user_resource_server(
+    indicator: str, tenant: Tenant, user: User, organization_id: str | None = None
+) -> ResourceServer:
+    """What a user holds on a resource, now (core/oidc/resource.ts `findResourceScopes`)."""
+    resource = resolve_indicator(indicator, tenant)
+    if resource is None:
+        scopes = frozenset(organization_scope_names(tenant))
+        return ResourceServer(indicator, ORGANIZATION_TOKEN_TTL, scopes)
+    held = user_resource_scopes(tenant, user, resource, organization_id)
+    return ResourceServer(indicator, resource.access_token_ttl, frozenset(held))

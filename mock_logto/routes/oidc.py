@@ -12,10 +12,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..errors import InvalidRequestError, UnsupportedGrantTypeError
+from ..claims import user_claims
+from ..errors import (
+    InsufficientScopeError,
+    InvalidRequestError,
+    InvalidTokenError,
+    OAuthError,
+    UnsupportedGrantTypeError,
+)
 from ..grants import GRANT_HANDLERS, KNOWN_PARAMS, GrantContext, TokenRequest
 from ..grants.base import (
     AUTH_PARAMS,
+    BEARER,
     MAX_BODY_BYTES,
     Params,
     authenticate_client,
@@ -25,7 +33,10 @@ from ..grants.base import (
 )
 from ..keys import KeyStore
 from ..middleware import CorsPolicy
-from .responses import JSONResponse, etag
+from ..models import Application
+from ..store import OpaqueAccessToken, RefreshToken
+from . import end_session, interaction
+from .responses import JSONResponse, etag, json_bytes
 
 #: oidc-provider's route table under the issuer: name → path.
 PATHS = {
@@ -46,7 +57,9 @@ CORS: dict[str, CorsPolicy] = {
     "/oidc" + PATHS["jwks"]: CorsPolicy(frozenset({"GET"})),
     "/oidc" + PATHS["token"]: CorsPolicy(frozenset({"POST"}), client_based=True),
     "/oidc" + PATHS["introspection"]: CorsPolicy(frozenset({"POST"}), client_based=True),
-    "/oidc" + PATHS["revocation"]: CorsPolicy(frozenset({"POST"}), client_based=True),
+    "/oidc" + PATHS["revocation"]: CorsPolicy(
+        frozenset({"POST"}), client_based=True, no_store=False
+    ),
     "/oidc" + PATHS["userinfo"]: CorsPolicy(frozenset({"GET", "POST"}), client_based=True),
 }
 
@@ -222,21 +235,112 @@ async def token(request: Request) -> Response:
     return JSONResponse(body)
 
 
-_INTROSPECTION_PARAMS = frozenset({"token", "token_type_hint", *AUTH_PARAMS})
+_TOKEN_PARAMS = frozenset({"token", "token_type_hint", *AUTH_PARAMS})
+
+
+async def _token_request(request: Request, path: str) -> tuple[Application, str, GrantContext]:
+    """Introspection and revocation share client authentication and the `token` parameter."""
+    ctx = _context(request)
+    params = await _client_params(request, path, _TOKEN_PARAMS)
+    client = authenticate_client(params, request.headers, ctx)
+    reject_dupes(params, [k for k in params if k not in AUTH_PARAMS])
+    require(params, "token")
+    return client, params["token"][0], ctx
+
+
+def _live_refresh_token(ctx: GrantContext, value: str) -> RefreshToken | None:
+    token = ctx.store.refresh_token(value)
+    if token is None or token.expires_at <= ctx.clock() or ctx.store.grant(token.grant_id) is None:
+        return None
+    if token.consumed_at is not None:
+        return None
+    return token
 
 
 async def introspection(request: Request) -> Response:
     """`POST /oidc/token/introspection` (RFC 7662).
 
-    Logto v1.37 answers `{"active": false}` for JWT access tokens and for unknown tokens; this
-    server issues no opaque tokens yet, so every token is one of those two.
+    Opaque access tokens and refresh tokens are introspectable; JWT access tokens and unknown
+    tokens answer `{"active": false}` (Logto v1.37). A public client sees only its own tokens.
     """
+    client, value, ctx = await _token_request(request, PATHS["introspection"])
+    token: OpaqueAccessToken | RefreshToken | None = ctx.store.access_token(value)
+    if token is None:
+        token = _live_refresh_token(ctx, value)
+    if token is None or (not client.is_confidential and token.client_id != client.id):
+        return JSONResponse({"active": False})
+    body: dict[str, Any] = {
+        "active": True,
+        "sub": token.account_id,
+        "client_id": token.client_id,
+        "exp": token.expires_at,
+        "iat": token.issued_at,
+        "iss": ctx.issuer.issuer,
+        "scope": " ".join(token.scopes),
+    }
+    if isinstance(token, OpaqueAccessToken):
+        body["token_type"] = BEARER
+    return JSONResponse(body)
+
+
+async def revocation(request: Request) -> Response:
+    """`POST /oidc/token/revocation` (RFC 7009): always 200 with an empty body.
+
+    Revoking a refresh token revokes its grant (and every token of it), as oidc-provider v8 does;
+    revoking an access token drops that token only. Others' tokens are left alone.
+    """
+    client, value, ctx = await _token_request(request, PATHS["revocation"])
+    store = ctx.store
+    refresh = store.refresh_token(value)
+    if refresh is not None and refresh.client_id == client.id:
+        store.refresh_tokens.pop(value, None)
+        store.revoke_grant(refresh.grant_id)
+    access = store.access_tokens.get(value)
+    if access is not None and access.client_id == client.id:
+        store.access_tokens.pop(value, None)
+    return Response(b"", media_type="text/plain; charset=utf-8")
+
+
+def _bearer_challenge(realm: str, error: OAuthError | None = None) -> str:
+    if error is None:
+        return f'Bearer realm="{realm}"'
+    return (
+        f'Bearer realm="{realm}", error="{error.error}", '
+        f'error_description="{error.error_description}"'
+    )
+
+
+async def userinfo(request: Request) -> Response:
+    """`GET|POST /oidc/me`: the user's claims for an opaque access token with `openid`."""
     ctx = _context(request)
-    params = await _client_params(request, PATHS["introspection"], _INTROSPECTION_PARAMS)
-    authenticate_client(params, request.headers, ctx)
-    reject_dupes(params, [k for k in params if k not in AUTH_PARAMS])
-    require(params, "token")
-    return JSONResponse({"active": False})
+    realm = ctx.issuer.issuer
+    value = None
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        value = authorization[7:].strip() or None
+    elif request.method == "POST":
+        params = await _client_params(request, PATHS["userinfo"], frozenset({"access_token"}))
+        value = params.get("access_token", [None])[0]
+    if value is None:
+        raise InvalidRequestError(
+            "no access token provided",
+            headers={"WWW-Authenticate": _bearer_challenge(realm)},
+        )
+    token = ctx.store.access_token(value)
+    user = ctx.tenant.users.get(token.account_id) if token else None
+    if token is None or user is None or user.is_suspended:
+        error = InvalidTokenError()
+        error.headers["WWW-Authenticate"] = _bearer_challenge(realm, error)
+        raise error
+    if "openid" not in token.scopes:
+        insufficient = InsufficientScopeError("access token missing openid scope", scope="openid")
+        insufficient.headers["WWW-Authenticate"] = _bearer_challenge(realm, insufficient)
+        raise insufficient
+    body = json_bytes(user_claims(ctx.tenant, user, token.scopes, "userinfo"))
+    tag = etag(body)
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type=JSONResponse.media_type, headers={"ETag": tag})
 
 
 async def not_found(request: Request) -> Response:
@@ -258,5 +362,9 @@ def routes() -> list[BaseRoute]:
         Route(PATHS["jwks"], jwks, methods=["GET"], name="jwks"),
         Route(PATHS["token"], token, methods=["POST"], name="token"),
         Route(PATHS["introspection"], introspection, methods=["POST"], name="introspection"),
+        Route(PATHS["revocation"], revocation, methods=["POST"], name="revocation"),
+        Route(PATHS["userinfo"], userinfo, methods=["GET", "POST"], name="userinfo"),
+        *interaction.routes(),
+        *end_session.routes(),
         Route("/{path:path}", not_found, methods=_ALL_METHODS, name="not_found"),
     ]

@@ -1,0 +1,168 @@
+"""Logto's Experience API (`/api/experience`): how a user signs in without a browser.
+
+Logto's sign-in page, its integration tests and headless clients use it
+(golden/user-flow/A02–A05, F02–F06).
+`PUT /api/experience` starts a SignIn, `POST /verification/password` checks a password and
+returns a `verificationId`, `POST /identification` names the user by it, and `POST /submit`
+answers `{"redirectTo": "<issuer>/auth/<uid>"}`. All of it rides on the interaction cookies
+set by `/oidc/auth`. Only the password sign-in is served.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from ..authorization import find_user, password_matches
+from ..errors import ManagementApiError, invalid_input
+from ..grants.base import MAX_BODY_BYTES
+from ..store import Interaction, short_id
+from .interaction import current_interaction, sign_in
+from .responses import JSONResponse
+
+INTERACTION_EVENTS = ("SignIn", "Register", "ForgotPassword")
+IDENTIFIER_TYPES = ("username", "email", "phone")
+
+
+def _session_not_found() -> ManagementApiError:
+    return ManagementApiError(
+        "session.not_found",
+        "Session not found. Please go back and sign in again.",
+        status_code=400,
+        extra={"error": "invalid_request", "error_description": "interaction session not found"},
+    )
+
+
+def _interaction(request: Request) -> Interaction:
+    interaction = current_interaction(request)
+    if interaction is None:
+        raise _session_not_found()
+    return interaction
+
+
+def _started(request: Request) -> Interaction:
+    interaction = _interaction(request)
+    if interaction.event is None:
+        raise ManagementApiError(
+            "session.interaction_not_found",
+            "Interaction session not found. Please go back and start the session again.",
+            status_code=404,
+        )
+    return interaction
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise ManagementApiError(
+            "guard.invalid_input", "The request body is invalid.", status_code=413
+        )
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _string(data: dict[str, Any], *path: str) -> str:
+    """A required string at `path`, else Logto's zod `guard.invalid_input`."""
+    value: Any = data
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(value, str):
+        raise invalid_input(list(path), expected="string", value=value)
+    return value
+
+
+def _choice(data: dict[str, Any], options: tuple[str, ...], *path: str) -> str:
+    value = _string(data, *path)
+    if value not in options:
+        raise invalid_input(list(path), options=options, value=value)
+    return value
+
+
+async def start(request: Request) -> Response:
+    """`PUT /api/experience`: start (or restart) the interaction with an event."""
+    interaction = _interaction(request)
+    event = _choice(await _json_body(request), INTERACTION_EVENTS, "interactionEvent")
+    if event != "SignIn":
+        raise ManagementApiError(
+            "mock.not_implemented",
+            f"mock-logto serves only the SignIn interaction event, not {event}.",
+            status_code=501,
+        )
+    interaction.event = event
+    interaction.verifications.clear()
+    interaction.identified_user_id = None
+    return Response(status_code=204)
+
+
+async def verify_password(request: Request) -> Response:
+    """`POST /api/experience/verification/password`: 200 `{verificationId}` or 422."""
+    interaction = _interaction(request)
+    data = await _json_body(request)
+    kind = _choice(data, IDENTIFIER_TYPES, "identifier", "type")
+    value = _string(data, "identifier", "value")
+    password = _string(data, "password")
+    user = find_user(request.app.state.tenant, value, kind)
+    if user is None or not password_matches(user, password):
+        raise ManagementApiError(
+            "session.invalid_credentials",
+            "Incorrect account or password. Please check your input.",
+            status_code=422,
+        )
+    if user.is_suspended:
+        raise ManagementApiError("user.suspended", "This account is suspended.", status_code=401)
+    verification_id = short_id()
+    interaction.verifications[verification_id] = user.id
+    return JSONResponse({"verificationId": verification_id})
+
+
+async def identify(request: Request) -> Response:
+    """`POST /api/experience/identification`: name the user by a verification record."""
+    interaction = _started(request)
+    verification_id = _string(await _json_body(request), "verificationId")
+    user_id = interaction.verifications.get(verification_id)
+    if user_id is None:
+        raise ManagementApiError(
+            "session.verification_session_not_found",
+            "The verification was not successful. Restart the verification flow and try again.",
+            status_code=404,
+        )
+    interaction.identified_user_id = user_id
+    return Response(status_code=204)
+
+
+async def submit(request: Request) -> Response:
+    """`POST /api/experience/submit`: finish; the client follows `redirectTo`."""
+    interaction = _started(request)
+    tenant = request.app.state.tenant
+    user = tenant.users.get(interaction.identified_user_id or "")
+    if user is None:
+        raise ManagementApiError(
+            "session.identifier_not_found",
+            "User identifier not found. Please go back and sign in again.",
+            status_code=404,
+        )
+    sign_in(interaction, user, request.app.state.store)
+    issuer: str = request.app.state.settings.issuer
+    return JSONResponse({"redirectTo": f"{issuer}/auth/{interaction.uid}"})
+
+
+def routes() -> list[BaseRoute]:
+    """Routes under `/api`."""
+    return [
+        Route("/experience", start, methods=["PUT"], name="experience"),
+        Route(
+            "/experience/verification/password",
+            verify_password,
+            methods=["POST"],
+            name="experience_password",
+        ),
+        Route("/experience/identification", identify, methods=["POST"], name="experience_identify"),
+        Route("/experience/submit", submit, methods=["POST"], name="experience_submit"),
+    ]

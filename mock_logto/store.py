@@ -1,0 +1,287 @@
+"""What a running server remembers between requests: interactions, sessions, grants, tokens.
+
+All of it lives in memory and is dropped by :meth:`Store.clear` (a reset to the fixtures).
+Lifetimes follow Logto v1.37 (core/oidc/init.ts and oidc-provider's defaults); time comes from
+the injected clock, so expiry is testable without sleeping. Expired entries are dropped lazily,
+when they are looked up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from .types import Clock
+
+#: oidc-provider's TTLs (seconds) as Logto configures them.
+INTERACTION_TTL = 3600
+SESSION_TTL = 14 * 24 * 3600
+AUTHORIZATION_CODE_TTL = 60
+GRANT_TTL = 180 * 24 * 3600
+ACCESS_TOKEN_TTL = 3600
+DEFAULT_REFRESH_TOKEN_TTL = 14 * 24 * 3600
+#: A consumed refresh token may be replayed this long (core/queries/oidc-model-instance.ts).
+REFRESH_TOKEN_REUSE_INTERVAL = 3
+
+
+def opaque_token() -> str:
+    """43 URL-safe characters, like oidc-provider's nanoid-based opaque values."""
+    return secrets.token_urlsafe(32)[:43]
+
+
+def short_id(length: int = 21) -> str:
+    """A nanoid-like id (interaction uids, session ids, verification ids)."""
+    return secrets.token_urlsafe(length)[:length]
+
+
+@dataclass(slots=True)
+class AuthorizationRequest:
+    """A validated `/oidc/auth` request: what the code, and the tokens after it, will carry."""
+
+    client_id: str
+    redirect_uri: str
+    response_mode: str
+    scopes: list[str]
+    resources: list[str]
+    prompts: frozenset[str]
+    state: str | None = None
+    nonce: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    login_hint: str | None = None
+
+
+@dataclass(slots=True)
+class Interaction:
+    """A sign-in in progress (oidc-provider's Interaction plus Logto's Experience API state)."""
+
+    uid: str
+    request: AuthorizationRequest
+    expires_at: int
+    #: `login` until a user is signed in, then `consent` (auto-consented, as Logto does).
+    prompt: str = "login"
+    session_id: str | None = None
+    event: str | None = None
+    #: verificationId → user id, for passwords verified in this interaction.
+    verifications: dict[str, str] = field(default_factory=dict)
+    identified_user_id: str | None = None
+    #: The result `submit` hands to oidc-provider: the signed-in account.
+    account_id: str | None = None
+    consented: bool = False
+
+
+@dataclass(slots=True)
+class Session:
+    """A signed-in browser session (`_session` cookie)."""
+
+    id: str
+    #: Empty for a session that only holds a logout in progress.
+    account_id: str
+    login_ts: int
+    expires_at: int
+    #: The pending RP-initiated logout (secret, client, state, post-logout URI).
+    logout: dict[str, str | None] | None = None
+
+
+@dataclass(slots=True)
+class Grant:
+    """What a user consented to for one client at one sign-in; tokens die with it."""
+
+    id: str
+    client_id: str
+    account_id: str
+    #: OIDC scopes granted (openid, profile, ...), in request order.
+    oidc_scopes: list[str]
+    #: Resource indicator → granted scope names, in request order.
+    resource_scopes: dict[str, list[str]]
+    expires_at: int
+    revoked: bool = False
+
+    @property
+    def scope(self) -> list[str]:
+        """Every granted scope name: OIDC scopes, then each resource's, without repeats."""
+        names = list(self.oidc_scopes)
+        for scopes in self.resource_scopes.values():
+            names.extend(scopes)
+        return list(dict.fromkeys(names))
+
+
+@dataclass(slots=True)
+class AuthorizationCode:
+    """A single-use code, redeemable for 60 s at the token endpoint."""
+
+    value: str
+    grant_id: str
+    client_id: str
+    account_id: str
+    redirect_uri: str
+    scopes: list[str]
+    resources: list[str]
+    expires_at: int
+    auth_time: int
+    nonce: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+    consumed: bool = False
+
+
+@dataclass(slots=True)
+class RefreshToken:
+    """An opaque refresh token bound to a grant."""
+
+    value: str
+    grant_id: str
+    client_id: str
+    account_id: str
+    scopes: list[str]
+    resources: list[str]
+    issued_at: int
+    expires_at: int
+    #: When the first token of this chain was issued (rotation stops after a year).
+    chain_issued_at: int
+    nonce: str | None = None
+    rotations: int = 0
+    consumed_at: int | None = None
+
+
+@dataclass(slots=True)
+class OpaqueAccessToken:
+    """An access token without an audience: good for `/oidc/me` (and introspection)."""
+
+    value: str
+    client_id: str
+    account_id: str
+    scopes: list[str]
+    issued_at: int
+    expires_at: int
+    grant_id: str | None = None
+
+
+class Store:
+    """The server's memory, keyed by the opaque values clients hold."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.interactions: dict[str, Interaction] = {}
+        self.sessions: dict[str, Session] = {}
+        self.grants: dict[str, Grant] = {}
+        self.codes: dict[str, AuthorizationCode] = {}
+        self.refresh_tokens: dict[str, RefreshToken] = {}
+        self.access_tokens: dict[str, OpaqueAccessToken] = {}
+
+    def clear(self) -> None:
+        """Forget everything (a reset to the fixtures)."""
+        for table in (
+            self.interactions,
+            self.sessions,
+            self.grants,
+            self.codes,
+            self.refresh_tokens,
+            self.access_tokens,
+        ):
+            table.clear()
+
+    # ------------------------------------------------------------------ interactions, sessions
+
+    def new_interaction(self, request: AuthorizationRequest, session_id: str | None) -> Interaction:
+        """Start an interaction for `request`."""
+        interaction = Interaction(
+            uid=short_id(),
+            request=request,
+            expires_at=self.clock() + INTERACTION_TTL,
+            session_id=session_id,
+        )
+        self.interactions[interaction.uid] = interaction
+        return interaction
+
+    def interaction(self, uid: str | None) -> Interaction | None:
+        """The live interaction with this uid, if any."""
+        found = self.interactions.get(uid) if uid else None
+        if found is not None and found.expires_at <= self.clock():
+            del self.interactions[found.uid]
+            return None
+        return found
+
+    def new_session(self, account_id: str) -> Session:
+        """A session for a user who just signed in."""
+        now = self.clock()
+        session = Session(short_id(), account_id, now, now + SESSION_TTL)
+        self.sessions[session.id] = session
+        return session
+
+    def session(self, session_id: str | None) -> Session | None:
+        """The live session with this id, if any."""
+        found = self.sessions.get(session_id) if session_id else None
+        if found is not None and found.expires_at <= self.clock():
+            del self.sessions[found.id]
+            return None
+        return found
+
+    def end_session(self, session_id: str) -> None:
+        """Sign the browser out."""
+        self.sessions.pop(session_id, None)
+
+    # ------------------------------------------------------------------ grants and tokens
+
+    def new_grant(
+        self,
+        client_id: str,
+        account_id: str,
+        oidc_scopes: list[str],
+        resource_scopes: dict[str, list[str]],
+    ) -> Grant:
+        """Record a consent."""
+        grant = Grant(
+            id=short_id(),
+            client_id=client_id,
+            account_id=account_id,
+            oidc_scopes=oidc_scopes,
+            resource_scopes=resource_scopes,
+            expires_at=self.clock() + GRANT_TTL,
+        )
+        self.grants[grant.id] = grant
+        return grant
+
+    def grant(self, grant_id: str | None) -> Grant | None:
+        """The grant, unless revoked or expired."""
+        found = self.grants.get(grant_id) if grant_id else None
+        if found is None or found.revoked or found.expires_at <= self.clock():
+            return None
+        return found
+
+    def revoke_grant(self, grant_id: str) -> None:
+        """Revoke a grant and so every token issued under it (code reuse, token reuse)."""
+        grant = self.grants.get(grant_id)
+        if grant is not None:
+            grant.revoked = True
+        for table in (self.refresh_tokens, self.access_tokens):
+            for value in [v for v, t in table.items() if t.grant_id == grant_id]:
+                del table[value]
+
+    def add_code(self, code: AuthorizationCode) -> AuthorizationCode:
+        """Remember an issued authorization code."""
+        self.codes[code.value] = code
+        return code
+
+    def add_refresh_token(self, token: RefreshToken) -> RefreshToken:
+        """Remember an issued refresh token."""
+        self.refresh_tokens[token.value] = token
+        return token
+
+    def add_access_token(self, token: OpaqueAccessToken) -> OpaqueAccessToken:
+        """Remember an issued opaque access token."""
+        self.access_tokens[token.value] = token
+        return token
+
+    def access_token(self, value: str) -> OpaqueAccessToken | None:
+        """A live opaque access token whose grant (if any) still stands."""
+        token = self.access_tokens.get(value)
+        if token is None or token.expires_at <= self.clock():
+            return None
+        if token.grant_id is not None and self.grant(token.grant_id) is None:
+            return None
+        return token
+
+    def refresh_token(self, value: str) -> RefreshToken | None:
+        """A stored refresh token (expired and consumed ones included: the grant decides)."""
+        return self.refresh_tokens.get(value)
