@@ -31,6 +31,17 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
     )
 )
 
+#: Logto serves its sign-in and consent pages through its SPA proxy, with helmet configured for
+#: pages: cross-origin resources allowed, framing left to the page's CSP (golden/user-flow/A07).
+PAGE_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (b"cross-origin-resource-policy", b"cross-origin")
+    if name == b"cross-origin-resource-policy"
+    else (name, value)
+    for name, value in SECURITY_HEADERS
+    if name != b"x-frame-options"
+)
+PAGE_PATHS = frozenset({"/consent", "/sign-in"})
+
 
 @dataclass(frozen=True, slots=True)
 class CorsPolicy:
@@ -77,7 +88,7 @@ class HeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 raw = headers.raw
-                raw.extend(SECURITY_HEADERS)
+                raw.extend(PAGE_SECURITY_HEADERS if path in PAGE_PATHS else SECURITY_HEADERS)
                 if vary_origin:
                     headers.add_vary_header("Origin")
                 if policy is not None:

@@ -258,6 +258,7 @@ async def consent_page(request: Request) -> Response:
         )
     interaction.consented = True
     response = redirect(f"{settings.base_url}/oidc/auth/{interaction.uid}", status_code=302)
+    response.headers["Content-Security-Policy"] = PAGE_CSP
     return response
 
 
