@@ -178,7 +178,9 @@ class FlowReplayer:
                 decoded = recording["decoded_jwts"][where]
                 self.compare_jwt(decoded, mine, actual)
                 self.aliases.learn(value, mine)
-            elif isinstance(value, str) and OPAQUE.match(value) and value not in self.aliases.values:
+            elif (
+                isinstance(value, str) and OPAQUE.match(value) and value not in self.aliases.values
+            ):
                 assert OPAQUE.match(mine), key
                 self.aliases.learn(value, mine)
             elif key == "iat":

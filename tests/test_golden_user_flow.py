@@ -135,8 +135,12 @@ def replayer(flow_client: Callable[[], TestClient], now: int) -> FlowReplayer:
 
 def test_every_user_flow_recording_is_replayed() -> None:
     replayed = (
-        recordings("A") + recordings("B") + recordings("C") + recordings("D") + recordings("E")
-    ) + recordings("F") + recordings("G") + recordings("H") + recordings("I")
+        (recordings("A") + recordings("B") + recordings("C") + recordings("D") + recordings("E"))
+        + recordings("F")
+        + recordings("G")
+        + recordings("H")
+        + recordings("I")
+    )
     assert sorted(replayed) == sorted(FLOWS.glob("*.json"))
     assert len(replayed) == 53
 
@@ -162,10 +166,8 @@ def test_flow_after_unrecorded_sign_in(
 ) -> None:
     paths = recordings(flow)
     recording, recorded_code, verifier, nonce = first_exchange(paths[0])
-    if flow == "C":  # the recorded verifier is wrong on purpose; sign in with another one
-        verifier_at_sign_in = "C" * 43
-    else:
-        verifier_at_sign_in = verifier
+    # C's recorded verifier is wrong on purpose: sign in with another one.
+    verifier_at_sign_in = "C" * 43 if flow == "C" else verifier
     code = sign_in_alice(
         replayer.client, scope=scope, resources=resources, verifier=verifier_at_sign_in, nonce=nonce
     )
