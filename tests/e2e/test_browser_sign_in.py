@@ -1,0 +1,161 @@
+"""A real browser (headless Chromium, driven by Selenium) signs in through the HTML page.
+
+Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`). The browser lands on
+the app's callback URL (nothing listens there; the URL is what counts), and the code in it is
+exchanged for tokens, checked against the published JWKS.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import httpx
+import jwt
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from mock_logto.server import MockLogtoServer
+
+from ..conftest import make_settings
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CALLBACK = "http://localhost:3000/callback"
+VERIFIER = "browser-test-verifier-0123456789-abcdefghijklmnop"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockLogtoServer]:
+    with MockLogtoServer(make_settings(port=0)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def authorize_url(server: MockLogtoServer, prompt: str = "consent") -> str:
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest())
+    query = urlencode(
+        {
+            "client_id": "demo-web",
+            "redirect_uri": CALLBACK,
+            "response_type": "code",
+            "scope": "openid offline_access profile email",
+            "resource": "https://api.example.com",
+            "state": "browser-state",
+            "nonce": "browser-nonce",
+            "prompt": prompt,
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    return f"{server.issuer}/auth?{query}"
+
+
+def wait_for_callback(browser: webdriver.Chrome) -> dict[str, str]:
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.startswith(CALLBACK))
+    return dict(parse_qsl(urlsplit(browser.current_url).query))
+
+
+def exchange(server: MockLogtoServer, code: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{server.issuer}/token",
+        auth=("demo-web", "demo-web-secret"),
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CALLBACK,
+            "code_verifier": VERIFIER,
+            "resource": "https://api.example.com",
+        },
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, str] = response.json()
+    return body
+
+
+def test_password_form_signs_in_and_the_code_exchanges(
+    server: MockLogtoServer, browser: webdriver.Chrome
+) -> None:
+    browser.get(authorize_url(server))
+    assert browser.title == "Sign in"
+    assert urlsplit(browser.current_url).path == "/sign-in"
+    browser.find_element(By.ID, "identifier").send_keys("alice")
+    browser.find_element(By.ID, "password").send_keys("wrong-password")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    assert alert.text == "Incorrect account or password. Please check your input."
+
+    browser.find_element(By.ID, "identifier").send_keys("alice@example.com")
+    browser.find_element(By.ID, "password").send_keys("alice-password")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    query = wait_for_callback(browser)
+    assert query["state"] == "browser-state"
+    assert query["iss"] == server.issuer
+
+    tokens = exchange(server, query["code"])
+    jwks = jwt.PyJWKClient(f"{server.issuer}/jwks")
+    id_claims = jwt.decode(
+        tokens["id_token"],
+        jwks.get_signing_key_from_jwt(tokens["id_token"]).key,
+        algorithms=["ES384"],
+        audience="demo-web",
+        issuer=server.issuer,
+    )
+    assert (id_claims["sub"], id_claims["nonce"], id_claims["email"]) == (
+        "user-alice",
+        "browser-nonce",
+        "alice@example.com",
+    )
+    api_claims = jwt.decode(
+        tokens["access_token"],
+        jwks.get_signing_key_from_jwt(tokens["access_token"]).key,
+        algorithms=["ES384"],
+        audience="https://api.example.com",
+        issuer=server.issuer,
+    )
+    assert api_claims["sub"] == "user-alice"
+    server.check_errors()
+
+
+def test_one_click_user_list_signs_in_again_with_prompt_login(
+    server: MockLogtoServer, browser: webdriver.Chrome
+) -> None:
+    """Alice's session from the test above is there; `prompt=login` asks again."""
+    browser.get(authorize_url(server, prompt="login consent"))
+    buttons = browser.find_elements(By.CSS_SELECTOR, "li form button")
+    assert [b.text for b in buttons] == ["Alice Demo (alice)", "Bob Demo (bob)"]
+    buttons[1].click()
+    code = wait_for_callback(browser)["code"]
+    tokens = exchange(server, code)
+    claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+    assert claims["sub"] == "user-bob"
+    server.check_errors()
