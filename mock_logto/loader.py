@@ -36,6 +36,7 @@ from .models import (
     Organization,
     OrganizationRole,
     OrganizationScope,
+    PersonalAccessToken,
     Role,
     RoleType,
     Scope,
@@ -120,6 +121,14 @@ class ApplicationSpec(_Spec):
     is_third_party: bool = False
 
 
+class PersonalAccessTokenSpec(_Spec):
+    """A personal access token of a user (Logto: `pat_` and 32 characters)."""
+
+    name: NonEmpty
+    value: Annotated[str, StringConstraints(pattern=r"^pat_\S+$")] | None = None
+    expires_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
 class UserSpec(_Spec):
     """An end user; at least one of username, primaryEmail, primaryPhone identifies them."""
 
@@ -136,6 +145,7 @@ class UserSpec(_Spec):
     profile: dict[str, Any] = {}
     is_suspended: bool = False
     roles: list[str] = []
+    personal_access_tokens: list[PersonalAccessTokenSpec] = []
     created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
 
 
@@ -349,6 +359,7 @@ class _Builder:
         self.now_ms = now_ms
         self.problems: list[str] = []
         self.ids: dict[tuple[str, str], _Where | None] = {}
+        self.pat_values: set[str] = set()
 
     def problem(self, where: _Where, field: str, message: str) -> None:
         self.problems.append(f"{where}: {field}: {message}")
@@ -587,6 +598,19 @@ class _Builder:
                 if key in unique:
                     self.problem(where, field, f"'{value}' is already used by {unique[key]}")
                 unique[key] = where
+            tokens: list[PersonalAccessToken] = []
+            for index, pat in enumerate(spec.personal_access_tokens):
+                if any(t.name == pat.name for t in tokens):
+                    self.problem(
+                        where, f"personalAccessTokens[{index}]", f"name '{pat.name}' is used twice"
+                    )
+                value = pat.value or "pat_" + derive(
+                    "pat", user_id, pat.name, length=32, alphabet=_MIXED
+                )
+                if value in self.pat_values:
+                    self.problem(where, f"personalAccessTokens[{index}]", "value is used twice")
+                self.pat_values.add(value)
+                tokens.append(PersonalAccessToken(pat.name, value, self.now_ms, pat.expires_at))
             self.tenant.users[user_id] = User(
                 id=user_id,
                 username=spec.username,
@@ -599,6 +623,7 @@ class _Builder:
                 profile=dict(spec.profile),
                 is_suspended=spec.is_suspended,
                 role_ids=self._roles_of(spec.roles, "User", "users take", where, "roles"),
+                personal_access_tokens=tokens,
                 created_at=spec.created_at if spec.created_at is not None else self.now_ms,
                 updated_at=spec.created_at if spec.created_at is not None else self.now_ms,
             )

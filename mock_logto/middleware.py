@@ -41,6 +41,8 @@ PAGE_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
     if name != b"x-frame-options"
 )
 PAGE_PATHS = frozenset({"/consent", "/sign-in"})
+#: oidc-provider's `noCache` routes: every answer, errors included, is `no-store`.
+NO_STORE_PREFIXES = ("/oidc/auth", "/oidc/session/end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class HeadersMiddleware:
         path: str = scope["path"]
         policy = self.cors.get(path)
         vary_origin = path.startswith("/api/")  # Logto's /api runs @koa/cors: always `Vary`
+        no_store = path.startswith(NO_STORE_PREFIXES)
         method = scope["method"]
         origin = None
         if policy is not None:
@@ -91,6 +94,8 @@ class HeadersMiddleware:
                 raw.extend(PAGE_SECURITY_HEADERS if path in PAGE_PATHS else SECURITY_HEADERS)
                 if vary_origin:
                     headers.add_vary_header("Origin")
+                if no_store and "cache-control" not in headers:
+                    raw.append((b"cache-control", b"no-store"))
                 if policy is not None:
                     headers.add_vary_header("Origin")
                     raw.append((b"access-control-allow-origin", (origin or "*").encode()))

@@ -101,6 +101,16 @@ class Application:
 
 
 @dataclass(slots=True)
+class PersonalAccessToken:
+    """A user's personal access token (`pat_…`), exchanged for access tokens (RFC 8693)."""
+
+    name: str
+    value: str
+    created_at: int
+    expires_at: int | None = None
+
+
+@dataclass(slots=True)
 class User:
     """An end user."""
 
@@ -115,6 +125,7 @@ class User:
     profile: dict[str, Any] = field(default_factory=dict)
     is_suspended: bool = False
     role_ids: list[str] = field(default_factory=list)
+    personal_access_tokens: list[PersonalAccessToken] = field(default_factory=list)
     created_at: int = 0
     updated_at: int = 0
 
@@ -172,6 +183,14 @@ class Tenant:
         for resource in self.resources.values():
             if resource.indicator == indicator:
                 return resource
+        return None
+
+    def personal_access_token(self, value: str) -> tuple[User, PersonalAccessToken] | None:
+        """The user owning the personal access token `value`, and the token."""
+        for user in self.users.values():
+            for token in user.personal_access_tokens:
+                if token.value == value:
+                    return user, token
         return None
 
     def default_resource(self) -> ApiResource | None:

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import authorization_code, client_credentials, refresh_token
+from . import authorization_code, client_credentials, refresh_token, token_exchange
 from .base import AUTH_PARAMS, GrantContext, TokenRequest
 
-_MODULES: tuple[ModuleType, ...] = (authorization_code, client_credentials, refresh_token)
+_MODULES: tuple[ModuleType, ...] = (
+    authorization_code,
+    client_credentials,
+    refresh_token,
+    token_exchange,
+)
 
 #: `grant_type` value → its module (`GRANT_TYPE`, `PARAMETERS`, `DUPLICABLE`, `handle`).
 GRANT_HANDLERS: dict[str, ModuleType] = {module.GRANT_TYPE: module for module in _MODULES}

@@ -7,6 +7,7 @@ Access tokens: a JWT when a resource is named (scope = what was asked ∩ what t
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from ..claims import user_claims
 from ..errors import InvalidGrantError, InvalidTargetError
@@ -63,24 +64,23 @@ def resource_access_token(
     *,
     consented: Collection[str] | None,
     organization_id: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[str, int, str]:
     """A JWT for `resource`: `scopes` the user holds now (and consented to). → token, ttl, scope."""
     server = user_resource_server(resource, ctx.tenant, user, organization_id)
     scope = " ".join(
         s for s in scopes if s in server.scopes and (consented is None or s in consented)
     )
-    extra = (
-        {"organization_id": organization_id}
-        if organization_id and resource != ORGANIZATION_RESOURCE
-        else None
-    )
+    claims = dict(extra or {})
+    if organization_id and resource != ORGANIZATION_RESOURCE:
+        claims = {"organization_id": organization_id, **claims}
     token = ctx.issuer.access_token(
         sub=user.id,
         client_id=client.id,
         audience=resource,
         scope=scope,
         ttl=server.ttl,
-        extra=extra,
+        extra=claims or None,
     )
     return token, server.ttl, scope
 
@@ -92,6 +92,7 @@ def organization_access_token(
     organization_id: str,
     scopes: Collection[str],
     available: list[str],
+    extra: dict[str, Any] | None = None,
 ) -> tuple[str, int, str]:
     """An organization token: the organization scopes the user holds there and asked for."""
     scope = " ".join(name for name in available if name in scopes)
@@ -101,6 +102,7 @@ def organization_access_token(
         audience=organization_audience(organization_id),
         scope=scope,
         ttl=ORGANIZATION_TOKEN_TTL,
+        extra=extra,
     )
     return token, ORGANIZATION_TOKEN_TTL, scope
 
