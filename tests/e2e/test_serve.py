@@ -85,7 +85,7 @@ def test_readme_curl_example_gets_a_token_that_verifies_with_the_published_jwks(
     served: tuple[int, subprocess.Popen[str]],
 ) -> None:
     port, process = served
-    [command] = [b for b in code_blocks("sh") if b.startswith("curl ")]
+    [command] = [b for b in code_blocks("sh") if "client_credentials" in b]
     argv = shlex.split(command.replace("\\\n", " ").replace("localhost:3001", f"localhost:{port}"))
     result = subprocess.run(argv, capture_output=True, text=True, check=True)
     body = json.loads(result.stdout)
@@ -180,3 +180,33 @@ def test_without_a_key_file_a_restart_publishes_a_new_key() -> None:
     second = MockLogtoServer(settings.model_copy(update={"port": first.port}))
     with second, pytest.raises(jwt.PyJWKClientError):
         verify_over_http(token, second.issuer, "https://api.example.com")
+
+
+def test_readme_sign_in_example_gets_a_code_then_tokens(
+    served: tuple[int, subprocess.Popen[str]],
+) -> None:
+    port, _ = served
+    [block] = [b for b in code_blocks("sh") if "login_hint=alice" in b]
+    commands = [
+        shlex.split(line.replace("localhost:3001", f"localhost:{port}"))
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.startswith("curl ")
+    ]
+    authorize, exchange = commands
+    redirect = subprocess.run(authorize, capture_output=True, text=True, check=True).stdout
+    assert redirect.startswith("http://localhost:3000/callback?code=")
+    code = redirect.split("code=", 1)[1].split("&", 1)[0]
+    exchange = [arg.replace("code=CODE", f"code={code}") for arg in exchange]
+    body = json.loads(subprocess.run(exchange, capture_output=True, text=True, check=True).stdout)
+    assert list(body) == [
+        "access_token",
+        "expires_in",
+        "id_token",
+        "refresh_token",
+        "scope",
+        "token_type",
+    ]
+    assert body["scope"] == "openid profile offline_access"
+    issuer = f"http://localhost:{port}/oidc"
+    claims = verify_over_http(body["id_token"], issuer, "demo-web")
+    assert (claims["sub"], claims["username"]) == ("user-alice", "alice")
