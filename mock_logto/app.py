@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from .authorization import find_user
+from .control import CONTROL_PREFIX, Control, ControlMiddleware, MockClock
 from .cookies import CookieSigner
 from .errors import ManagementApiError, MockLogtoError, OAuthError
 from .grants import GrantContext
@@ -23,7 +24,7 @@ from .keys import KeyStore
 from .loader import load_tenant
 from .middleware import HeadersMiddleware
 from .models import Tenant, User
-from .routes import experience, interaction, management, oidc
+from .routes import control, experience, interaction, management, oidc
 from .routes.responses import JSONResponse, etag, json_bytes
 from .settings import Settings
 from .store import Store
@@ -104,30 +105,39 @@ def create_app(
         clock: seconds since the epoch; defaults to the system clock.
     """
     settings = settings or Settings()
-    clock = clock or system_clock
-    tenant = tenant or load_settings_tenant(settings, clock)
+    server_clock = MockClock(clock or system_clock)
+    tenant = tenant or load_settings_tenant(settings, server_clock)
     keys = keys or load_keys(settings)
-    issuer = TokenIssuer(keys, settings.issuer, clock)
-    store = Store(clock)
+    issuer = TokenIssuer(keys, settings.issuer, server_clock)
+    store = Store(server_clock)
+    controls = Control()
 
+    routes = [
+        Mount("/oidc", routes=oidc.routes(), name="oidc"),
+        Mount("/api", routes=[*experience.routes(), *management.routes()], name="api"),
+        *interaction.page_routes(),
+    ]
+    if settings.control_api:
+        routes.append(Mount(CONTROL_PREFIX, routes=control.routes(), name="control"))
     app = Starlette(
-        routes=[
-            Mount("/oidc", routes=oidc.routes(), name="oidc"),
-            Mount("/api", routes=[*experience.routes(), *management.routes()], name="api"),
-            *interaction.page_routes(),
+        routes=routes,
+        middleware=[
+            Middleware(HeadersMiddleware, cors=oidc.CORS),
+            Middleware(ControlMiddleware, control=controls, clock=server_clock),
         ],
-        middleware=[Middleware(HeadersMiddleware, cors=oidc.CORS)],
         exception_handlers={OAuthError: _oauth_error, ManagementApiError: _management_error},
     )
     app.state.settings = settings
     app.state.tenant = tenant
     app.state.keys = keys
-    app.state.clock = clock
+    app.state.clock = server_clock
     app.state.issuer = issuer
     app.state.store = store
+    app.state.control = controls
+    app.state.initial_fixtures = settings.fixtures
     app.state.signer = CookieSigner()
     app.state.auto_sign_in = auto_sign_in_user(settings, tenant)
-    app.state.grant_context = GrantContext(tenant, issuer, settings, clock, store)
+    app.state.grant_context = GrantContext(tenant, issuer, settings, server_clock, store)
     app.state.discovery = oidc.StaticJSON(
         json_bytes(oidc.discovery_document(settings.issuer, keys)),
         "application/json; charset=utf-8",

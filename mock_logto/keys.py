@@ -116,6 +116,13 @@ class KeyStore:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(document, handle, indent=2)
 
+    def rotate(self, alg: SigningAlg) -> SigningKey:
+        """A new key signs from now on; the old ones stay published so their tokens verify."""
+        key = generate_key(alg)
+        self._keys.insert(0, key)
+        self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
+        return key
+
     @property
     def current(self) -> SigningKey:
         """The key that signs."""

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
             "request (no sign-in page). Default: show the page."
         ),
     )
+    control_api: bool = Field(
+        True,
+        description=(
+            "Serve the test control API under `/__mock/` (reset, fixtures, clock, request log, "
+            "faults, keys, tokens)."
+        ),
+    )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         "info", description="Log level of the server and uvicorn."
     )
