@@ -5,8 +5,10 @@ Thin on purpose: the work is done by :func:`create_app` and :class:`MockLogtoSer
 - `mock_logto_settings`: the settings every other fixture uses; override it in a conftest, or
   use the `@pytest.mark.mock_logto(fixtures=..., **settings)` marker.
 - `mock_logto_app` / `mock_logto_client`: the app in-process (no socket), and a TestClient.
-- `mock_logto_server`: one real server per session on a free 127.0.0.1 port.
-- `mock_logto`: the session server, checked for server-side errors after each test.
+- `mock_logto_server`: one real server per session (per xdist worker) on a free 127.0.0.1 port.
+- `mock_logto`: a :class:`~mock_logto.testing.MockLogto` handle on that server, reset to its
+  fixtures (or the marker's `fixtures=`) before the test and checked for server-side errors
+  after it. A marker with other settings gets the test a server of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.applications import Starlette
 from .app import create_app
 from .server import MockLogtoServer
 from .settings import Settings
+from .testing import MockLogto
 
 MARKER = "mock_logto"
 
@@ -76,8 +79,22 @@ def mock_logto_server() -> Iterator[MockLogtoServer]:
 
 
 @pytest.fixture
-def mock_logto(mock_logto_server: MockLogtoServer) -> Iterator[MockLogtoServer]:
-    """The session server; an exception inside it fails the test that caused it."""
+def mock_logto(
+    request: pytest.FixtureRequest, mock_logto_server: MockLogtoServer
+) -> Iterator[MockLogto]:
+    """The session server, reset for this test; server-side errors fail the test."""
+    overrides = _marker_overrides(request)
+    fixtures = overrides.pop("fixtures", None)
+    if overrides:
+        # Settings a running server cannot change: this test gets a server of its own.
+        settings = Settings(_env_file=None, **{"port": 0, "fixtures": fixtures, **overrides})
+        with MockLogtoServer(settings) as own:
+            handle = MockLogto(own)
+            yield handle
+            handle.check_errors()
+        return
+    handle = MockLogto(mock_logto_server)
     mock_logto_server.check_errors()
-    yield mock_logto_server
-    mock_logto_server.check_errors()
+    handle.reset(fixtures)
+    yield handle
+    handle.check_errors()

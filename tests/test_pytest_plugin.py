@@ -36,7 +36,7 @@ def test_session_server_issues_tokens_that_verify_with_its_jwks(pytester: pytest
             assert claims["scope"] == "read:items"
 
         def test_second_uses_the_same_session_server(mock_logto, mock_logto_server):
-            assert mock_logto is mock_logto_server
+            assert mock_logto.server is mock_logto_server
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
@@ -103,3 +103,129 @@ def test_readme_plugin_example_runs_as_written(pytester: pytest.Pytester) -> Non
     pytester.makepyfile(test_readme_example=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_state_is_reset_before_each_test_and_the_marker_loads_fixtures(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx2 as httpx
+        import pytest
+
+        def m2m_token(mock_logto):
+            return httpx.post(
+                mock_logto.token_endpoint,
+                auth=("demo-m2m", "demo-m2m-secret"),
+                data={{"grant_type": "client_credentials", "resource": "https://api.example.com"}},
+            )
+
+        def test_changes_everything(mock_logto):
+            mock_logto.advance_clock(3600)
+            mock_logto.fail("/oidc/token", status=503, count=5)
+            mock_logto.app.state.tenant.applications.pop("demo-m2m")
+            assert m2m_token(mock_logto).status_code == 503
+
+        def test_sees_a_fresh_server(mock_logto):
+            assert mock_logto.clock.offset == 0
+            assert mock_logto.requests == []
+            assert m2m_token(mock_logto).status_code == 200
+
+        @pytest.mark.mock_logto(fixtures=r"{GOLDEN_FIXTURE}")
+        def test_marker_fixtures_on_the_session_server(mock_logto, mock_logto_server):
+            assert mock_logto.server is mock_logto_server
+            assert m2m_token(mock_logto).status_code == 400  # no demo-m2m in the golden tenant
+
+        @pytest.mark.mock_logto(signing_alg="RS256")
+        def test_marker_settings_get_a_server_of_their_own(mock_logto, mock_logto_server):
+            assert mock_logto.server is not mock_logto_server
+            keys = httpx.get(mock_logto.jwks_uri).json()["keys"]
+            assert [k["kty"] for k in keys] == ["RSA"]
+
+        def test_back_to_the_demo_tenant(mock_logto):
+            assert m2m_token(mock_logto).status_code == 200
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+
+
+def test_clock_request_log_faults_and_issued_tokens(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import time
+        import httpx2 as httpx
+        import jwt
+
+        def test_handle(mock_logto):
+            token = mock_logto.issue_token(
+                "demo-web", resource="https://api.example.com", scopes=["read:items"],
+                user="alice", organization="org-acme", claims={"x": 1}, expires_in=60,
+            )
+            key = jwt.PyJWKClient(mock_logto.jwks_uri).get_signing_key_from_jwt(token)
+            claims = jwt.decode(token, key, algorithms=["ES384"],
+                                audience="https://api.example.com", issuer=mock_logto.issuer)
+            assert list(claims)[:2] == ["organization_id", "x"]
+            assert (claims["sub"], claims["client_id"], claims["scope"]) == (
+                "user-alice", "demo-web", "read:items")
+            assert claims["exp"] - claims["iat"] == 60
+
+            # The clock: a code is good for 60 seconds.
+            auth = httpx.get(mock_logto.issuer + "/auth", params={
+                "client_id": "demo-web", "redirect_uri": "http://localhost:3000/callback",
+                "response_type": "code", "scope": "openid", "login_hint": "alice"})
+            code = auth.headers["location"].split("code=")[1].split("&")[0]
+            mock_logto.advance_clock(61)
+            late = httpx.post(mock_logto.token_endpoint, auth=("demo-web", "demo-web-secret"),
+                              data={"grant_type": "authorization_code", "code": code,
+                                    "redirect_uri": "http://localhost:3000/callback"})
+            assert late.json()["error"] == "invalid_grant"
+
+            # The request log: what the client sent.
+            [sent] = mock_logto.requests_to("/oidc/token", "POST")
+            assert sent.form()["grant_type"] == "authorization_code"
+            assert sent.status == 400
+            assert sent.headers["authorization"].startswith("Basic ")
+
+            # Faults: two failures, then a slow but normal answer.
+            mock_logto.fail("/oidc/jwks", status=500, body={"error": "down"}, count=2)
+            mock_logto.fail("/oidc/jwks", status=None, delay=0.2)
+            assert httpx.get(mock_logto.jwks_uri).status_code == 500
+            assert httpx.get(mock_logto.jwks_uri).json() == {"error": "down"}
+            started = time.monotonic()
+            assert httpx.get(mock_logto.jwks_uri).status_code == 200
+            assert time.monotonic() - started >= 0.2
+
+            # Key rotation: the new key signs, the old one stays published.
+            old = jwt.get_unverified_header(token)["kid"]
+            new = mock_logto.rotate_keys()
+            kids = [k["kid"] for k in httpx.get(mock_logto.jwks_uri).json()["keys"]]
+            assert kids == [new, old]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_each_xdist_worker_gets_its_own_server(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_worker(mock_logto, n, tmp_path_factory):
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            out = tmp_path_factory.getbasetemp().parent.parent / f"{worker}-{n}.url"
+            out.write_text(mock_logto.base_url)
+            mock_logto.advance_clock(10)  # state of one worker never leaks to another
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result.assert_outcomes(passed=6)
+    urls: dict[str, set[str]] = {}
+    for path in pytester.path.parent.rglob("gw*.url"):
+        urls.setdefault(path.name.split("-")[0], set()).add(path.read_text())
+    assert set(urls) == {"gw0", "gw1"}
+    assert all(len(found) == 1 for found in urls.values())
+    assert urls["gw0"] != urls["gw1"]

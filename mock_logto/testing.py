@@ -1,0 +1,140 @@
+"""`MockLogto`: what a test holds of a running mock-logto (the pytest plugin's `mock_logto`).
+
+URLs, tokens made to order, reset, the clock, the request log and fault injection, all acting
+in-process on the server's app. No pytest imports: usable from unittest or a script too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import control
+from .control import Fault, LoggedRequest, MockClock
+from .server import MockLogtoServer
+
+
+class MockLogto:
+    """A handle on a running :class:`MockLogtoServer`."""
+
+    def __init__(self, server: MockLogtoServer) -> None:
+        self.server = server
+        self.app = server.app
+
+    # ------------------------------------------------------------------ where it is
+
+    @property
+    def base_url(self) -> str:
+        """E.g. `http://127.0.0.1:51234` (Logto's endpoint)."""
+        return self.server.base_url
+
+    @property
+    def issuer(self) -> str:
+        """`<base_url>/oidc`: the `iss` of every token."""
+        return self.server.issuer
+
+    @property
+    def token_endpoint(self) -> str:
+        """`<issuer>/token`."""
+        return self.server.token_endpoint
+
+    @property
+    def jwks_uri(self) -> str:
+        """`<issuer>/jwks`."""
+        return self.server.jwks_uri
+
+    @property
+    def discovery_url(self) -> str:
+        """`<issuer>/.well-known/openid-configuration`."""
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    @property
+    def management_api_indicator(self) -> str:
+        """The audience of Management API tokens (`https://default.logto.app/api`)."""
+        return self.server.settings.management_api_indicator
+
+    # ------------------------------------------------------------------ state
+
+    def reset(self, fixtures: Path | str | None = None) -> None:
+        """Back to the start-up fixtures (or `fixtures`), clock, log and faults."""
+        control.reset(self.app, "initial" if fixtures is None else fixtures)
+
+    @property
+    def clock(self) -> MockClock:
+        """The server's clock; `clock.advance(seconds)` expires codes and tokens."""
+        clock: MockClock = self.app.state.clock
+        return clock
+
+    def advance_clock(self, seconds: int) -> int:
+        """Move the server's time forward; returns the new time."""
+        return self.clock.advance(seconds)
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """The requests the server received since the last reset, oldest first."""
+        log: control.Control = self.app.state.control
+        return list(log.requests)
+
+    def requests_to(self, path: str, method: str | None = None) -> list[LoggedRequest]:
+        """The logged requests to `path` (and `method`)."""
+        return [r for r in self.requests if r.path == path and method in (None, r.method)]
+
+    def fail(
+        self,
+        path: str,
+        *,
+        status: int | None = 503,
+        body: Any = None,
+        method: str | None = None,
+        count: int = 1,
+        delay: float = 0.0,
+        headers: dict[str, str] | None = None,
+    ) -> Fault:
+        """The next `count` requests to `path` answer `status` and `body` (after `delay`).
+
+        `status=None` with a `delay` only slows the requests down.
+        """
+        rules: control.Control = self.app.state.control
+        return rules.add_fault(
+            Fault(
+                path=path,
+                method=method,
+                count=count,
+                status=status,
+                body=body,
+                headers=dict(headers or {}),
+                delay=delay,
+            )
+        )
+
+    def rotate_keys(self) -> str:
+        """Sign with a new key from now on; returns its `kid`."""
+        return control.rotate_keys(self.app)
+
+    def issue_token(
+        self,
+        app: str,
+        *,
+        resource: str | None = None,
+        scopes: Sequence[str] = (),
+        user: str | None = None,
+        organization: str | None = None,
+        claims: dict[str, Any] | None = None,
+        expires_in: int | None = None,
+    ) -> str:
+        """A JWT access token signed by the running server (see :func:`control.issue_token`)."""
+        return control.issue_token(
+            self.app,
+            client=app,
+            resource=resource,
+            scopes=scopes,
+            user=user,
+            organization=organization,
+            claims=claims,
+            expires_in=expires_in,
+        )
+
+    def check_errors(self) -> None:
+        """Re-raise an exception a request raised inside the server."""
+        self.server.check_errors()
