@@ -1,4 +1,4 @@
-"""`mock-logto`: serve the mock, or check fixture files.
+"""`mock-logto`: serve the mock, check fixture files, make tokens and keys.
 
 Every setting is a flag of `serve` (built from :class:`Settings`, so the two never drift);
 flags win over `MOCK_LOGTO_*` variables, which win over `.env`. Problems are printed as one
@@ -8,9 +8,14 @@ line each on stderr, with exit status 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
+import json
 import logging
+import os
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
@@ -20,6 +25,7 @@ from pydantic import ValidationError
 from . import __version__
 from .app import create_app, load_keys, load_settings_tenant, system_clock
 from .errors import FixtureError, MockLogtoError
+from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
 from .settings import Settings
 
@@ -76,7 +82,118 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="fixture files or directories, each checked on its own (default: default.yaml)",
     )
+
+    token = commands.add_parser(
+        "token",
+        help="print an access token from a running server",
+        description=(
+            "Ask a running mock-logto (its /__mock/tokens) for a JWT access token; it verifies "
+            "against that server's JWKS. Scopes are taken as given."
+        ),
+    )
+    token.add_argument("--app", required=True, help="application id or name (client_id)")
+    token.add_argument("--resource", help="API resource indicator (the audience)")
+    token.add_argument(
+        "--scope", action="append", default=[], metavar="SCOPE", help="a scope (repeatable)"
+    )
+    token.add_argument("--user", help="user id, username or email (default: the app itself)")
+    token.add_argument("--organization", help="organization id or name")
+    token.add_argument(
+        "--claim",
+        action="append",
+        default=[],
+        metavar="NAME=JSON",
+        help="an extra claim; the value is JSON if it parses, else a string (repeatable)",
+    )
+    token.add_argument("--expires-in", type=int, help="lifetime in seconds")
+    token.add_argument("--decode", action="store_true", help="print header and claims as JSON")
+    token.add_argument(
+        "--url",
+        default=None,
+        help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
+    )
+
+    keys = commands.add_parser(
+        "keys",
+        help="create or show a signing key file",
+        description="Key files keep tokens valid across restarts (`serve --key-file PATH`).",
+    )
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    generate = key_commands.add_parser("generate", help="write a new private JWKS file")
+    generate.add_argument("path", type=Path, metavar="PATH")
+    generate.add_argument("--alg", choices=["ES384", "RS256"], default="ES384")
+    generate.add_argument("--force", action="store_true", help="replace an existing file")
+    show = key_commands.add_parser("show", help="print the public JWKS of a key file")
+    show.add_argument("path", type=Path, metavar="PATH")
     return parser
+
+
+def _claim(text: str) -> tuple[str, Any]:
+    name, equals, raw = text.partition("=")
+    if not equals or not name:
+        raise MockLogtoError(f"--claim {text}: expected NAME=VALUE")
+    try:
+        return name, json.loads(raw)
+    except ValueError:
+        return name, raw
+
+
+def _token(args: argparse.Namespace) -> int:
+    base = (args.url or os.environ.get("MOCK_LOGTO_URL") or "http://localhost:3001").rstrip("/")
+    payload: dict[str, Any] = {"app": args.app, "scopes": args.scope}
+    for key, value in (
+        ("resource", args.resource),
+        ("user", args.user),
+        ("organization", args.organization),
+        ("expiresIn", args.expires_in),
+    ):
+        if value is not None:
+            payload[key] = value
+    if args.claim:
+        payload["claims"] = dict(_claim(c) for c in args.claim)
+    request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
+        f"{base}/__mock/tokens",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            token = json.load(response)["access_token"]
+    except urllib.error.HTTPError as exc:
+        try:
+            message = json.load(exc)["message"]
+        except (ValueError, KeyError):
+            message = f"HTTP {exc.code}"
+        raise MockLogtoError(message) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise MockLogtoError(
+            f"cannot reach {base} ({reason}); is `mock-logto serve` running there?"
+        ) from exc
+    if args.decode:
+        header, claims = (
+            json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+            for part in token.split(".")[:2]
+        )
+        print(json.dumps({"header": header, "claims": claims}, indent=2))
+    else:
+        print(token)
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    if args.keys_command == "generate":
+        if args.path.exists() and not args.force:
+            raise MockLogtoError(f"{args.path} exists; add --force to replace it")
+        store = KeyStore.generate(args.alg)
+        store.write(args.path)
+        print(f"wrote {args.path}: {args.alg} key {store.current.kid}")
+        return 0
+    if not args.path.exists():
+        raise MockLogtoError(f"{args.path}: no such key file")
+    print(json.dumps(KeyStore.from_file(args.path).public_jwks(), indent=2))
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -142,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "token":
+            return _token(args)
+        if args.command == "keys":
+            return _keys(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:
