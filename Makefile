@@ -23,12 +23,13 @@ test: install
 	$(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage report
 
-## Lint, format check and strict typing.
+## Lint, format check, strict typing, fixtures and the Dockerfile (hadolint).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/mock-logto check-fixtures fixtures/default.yaml fixtures/logto-golden.yaml
+	$(BIN)/hadolint Dockerfile
 
 check: lint test
 

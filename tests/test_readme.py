@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mock_logto.cli import main
 from mock_logto.loader import load_tenant
+from mock_logto.settings import Settings
 
 from .readme import README, code_blocks, settings_rows
 
@@ -20,7 +22,7 @@ def test_settings_table_lists_every_setting_as_it_is() -> None:
 
 
 def test_fixture_example_is_a_valid_fixture(tmp_path: Path) -> None:
-    [example] = code_blocks("yaml")
+    [example] = [b for b in code_blocks("yaml") if b.startswith("resources:")]
     path = tmp_path / "example.yaml"
     path.write_text(example)
     tenant = load_tenant(path)
@@ -37,3 +39,36 @@ def test_error_example_is_what_check_fixtures_prints(
     assert main(["check-fixtures", str(path)]) == 2
     printed = capsys.readouterr().err
     assert printed == example.replace("fixtures/tenant.yaml", str(path))
+
+
+def dockerfile_env() -> dict[str, str]:
+    text = (README.parent / "Dockerfile").read_text().replace("\\\n", " ")
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("ENV "):
+            env.update(item.split("=", 1) for item in line[4:].split())  # type: ignore[misc]
+    return env
+
+
+def test_compose_example_runs_the_image_beside_an_app() -> None:
+    [block] = [b for b in code_blocks("yaml") if b.startswith("services:")]
+    services = yaml.safe_load(block)["services"]
+    logto = services["logto"]
+    assert logto["build"] == "."
+    assert logto["ports"] == ["3001:3001"]
+    assert logto["volumes"] == ["./fixtures:/fixtures:ro"]
+    assert set(logto["environment"]) <= {f"MOCK_LOGTO_{n.upper()}" for n in Settings.model_fields}
+    assert logto["environment"]["MOCK_LOGTO_PUBLIC_URL"] == "http://logto:3001"
+    assert "MOCK_LOGTO_HOST" in dockerfile_env()
+    app = services["app"]
+    assert app["depends_on"] == {"logto": {"condition": "service_healthy"}}
+    assert app["environment"]["LOGTO_ENDPOINT"] == "http://logto:3001"
+
+
+def test_ci_example_uses_the_image_as_a_service_container() -> None:
+    [block] = [b for b in code_blocks("yaml") if b.startswith("jobs:")]
+    job = yaml.safe_load(block)["jobs"]["test"]
+    service = job["services"]["logto"]
+    assert service["ports"] == ["3001:3001"]
+    assert "--health-cmd" in service["options"]
+    assert job["env"]["LOGTO_ENDPOINT"] == "http://localhost:3001"
