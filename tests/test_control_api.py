@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from mock_logto.keys import KeyStore
+
 from .conftest import FIXTURES, GOLDEN_FIXTURE, NOW
 from .golden_replay import decode_unverified
 from .verify import verify_access_token
@@ -90,7 +92,8 @@ def test_reset_and_fixture_loading(demo: TestClient, tmp_path: Path) -> None:
     assert demo.get("/__mock/clock").json()["offset"] == 0
 
 
-def test_tokens_to_order_and_key_rotation(demo: TestClient) -> None:
+def test_tokens_to_order_and_key_rotation(make_client: Callable[..., TestClient]) -> None:
+    demo = make_client(DEMO, keys=KeyStore.generate())  # rotation changes the key store
     made = demo.post(
         "/__mock/tokens",
         json={
