@@ -100,3 +100,10 @@ def test_keys_generate_and_show(tmp_path: Path) -> None:
     [key] = shown["keys"]
     assert list(key) == ["kty", "use", "kid", "alg", "crv", "x", "y"]
     assert made.stdout.strip().endswith(key["kid"])
+
+
+@pytest.mark.parametrize("command", ["serve", "check-fixtures", "token", "keys"])
+def test_every_command_has_help(command: str) -> None:
+    result = cli(command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: mock-logto {command}")
