@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
+from . import management as management_api
 from .authorization import find_user
 from .control import CONTROL_PREFIX, Control, ControlMiddleware, MockClock
 from .cookies import CookieSigner
@@ -114,7 +115,11 @@ def create_app(
 
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
-        Mount("/api", routes=[*experience.routes(), *management.routes()], name="api"),
+        Mount(
+            "/api",
+            routes=[*experience.routes(), *management.routes(), *management_api.routes()],
+            name="api",
+        ),
         *interaction.page_routes(),
     ]
     if settings.control_api:

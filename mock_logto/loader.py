@@ -119,6 +119,7 @@ class ApplicationSpec(_Spec):
     custom_client_metadata: CustomClientMetadataSpec = CustomClientMetadataSpec()
     custom_data: dict[str, Any] = {}
     is_third_party: bool = False
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
 
 
 class PersonalAccessTokenSpec(_Spec):
@@ -189,6 +190,7 @@ class OrganizationSpec(_Spec):
     name: NonEmpty
     description: str | None = None
     custom_data: dict[str, Any] = {}
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
     users: list[OrganizationUserSpec] = []
     applications: list[OrganizationApplicationSpec] = []
 
@@ -572,7 +574,7 @@ class _Builder:
                 custom_data=dict(spec.custom_data),
                 is_third_party=spec.is_third_party,
                 role_ids=role_ids,
-                created_at=self.now_ms,
+                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
             )
 
     def users(self, entries: list[_Located]) -> None:
@@ -693,7 +695,11 @@ class _Builder:
             if not self.claim_id("organization", org_id, where, spec.id is not None):
                 continue
             organization = Organization(
-                org_id, spec.name, spec.description, dict(spec.custom_data), created_at=self.now_ms
+                org_id,
+                spec.name,
+                spec.description,
+                dict(spec.custom_data),
+                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
             )
             for index, member in enumerate(spec.users):
                 field = f"users[{index}]"

@@ -128,6 +128,7 @@ class User:
     personal_access_tokens: list[PersonalAccessToken] = field(default_factory=list)
     created_at: int = 0
     updated_at: int = 0
+    last_sign_in_at: int | None = None
 
 
 @dataclass(slots=True)

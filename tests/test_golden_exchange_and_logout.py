@@ -1,8 +1,8 @@
 """golden/token-exchange/ (the exchanges) and golden/end-session/ replayed.
 
-Token exchange 00–04 and 20–21 create, list and delete the personal access token through the
-Management API; until that API is served (issue 5) the fixture holds the token they created
-(`fixtures/logto-golden.yaml`), and the exchanges 10–17 replay against it.
+Token exchange 00–04 and 20–21 enable token exchange for the web app and create, list and delete
+the personal access token through the Management API routes not served yet; until they are, the
+test makes the same two changes to the tenant directly, and the exchanges 10–17 replay.
 """
 
 from __future__ import annotations
@@ -15,19 +15,30 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from mock_logto.models import PersonalAccessToken
+
 from .conftest import GOLDEN
 from .flow_replay import FlowReplayer
 from .golden_replay import load
 
 EXCHANGES = sorted((GOLDEN / "token-exchange").glob("1*.json"))
 LOGOUTS = sorted((GOLDEN / "end-session").glob("*.json"))
+WEB_APP = "2ihwrbehzzcfmvvf6va91"
+ALICE = "rpl03n16wy3x"
 XSRF = re.compile(r'name="xsrf" value="([0-9a-f]{48})"')
 
 
 @pytest.fixture
 def replayer(make_client: Callable[..., TestClient]) -> FlowReplayer:
     now = int(time.time())
-    return FlowReplayer(make_client(clock=lambda: now), now)
+    client = make_client(clock=lambda: now)
+    tenant = client.app.state.tenant  # type: ignore[attr-defined]
+    # What golden/token-exchange/00 and 02 did through the Management API:
+    tenant.applications[WEB_APP].custom_client_metadata["allowTokenExchange"] = True
+    tenant.users[ALICE].personal_access_tokens.append(
+        PersonalAccessToken("ci-token", "pat_8tpwO30SgKMu4WkrGuKCxecuUCmjCbBV", now * 1000)
+    )
+    return FlowReplayer(client, now)
 
 
 def test_the_exchanges_are_all_there() -> None:

@@ -198,7 +198,7 @@ def _finish(request: Request, interaction: Interaction, user: User) -> Response:
     """Sign `user` in, consent, and send the code to the client (the shortcut)."""
     store, tenant, settings, signer = _state(request)
     now = store.clock()
-    user.updated_at = now * 1000
+    user.updated_at = user.last_sign_in_at = now * 1000
     session = store.new_session(user.id)
     grant = consent(store, tenant, user, interaction.request)
     code = issue_code(store, grant, interaction.request, now)
@@ -381,7 +381,7 @@ async def sign_in_submit(request: Request) -> Response:
 def sign_in(interaction: Interaction, user: User, store: Store) -> None:
     """The interaction's result: this user signed in now (Logto bumps `updatedAt`)."""
     interaction.account_id = user.id
-    user.updated_at = store.clock() * 1000
+    user.updated_at = user.last_sign_in_at = store.clock() * 1000
 
 
 def routes() -> list[BaseRoute]:

@@ -1,0 +1,90 @@
+"""The Management API's authentication (core/middleware/koa-auth).
+
+A Bearer JWT issued by this server for the Management API indicator, with the `all` scope.
+Failures answer as Logto does, including the `jose` error it puts in `data` (golden/
+management-api/07–11b): a wrong audience echoes the token's whole payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from ..errors import ManagementApiError
+from ..keys import KeyStore
+
+UNAUTHORIZED = "Unauthorized. Please check credentials and its scope."
+
+
+def _unauthorized(data: dict[str, Any]) -> ManagementApiError:
+    return ManagementApiError("auth.unauthorized", UNAUTHORIZED, status_code=401, data=data)
+
+
+def _claim_failed(code: str, name: str, claim: str, payload: dict[str, Any]) -> ManagementApiError:
+    return _unauthorized(
+        {"code": code, "name": name, "claim": claim, "reason": "check_failed", "payload": payload}
+    )
+
+
+def _payload(token: str) -> dict[str, Any] | None:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        return None
+    return payload
+
+
+def authenticate(request: Request) -> dict[str, Any]:
+    """The verified claims of the request's Management API token, or Logto's 401/403."""
+    state = request.app.state
+    authorization = request.headers.get("authorization")
+    if not authorization:
+        raise ManagementApiError(
+            "auth.authorization_header_missing", "Authorization header is missing.", status_code=401
+        )
+    scheme, _, token = authorization.partition(" ")
+    if scheme != "Bearer":
+        raise ManagementApiError(
+            "auth.authorization_token_type_not_supported",
+            "Authorization type is not supported.",
+            status_code=401,
+            data={"supportedTypes": ["Bearer"]},
+        )
+    if _payload(token) is None:
+        raise _unauthorized({"code": "ERR_JWS_INVALID", "name": "JWSInvalid"})
+    keys: KeyStore = state.keys
+    claims = keys.verify(token)
+    if claims is None:
+        raise _unauthorized(
+            {
+                "code": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+                "name": "JWSSignatureVerificationFailed",
+            }
+        )
+    if claims.get("iss") != state.settings.issuer:
+        raise _claim_failed(
+            "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "iss", claims
+        )
+    if claims.get("aud") != state.settings.management_api_indicator:
+        raise _claim_failed(
+            "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "aud", claims
+        )
+    exp = claims.get("exp")
+    if not isinstance(exp, int) or exp <= state.clock():
+        raise _claim_failed("ERR_JWT_EXPIRED", "JWTExpired", "exp", claims)
+    if "all" not in str(claims.get("scope", "")).split():
+        raise ManagementApiError(
+            "auth.forbidden",
+            "Forbidden. Please check your user roles and permissions.",
+            status_code=403,
+        )
+    return claims

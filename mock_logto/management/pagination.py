@@ -1,0 +1,77 @@
+"""Logto's pagination (core/middleware/koa-pagination.ts).
+
+`page`, `page_size` (≤ 100), `Total-Number` and RFC 8288 `Link` headers.
+Logto builds the links from the path its router sees, which has no `/api` prefix: the quirk
+is kept (`<http://localhost:3001/applications?page=2>; rel="next"`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..errors import ManagementApiError
+from ..routes.responses import JSONResponse
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def _positive(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not value > 0:
+        raise ManagementApiError(
+            "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
+        )
+    return value
+
+
+def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
+    """(page, page_size) asked for; None when an optional pagination is not used."""
+    raw_page = request.query_params.get("page")
+    raw_size = request.query_params.get("page_size")
+    if optional and not raw_page and not raw_size:
+        return None
+    page = _positive(raw_page) if raw_page else 1
+    size = _positive(raw_size) if raw_size else DEFAULT_PAGE_SIZE
+    if size > MAX_PAGE_SIZE:
+        raise ManagementApiError(
+            "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
+        )
+    return int(page), int(size)
+
+
+def _link(request: Request, page: int, relation: str) -> str:
+    pairs = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    pairs["page"] = str(page)
+    path = request.url.path.removeprefix("/api")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
+
+
+def paginated(request: Request, items: Sequence[Any], *, optional: bool = False) -> Response:
+    """A JSON list response, one page of `items` with Logto's headers."""
+    asked = page_of(request, optional)
+    if asked is None:
+        return JSONResponse(list(items))
+    page, size = asked
+    offset = (page - 1) * size
+    response = JSONResponse(list(items[offset : offset + size]))
+    total_pages = math.ceil(len(items) / size) or 1
+    response.headers["Total-Number"] = str(len(items))
+    links = [_link(request, 1, "first"), _link(request, total_pages, "last")]
+    if page > 1:
+        links.append(_link(request, page - 1, "prev"))
+    if page < total_pages:
+        links.append(_link(request, page + 1, "next"))
+    for link in links:
+        response.headers.append("Link", link)
+    return response
