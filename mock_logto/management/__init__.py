@@ -23,7 +23,15 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError, invalid_input
 from ..grants.base import MAX_BODY_BYTES
-from ..models import Application, ApplicationSecret, ApplicationType, Organization, Tenant
+from ..models import (
+    Application,
+    ApplicationSecret,
+    ApplicationType,
+    Organization,
+    Role,
+    Tenant,
+    User,
+)
 from ..routes.responses import JSONResponse, etag
 from . import shapes
 from .guard import authenticate
@@ -181,6 +189,76 @@ async def application_roles(request: Request) -> Response:
     return paginated(request, [shapes.role(r, tenant.id) for r in roles])
 
 
+def _role_ids(data: dict[str, Any]) -> list[str]:
+    value = data.get("roleIds")
+    if not isinstance(value, list):
+        raise invalid_input(["roleIds"], expected="array", value=value)
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise invalid_input(["roleIds", index], expected="string", value=item)
+    return list(dict.fromkeys(value))
+
+
+def _roles(tenant: Tenant, role_ids: list[str]) -> list[Role]:
+    for role_id in role_ids:
+        if role_id not in tenant.roles:
+            raise not_found("roles", role_id)
+    return [tenant.roles[r] for r in role_ids]
+
+
+def _unprocessable(code: str, message: str) -> ManagementApiError:
+    return ManagementApiError(code, message, status_code=422)
+
+
+async def assign_application_roles(request: Request) -> Response:
+    """`POST /api/applications/:id/roles`: M2M roles for an M2M app (201 `Created`)."""
+    app = _application(request)
+    if app.type != "MachineToMachine":
+        raise _unprocessable(
+            "application.invalid_type",
+            "Only machine to machine applications can have associated roles.",
+        )
+    role_ids = _role_ids(await json_body(request))
+    tenant = _tenant(request)
+    for role_id in role_ids:
+        found = tenant.roles.get(role_id)
+        if found is None:
+            continue
+        if role_id in app.role_ids:
+            raise _unprocessable(
+                "application.role_exists",
+                f"The role id {role_id} is already been added to this application.",
+            )
+        if found.type != "MachineToMachine":
+            raise _unprocessable(
+                "application.invalid_role_type",
+                "Can not assign user type role to machine to machine application.",
+            )
+    _roles(tenant, role_ids)
+    app.role_ids.extend(role_ids)
+    return PlainTextResponse("Created", status_code=201)
+
+
+async def remove_application_role(request: Request) -> Response:
+    """`DELETE /api/applications/:id/roles/:roleId` (204)."""
+    app = _application(request)
+    role_id = request.path_params["roleId"]
+    if role_id not in app.role_ids:
+        raise not_found("roles", role_id)
+    app.role_ids.remove(role_id)
+    return Response(status_code=204)
+
+
+async def delete_application(request: Request) -> Response:
+    """`DELETE /api/applications/:id` (204): its tokens stop being issued at once."""
+    app = _application(request)
+    tenant = _tenant(request)
+    del tenant.applications[app.id]
+    for org in tenant.organizations.values():
+        org.application_roles.pop(app.id, None)
+    return Response(status_code=204)
+
+
 # --------------------------------------------------------------------------- organizations
 
 
@@ -266,11 +344,102 @@ async def list_users(request: Request) -> Response:
 
 async def get_user(request: Request) -> Response:
     """`GET /api/users/:id`."""
+    return JSONResponse(shapes.user(_user(request)))
+
+
+def _user(request: Request) -> User:
     user_id = request.path_params["id"]
-    user = _tenant(request).users.get(user_id)
-    if user is None:
+    found = _tenant(request).users.get(user_id)
+    if found is None:
         raise not_found("users", user_id)
+    return found
+
+
+_UNIQUE_USER_FIELDS = (
+    ("username", "username", "user.username_already_in_use", "This username is already in use."),
+    (
+        "primaryEmail",
+        "primary_email",
+        "user.email_already_in_use",
+        "This email is associated with an existing account.",
+    ),
+    (
+        "primaryPhone",
+        "primary_phone",
+        "user.phone_already_in_use",
+        "This phone number is associated with an existing account.",
+    ),
+)
+
+
+async def create_user(request: Request) -> Response:
+    """`POST /api/users` (200): the user can sign in at once."""
+    data = await json_body(request)
+    tenant = _tenant(request)
+    values: dict[str, str | None] = {}
+    for key in ("username", "password", "primaryEmail", "primaryPhone", "name", "avatar"):
+        values[key] = _string(data, key, required=False)
+    for key, attribute, code, message in _UNIQUE_USER_FIELDS:
+        value = values[key]
+        if value is not None and any(
+            (getattr(u, attribute) or "").casefold() == value.casefold()
+            for u in tenant.users.values()
+        ):
+            raise _unprocessable(code, message)
+    now = _now_ms(request)
+    user = User(
+        id=new_id(12),
+        username=values["username"],
+        primary_email=values["primaryEmail"],
+        primary_phone=values["primaryPhone"],
+        name=values["name"],
+        avatar=values["avatar"],
+        password=values["password"],
+        custom_data=_object(data, "customData"),
+        profile=_object(data, "profile"),
+        created_at=now,
+        updated_at=now,
+    )
+    tenant.users[user.id] = user
     return JSONResponse(shapes.user(user))
+
+
+async def delete_user(request: Request) -> Response:
+    """`DELETE /api/users/:id` (204): the user cannot sign in or refresh any more."""
+    user = _user(request)
+    tenant = _tenant(request)
+    del tenant.users[user.id]
+    for org in tenant.organizations.values():
+        org.user_roles.pop(user.id, None)
+    return Response(status_code=204)
+
+
+async def assign_user_roles(request: Request) -> Response:
+    """`POST /api/users/:id/roles` (201 `{roleIds, addedRoleIds}`)."""
+    user = _user(request)
+    role_ids = _role_ids(await json_body(request))
+    tenant = _tenant(request)
+    added = [r for r in role_ids if r not in user.role_ids]
+    for role_id in added:
+        found = tenant.roles.get(role_id)
+        if found is not None and found.type != "User":
+            raise _unprocessable(
+                "user.invalid_role_type",
+                "Invalid role type, can not assign machine-to-machine role to user.",
+            )
+    _roles(tenant, added)
+    user.role_ids.extend(added)
+    return JSONResponse({"roleIds": role_ids, "addedRoleIds": added}, status_code=201)
+
+
+async def remove_user_role(request: Request) -> Response:
+    """`DELETE /api/users/:id/roles/:roleId` (204)."""
+    user = _user(request)
+    role_id = request.path_params["roleId"]
+    if role_id not in user.role_ids:
+        raise not_found("roles", role_id)
+    user.role_ids.remove(role_id)
+    return Response(status_code=204)
 
 
 async def list_resources(request: Request) -> Response:
@@ -344,13 +513,24 @@ def routes() -> list[BaseRoute]:
         Route("/applications", guarded(list_applications), methods=["GET"]),
         Route("/applications", guarded(create_application), methods=["POST"]),
         Route("/applications/{id}", guarded(get_application), methods=["GET"]),
+        Route("/applications/{id}", guarded(delete_application), methods=["DELETE"]),
         Route("/applications/{id}/roles", guarded(application_roles), methods=["GET"]),
+        Route("/applications/{id}/roles", guarded(assign_application_roles), methods=["POST"]),
+        Route(
+            "/applications/{id}/roles/{roleId}",
+            guarded(remove_application_role),
+            methods=["DELETE"],
+        ),
         Route("/organizations", guarded(list_organizations), methods=["GET"]),
         Route("/organizations", guarded(create_organization), methods=["POST"]),
         Route("/organizations/{id}", guarded(get_organization), methods=["GET"]),
         Route("/organizations/{id}/users", guarded(organization_users), methods=["GET"]),
         Route("/users", guarded(list_users), methods=["GET"]),
+        Route("/users", guarded(create_user), methods=["POST"]),
         Route("/users/{id}", guarded(get_user), methods=["GET"]),
+        Route("/users/{id}", guarded(delete_user), methods=["DELETE"]),
+        Route("/users/{id}/roles", guarded(assign_user_roles), methods=["POST"]),
+        Route("/users/{id}/roles/{roleId}", guarded(remove_user_role), methods=["DELETE"]),
         Route("/resources", guarded(list_resources), methods=["GET"]),
         Route("/resources/{id}", guarded(get_resource), methods=["GET"]),
         Route("/roles", guarded(list_roles), methods=["GET"]),

@@ -1,0 +1,194 @@
+"""What the Management API changes, the OIDC side sees next (demo tenant)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from .conftest import FIXTURES
+from .golden_replay import decode_unverified
+
+DEMO = FIXTURES / "default.yaml"
+API = "https://api.example.com"
+CALLBACK = "http://localhost:3000/callback"
+
+
+@pytest.fixture
+def demo(make_client: Callable[..., TestClient]) -> TestClient:
+    now = int(time.time())  # sign-in cookies expire by it in the client's jar
+    client = make_client(DEMO, clock=lambda: now)
+    client.follow_redirects = False
+    token = client.post(
+        "/oidc/token",
+        data={
+            "grant_type": "client_credentials",
+            "resource": "https://default.logto.app/api",
+            "scope": "all",
+        },
+        auth=("demo-admin", "demo-admin-secret"),
+    ).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def role_id(client: TestClient, name: str) -> str:
+    roles = client.get("/api/roles").json()
+    return next(r["id"] for r in roles if r["name"] == name)
+
+
+def user_api_scope(client: TestClient, username: str, password: str | None = None) -> str:
+    """Sign in (shortcut) asking for every items scope; the API token's scope."""
+    params: dict[str, Any] = {
+        "client_id": "demo-web",
+        "redirect_uri": CALLBACK,
+        "response_type": "code",
+        "scope": "openid read:items write:items",
+        "resource": API,
+        "login_hint": username,
+    }
+    location = client.get("/oidc/auth", params=params, headers={"Authorization": ""})
+    code = location.headers["location"].split("code=")[1].split("&")[0]
+    tokens = client.post(
+        "/oidc/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CALLBACK,
+            "resource": API,
+        },
+        auth=("demo-web", "demo-web-secret"),
+    ).json()
+    return str(decode_unverified(tokens["access_token"])[1]["scope"])
+
+
+def test_a_role_given_to_a_user_shows_in_the_next_token(demo: TestClient) -> None:
+    assert user_api_scope(demo, "bob") == "read:items"
+    editor = role_id(demo, "items-editor")
+    added = demo.post("/api/users/user-bob/roles", json={"roleIds": [editor]})
+    assert (added.status_code, added.json()) == (
+        201,
+        {"roleIds": [editor], "addedRoleIds": [editor]},
+    )
+    assert user_api_scope(demo, "bob") == "read:items write:items"
+    assert demo.delete(f"/api/users/user-bob/roles/{editor}").status_code == 204
+    assert user_api_scope(demo, "bob") == "read:items"
+
+
+def test_a_new_m2m_app_with_a_role_gets_tokens(demo: TestClient) -> None:
+    created = demo.post("/api/applications", json={"name": "worker", "type": "MachineToMachine"})
+    assert created.status_code == 200
+    app = created.json()
+    service = role_id(demo, "items-service")
+    assigned = demo.post(f"/api/applications/{app['id']}/roles", json={"roleIds": [service]})
+    assert (assigned.status_code, assigned.text) == (201, "Created")
+    again = demo.post(f"/api/applications/{app['id']}/roles", json={"roleIds": [service]})
+    assert (again.status_code, again.json()) == (
+        422,
+        {
+            "code": "application.role_exists",
+            "message": f"The role id {service} is already been added to this application.",
+        },
+    )
+    # Its secret is the internal one the API shows (Logto accepts it at the token endpoint).
+    token = demo.post(
+        "/oidc/token",
+        data={"grant_type": "client_credentials", "resource": API, "scope": "read:items"},
+        auth=(app["id"], app["secret"]),
+        headers={"Authorization": ""},
+    )
+    assert token.json()["scope"] == "read:items"
+
+
+def test_a_deleted_app_is_an_invalid_client(demo: TestClient) -> None:
+    assert demo.delete("/api/applications/demo-m2m").status_code == 204
+    response = demo.post(
+        "/oidc/token",
+        data={"grant_type": "client_credentials", "resource": API},
+        auth=("demo-m2m", "demo-m2m-secret"),
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "code": "oidc.invalid_client",
+            "message": "An OIDC error occurred: oidc.invalid_client.",
+            "error": "invalid_client",
+            "error_description": "invalid client demo-m2m",
+        },
+    )
+    assert demo.get("/api/applications/demo-m2m").status_code == 404
+
+
+def test_a_new_user_signs_in_and_a_deleted_one_cannot(demo: TestClient) -> None:
+    created = demo.post(
+        "/api/users",
+        json={"username": "carol", "password": "carol-pw", "primaryEmail": "carol@example.com"},
+    )
+    assert created.status_code == 200
+    carol = created.json()
+    assert (carol["username"], carol["hasPassword"], carol["lastSignInAt"]) == ("carol", True, None)
+    duplicate = demo.post("/api/users", json={"username": "Carol"})
+    assert (duplicate.status_code, duplicate.json()) == (
+        422,
+        {"code": "user.username_already_in_use", "message": "This username is already in use."},
+    )
+    demo.get(
+        "/oidc/auth",
+        params={
+            "client_id": "demo-web",
+            "redirect_uri": CALLBACK,
+            "response_type": "code",
+            "scope": "openid",
+        },
+        headers={"Authorization": ""},
+    )
+    demo.put("/api/experience", json={"interactionEvent": "SignIn"})
+    verified = demo.post(
+        "/api/experience/verification/password",
+        json={
+            "identifier": {"type": "email", "value": "carol@example.com"},
+            "password": "carol-pw",
+        },
+    )
+    assert verified.status_code == 200
+    assert demo.get(f"/api/users/{carol['id']}").json()["lastSignInAt"] is None
+    assert demo.delete(f"/api/users/{carol['id']}").status_code == 204
+    gone = demo.post(
+        "/api/experience/verification/password",
+        json={
+            "identifier": {"type": "email", "value": "carol@example.com"},
+            "password": "carol-pw",
+        },
+    )
+    assert gone.json()["code"] == "session.invalid_credentials"
+
+
+def test_role_type_rules(demo: TestClient) -> None:
+    service = role_id(demo, "items-service")
+    to_user = demo.post("/api/users/user-bob/roles", json={"roleIds": [service]})
+    assert (to_user.status_code, to_user.json()) == (
+        422,
+        {
+            "code": "user.invalid_role_type",
+            "message": "Invalid role type, can not assign machine-to-machine role to user.",
+        },
+    )
+    to_web = demo.post("/api/applications/demo-web/roles", json={"roleIds": [service]})
+    assert to_web.json()["code"] == "application.invalid_type"
+    unknown = demo.post("/api/applications/demo-m2m/roles", json={"roleIds": ["nope"]})
+    assert (unknown.status_code, unknown.json()) == (
+        404,
+        {
+            "code": "entity.not_exists_with_id",
+            "message": "The roles with ID `nope` does not exist.",
+        },
+    )
+
+
+def test_reset_brings_back_the_fixtures(demo: TestClient) -> None:
+    demo.delete("/api/users/user-bob")
+    demo.post("/__mock/reset")
+    assert demo.get("/api/users/user-bob").status_code == 200
