@@ -14,23 +14,22 @@ from typing import Any, Literal
 
 from .models import Tenant, User
 
-#: The scopes Logto knows besides resource scopes (discovery `scopes_supported`).
-OIDC_SCOPES = frozenset(
-    {
-        "openid",
-        "offline_access",
-        "profile",
-        "email",
-        "phone",
-        "address",
-        "custom_data",
-        "identities",
-        "roles",
-        "urn:logto:scope:organizations",
-        "urn:logto:scope:organization_roles",
-        "urn:logto:scope:sessions",
-    }
+#: The scopes Logto knows besides resource scopes, in discovery's `scopes_supported` order.
+SUPPORTED_SCOPES = (
+    "openid",
+    "offline_access",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "custom_data",
+    "identities",
+    "roles",
+    "urn:logto:scope:organizations",
+    "urn:logto:scope:organization_roles",
+    "urn:logto:scope:sessions",
 )
+OIDC_SCOPES = frozenset(SUPPORTED_SCOPES)
 #: core-kit `idTokenClaims`.
 _BASE_CLAIMS: dict[str, tuple[str, ...]] = {
     "profile": (

@@ -59,3 +59,18 @@ def make_client(golden_keys: KeyStore) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+def management_token(client: TestClient, app_id: str, secret: str) -> str:
+    """A Management API token (`scope=all`) for an app holding the Management API role."""
+    response = client.post(
+        "/oidc/token",
+        data={
+            "grant_type": "client_credentials",
+            "resource": "https://default.logto.app/api",
+            "scope": "all",
+        },
+        auth=(app_id, secret),
+    )
+    token: str = response.json()["access_token"]
+    return token

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import GOLDEN
+from .conftest import GOLDEN, management_token
 from .flow_replay import FlowReplayer
 from .golden_replay import load
 
@@ -50,15 +50,7 @@ def test_logto_routes_not_served_yet_answer_501(
     make_client: Callable[..., TestClient], method: str, path: str, route: str
 ) -> None:
     client = make_client()
-    token = client.post(
-        "/oidc/token",
-        data={
-            "grant_type": "client_credentials",
-            "resource": "https://default.logto.app/api",
-            "scope": "all",
-        },
-        auth=("qcsudt3wge344mjdnh7iu", "0bElyh1PcWHzPO80vQFBFQn251uzEoSb"),
-    ).json()["access_token"]
+    token = management_token(client, "qcsudt3wge344mjdnh7iu", "0bElyh1PcWHzPO80vQFBFQn251uzEoSb")
     response = client.request(method, path, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 501
     assert response.json() == {

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, management_token
 from .golden_replay import decode_unverified
 
 DEMO = FIXTURES / "default.yaml"
@@ -22,15 +22,7 @@ def demo(make_client: Callable[..., TestClient]) -> TestClient:
     now = int(time.time())  # sign-in cookies expire by it in the client's jar
     client = make_client(DEMO, clock=lambda: now)
     client.follow_redirects = False
-    token = client.post(
-        "/oidc/token",
-        data={
-            "grant_type": "client_credentials",
-            "resource": "https://default.logto.app/api",
-            "scope": "all",
-        },
-        auth=("demo-admin", "demo-admin-secret"),
-    ).json()["access_token"]
+    token = management_token(client, "demo-admin", "demo-admin-secret")
     client.headers["Authorization"] = f"Bearer {token}"
     return client
 

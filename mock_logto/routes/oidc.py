@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..claims import user_claims
+from ..claims import SUPPORTED_SCOPES, accepted_claims, user_claims
 from ..errors import (
     InsufficientScopeError,
     InvalidRequestError,
@@ -63,50 +63,11 @@ CORS: dict[str, CorsPolicy] = {
     "/oidc" + PATHS["userinfo"]: CorsPolicy(frozenset({"GET", "POST"}), client_based=True),
 }
 
-_SCOPES_SUPPORTED = [
-    "openid",
-    "offline_access",
-    "profile",
-    "email",
-    "phone",
-    "address",
-    "custom_data",
-    "identities",
-    "roles",
-    "urn:logto:scope:organizations",
-    "urn:logto:scope:organization_roles",
-    "urn:logto:scope:sessions",
-]
+_SCOPES_SUPPORTED = list(SUPPORTED_SCOPES)
+#: Every claim the scopes can bring (userinfo's tables), then oidc-provider's own.
 _CLAIMS_SUPPORTED = [
     "sub",
-    "name",
-    "family_name",
-    "given_name",
-    "middle_name",
-    "nickname",
-    "preferred_username",
-    "profile",
-    "picture",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "updated_at",
-    "username",
-    "created_at",
-    "email",
-    "email_verified",
-    "phone_number",
-    "phone_number_verified",
-    "address",
-    "custom_data",
-    "identities",
-    "sso_identities",
-    "roles",
-    "organizations",
-    "organization_data",
-    "organization_roles",
+    *accepted_claims(SUPPORTED_SCOPES, "userinfo"),
     "sid",
     "auth_time",
     "iss",
