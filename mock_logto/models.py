@@ -194,6 +194,14 @@ class Tenant:
                     return user, token
         return None
 
+    def find_scope(self, scope_id: str) -> Scope | None:
+        """The API resource scope with this id, in whichever resource it is."""
+        for resource in self.resources.values():
+            for scope in resource.scopes:
+                if scope.id == scope_id:
+                    return scope
+        return None
+
     def default_resource(self) -> ApiResource | None:
         """The resource marked `isDefault` (at most one), used when `resource` is omitted."""
         for resource in self.resources.values():

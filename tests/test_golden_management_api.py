@@ -41,9 +41,9 @@ def test_management_api_answers_as_logto(make_client: Callable[..., TestClient])
 @pytest.mark.parametrize(
     ("method", "path", "route"),
     [
-        ("GET", "/api/applications/x/secrets", "/api/applications/{id}/secrets"),
-        ("DELETE", "/api/organizations/x", "/api/organizations/{id}"),
-        ("PATCH", "/api/users/x/password", "/api/users/{userId}/password"),
+        ("POST", "/api/applications/x/secrets", "/api/applications/{id}/secrets"),
+        ("GET", "/api/hooks", "/api/hooks"),
+        ("DELETE", "/api/organization-invitations/x", "/api/organization-invitations/{id}"),
     ],
 )
 def test_logto_routes_not_served_yet_answer_501(

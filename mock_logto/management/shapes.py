@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import ApiResource, Application, Organization, Role, Tenant, User
+from ..models import (
+    ApiResource,
+    Application,
+    ApplicationSecret,
+    Organization,
+    OrganizationRole,
+    OrganizationScope,
+    PersonalAccessToken,
+    Role,
+    Scope,
+    Tenant,
+    User,
+)
 
 
 def application(app: Application, tenant_id: str) -> dict[str, Any]:
@@ -104,4 +116,63 @@ def role_with_members(entity: Role, tenant: Tenant) -> dict[str, Any]:
         "featuredUsers": [{"id": u.id, "avatar": u.avatar, "name": u.name} for u in users[:3]],
         "applicationsCount": len(apps),
         "featuredApplications": [{"id": a.id, "name": a.name, "type": a.type} for a in apps[:3]],
+    }
+
+
+def application_secret(secret: ApplicationSecret, app_id: str, tenant_id: str) -> dict[str, Any]:
+    """A named secret of an application."""
+    return {
+        "tenantId": tenant_id,
+        "applicationId": app_id,
+        "name": secret.name,
+        "value": secret.value,
+        "createdAt": secret.created_at,
+        "expiresAt": secret.expires_at,
+    }
+
+
+def scope(entity: Scope, tenant_id: str) -> dict[str, Any]:
+    """A permission of an API resource."""
+    return {
+        "tenantId": tenant_id,
+        "id": entity.id,
+        "resourceId": entity.resource_id,
+        "name": entity.name,
+        "description": entity.description,
+        "createdAt": entity.created_at,
+    }
+
+
+def organization_scope(entity: OrganizationScope, tenant_id: str) -> dict[str, Any]:
+    """A scope of the organization template."""
+    return {
+        "tenantId": tenant_id,
+        "id": entity.id,
+        "name": entity.name,
+        "description": entity.description,
+    }
+
+
+def organization_role(entity: OrganizationRole, tenant_id: str) -> dict[str, Any]:
+    """A role of the organization template."""
+    return {
+        "tenantId": tenant_id,
+        "id": entity.id,
+        "name": entity.name,
+        "description": entity.description,
+        "type": entity.type,
+    }
+
+
+def personal_access_token(
+    token: PersonalAccessToken, user_id: str, tenant_id: str
+) -> dict[str, Any]:
+    """A user's personal access token, value included (as Logto lists it)."""
+    return {
+        "tenantId": tenant_id,
+        "userId": user_id,
+        "name": token.name,
+        "value": token.value,
+        "createdAt": token.created_at,
+        "expiresAt": token.expires_at,
     }

@@ -1,0 +1,165 @@
+"""What every Management API handler shares: the guard, bodies, ids, Logto's error bodies."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from ..errors import ManagementApiError, invalid_input
+from ..grants.base import MAX_BODY_BYTES
+from ..models import Tenant
+from ..routes.responses import etag
+from .guard import authenticate
+
+Handler = Callable[[Request], Awaitable[Response]]
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+_SECRET_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_id(length: int = 21) -> str:
+    """Logto's `generateStandardId`: lowercase letters and digits."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+def new_secret(length: int = 32) -> str:
+    """Letters and digits, as Logto's application secrets and personal access tokens."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(length))
+
+
+def guarded(handler: Handler) -> Handler:
+    """The Management API guard, then the handler; GET answers get koa's ETag and 304."""
+
+    async def run(request: Request) -> Response:
+        authenticate(request)
+        response = await handler(request)
+        if request.method == "GET" and response.status_code == 200:
+            tag = etag(bytes(response.body))
+            if request.headers.get("if-none-match") == tag:
+                return Response(status_code=304, headers={"ETag": tag})
+            response.headers["ETag"] = tag
+        return response
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def tenant_of(request: Request) -> Tenant:
+    """The live tenant."""
+    tenant: Tenant = request.app.state.tenant
+    return tenant
+
+
+def now_ms(request: Request) -> int:
+    """The server's time in milliseconds (Logto's timestamps)."""
+    return int(request.app.state.clock()) * 1000
+
+
+def not_found(table: str, entity_id: str) -> ManagementApiError:
+    """Logto's 404 for an unknown id (`table` is the database table's name)."""
+    return ManagementApiError(
+        "entity.not_exists_with_id",
+        f"The {table} with ID `{entity_id}` does not exist.",
+        status_code=404,
+    )
+
+
+def unprocessable(code: str, message: str) -> ManagementApiError:
+    """A 422 of Logto's."""
+    return ManagementApiError(code, message, status_code=422)
+
+
+def bad_request(code: str, message: str) -> ManagementApiError:
+    """A 400 of Logto's."""
+    return ManagementApiError(code, message, status_code=400)
+
+
+def created() -> Response:
+    """Koa's bare 201."""
+    return PlainTextResponse("Created", status_code=201)
+
+
+def no_content() -> Response:
+    """204."""
+    return Response(status_code=204)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The JSON body (an object); anything else is an empty object, as koa-body leaves it."""
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise ManagementApiError(
+            "guard.invalid_input", "The request body is invalid.", status_code=413
+        )
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def string_field(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    """A string field; missing is fine unless `required`; a wrong type is `guard.invalid_input`."""
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value):
+        raise invalid_input([name], expected="string", value=value)
+    return value
+
+
+def object_field(data: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """An object field, or None when missing."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid_input([name], expected="object", value=value)
+    return value
+
+
+def int_field(data: dict[str, Any], name: str) -> int | None:
+    """An integer field, or None when missing."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise invalid_input([name], expected="number", value=value)
+    return value
+
+
+def bool_field(data: dict[str, Any], name: str) -> bool | None:
+    """A boolean field, or None when missing."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise invalid_input([name], expected="boolean", value=value)
+    return value
+
+
+def id_list(data: dict[str, Any], name: str, *, required: bool = True) -> list[str]:
+    """A list of ids (`roleIds`, `userIds`, …), duplicates dropped."""
+    value = data.get(name)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list):
+        raise invalid_input([name], expected="array", value=value)
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise invalid_input([name, index], expected="string", value=item)
+    return list(dict.fromkeys(value))
+
+
+def choice(data: dict[str, Any], name: str, options: Sequence[str], default: str) -> str:
+    """An enum field with a default."""
+    value = data.get(name, default)
+    if value not in options:
+        raise invalid_input([name], options=options, value=value)
+    return str(value)

@@ -1,0 +1,386 @@
+"""`/api/organizations`, `/api/organization-scopes`, `/api/organization-roles`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..models import Organization, OrganizationRole, OrganizationScope, Tenant
+from ..routes.responses import JSONResponse
+from . import shapes
+from .common import (
+    choice,
+    created,
+    id_list,
+    json_body,
+    new_id,
+    no_content,
+    not_found,
+    now_ms,
+    object_field,
+    string_field,
+    tenant_of,
+    unprocessable,
+)
+from .pagination import paginated
+
+MEMBERSHIP_REQUIRED = "The user must be a member of the organization to proceed."
+
+
+def _unknown_reference() -> Exception:
+    return unprocessable(
+        "entity.relation_foreign_key_not_found",
+        "Cannot find one or more foreign keys. Please check the input and ensure that all "
+        "referenced entities exist.",
+    )
+
+
+def _taken() -> Exception:
+    return unprocessable(
+        "entity.unique_integrity_violation",
+        "The entity already exists. Please check the input and try again.",
+    )
+
+
+def organization_of(request: Request) -> Organization:
+    """The organization named by the path's `id`, else Logto's 404."""
+    org_id = request.path_params["id"]
+    found = tenant_of(request).organizations.get(org_id)
+    if found is None:
+        raise not_found("organizations", org_id)
+    return found
+
+
+# --------------------------------------------------------------------------- organizations
+
+
+async def list_organizations(request: Request) -> Response:
+    """`GET /api/organizations` (newest first, `q` searches name and id)."""
+    tenant = tenant_of(request)
+    orgs = sorted(tenant.organizations.values(), key=lambda o: o.created_at, reverse=True)
+    query = request.query_params.get("q")
+    if query:
+        needle = query.casefold()
+        orgs = [o for o in orgs if needle in o.name.casefold() or needle in o.id.casefold()]
+    return paginated(request, [shapes.organization(o, tenant.id) for o in orgs])
+
+
+async def get_organization(request: Request) -> Response:
+    """`GET /api/organizations/:id`."""
+    return JSONResponse(shapes.organization(organization_of(request), tenant_of(request).id))
+
+
+async def create_organization(request: Request) -> Response:
+    """`POST /api/organizations` (201)."""
+    data = await json_body(request)
+    tenant = tenant_of(request)
+    org = Organization(
+        id=new_id(12),
+        name=str(string_field(data, "name", required=True)),
+        description=string_field(data, "description"),
+        custom_data=object_field(data, "customData") or {},
+        created_at=now_ms(request),
+    )
+    tenant.organizations[org.id] = org
+    return JSONResponse(shapes.organization(org, tenant.id), status_code=201)
+
+
+async def update_organization(request: Request) -> Response:
+    """`PATCH /api/organizations/:id`."""
+    org = organization_of(request)
+    data = await json_body(request)
+    name = string_field(data, "name")
+    if name is not None:
+        org.name = name
+    if "description" in data:
+        org.description = string_field(data, "description")
+    custom_data = object_field(data, "customData")
+    if custom_data is not None:
+        org.custom_data = custom_data
+    return JSONResponse(shapes.organization(org, tenant_of(request).id))
+
+
+async def delete_organization(request: Request) -> Response:
+    """`DELETE /api/organizations/:id` (204)."""
+    org = organization_of(request)
+    del tenant_of(request).organizations[org.id]
+    return no_content()
+
+
+def _role_ref(tenant: Tenant, role_ids: list[str]) -> list[dict[str, str]]:
+    return [
+        {"id": r, "name": tenant.organization_roles[r].name}
+        for r in role_ids
+        if r in tenant.organization_roles
+    ]
+
+
+async def list_users(request: Request) -> Response:
+    """`GET /api/organizations/:id/users`: members with their organization roles."""
+    org = organization_of(request)
+    tenant = tenant_of(request)
+    members = [
+        {
+            **shapes.user(tenant.users[user_id], has_password=False),
+            "organizationRoles": _role_ref(tenant, role_ids),
+        }
+        for user_id, role_ids in org.user_roles.items()
+        if user_id in tenant.users
+    ]
+    return paginated(request, members)
+
+
+def _add_members(
+    members: dict[str, list[str]], ids: list[str], known: Callable[[str], bool]
+) -> None:
+    if not all(known(i) for i in ids):
+        raise _unknown_reference()
+    for member_id in ids:
+        members.setdefault(member_id, [])
+
+
+async def add_users(request: Request) -> Response:
+    """`POST /api/organizations/:id/users` (201; members already there stay as they are)."""
+    org = organization_of(request)
+    tenant = tenant_of(request)
+    user_ids = id_list(await json_body(request), "userIds")
+    _add_members(org.user_roles, user_ids, lambda i: i in tenant.users)
+    return created()
+
+
+async def replace_users(request: Request) -> Response:
+    """`PUT /api/organizations/:id/users` (204): exactly these members."""
+    org = organization_of(request)
+    tenant = tenant_of(request)
+    user_ids = id_list(await json_body(request), "userIds")
+    if not all(i in tenant.users for i in user_ids):
+        raise _unknown_reference()
+    org.user_roles = {i: org.user_roles.get(i, []) for i in user_ids}
+    return no_content()
+
+
+async def remove_user(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/users/:userId` (204)."""
+    org = organization_of(request)
+    user_id = request.path_params["userId"]
+    if org.user_roles.pop(user_id, None) is None:
+        raise not_found("organization_user_relations", user_id)
+    return no_content()
+
+
+def _member_roles(
+    request: Request, members: dict[str, list[str]], member_key: str
+) -> tuple[list[str], Tenant]:
+    member_id = request.path_params[member_key]
+    if member_id not in members:
+        raise unprocessable("organization.require_membership", MEMBERSHIP_REQUIRED)
+    return members[member_id], tenant_of(request)
+
+
+async def list_user_roles(request: Request) -> Response:
+    """`GET /api/organizations/:id/users/:userId/roles`."""
+    roles, tenant = _member_roles(request, organization_of(request).user_roles, "userId")
+    items = [
+        shapes.organization_role(tenant.organization_roles[r], tenant.id)
+        for r in roles
+        if r in tenant.organization_roles
+    ]
+    return paginated(request, items)
+
+
+async def _assign_member_roles(
+    request: Request, members: dict[str, list[str]], key: str
+) -> Response:
+    roles, tenant = _member_roles(request, members, key)
+    data = await json_body(request)
+    role_ids = id_list(data, "organizationRoleIds")
+    if not all(r in tenant.organization_roles for r in role_ids):
+        raise _unknown_reference()
+    roles.extend(r for r in role_ids if r not in roles)
+    return created()
+
+
+async def assign_user_roles(request: Request) -> Response:
+    """`POST /api/organizations/:id/users/:userId/roles` (201)."""
+    return await _assign_member_roles(request, organization_of(request).user_roles, "userId")
+
+
+async def remove_user_role(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/users/:userId/roles/:organizationRoleId` (204)."""
+    roles, _ = _member_roles(request, organization_of(request).user_roles, "userId")
+    role_id = request.path_params["organizationRoleId"]
+    if role_id not in roles:
+        raise not_found("organization_role_user_relations", role_id)
+    roles.remove(role_id)
+    return no_content()
+
+
+async def list_applications(request: Request) -> Response:
+    """`GET /api/organizations/:id/applications`."""
+    org = organization_of(request)
+    tenant = tenant_of(request)
+    items = [
+        {
+            **shapes.application(tenant.applications[app_id], tenant.id),
+            "organizationRoles": _role_ref(tenant, role_ids),
+        }
+        for app_id, role_ids in org.application_roles.items()
+        if app_id in tenant.applications
+    ]
+    return paginated(request, items)
+
+
+async def add_applications(request: Request) -> Response:
+    """`POST /api/organizations/:id/applications` (201; M2M apps only)."""
+    org = organization_of(request)
+    tenant = tenant_of(request)
+    app_ids = id_list(await json_body(request), "applicationIds")
+    _add_members(
+        org.application_roles,
+        app_ids,
+        lambda i: i in tenant.applications and tenant.applications[i].type == "MachineToMachine",
+    )
+    return created()
+
+
+async def remove_application(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/applications/:applicationId` (204)."""
+    org = organization_of(request)
+    app_id = request.path_params["applicationId"]
+    if org.application_roles.pop(app_id, None) is None:
+        raise not_found("organization_application_relations", app_id)
+    return no_content()
+
+
+async def assign_application_roles(request: Request) -> Response:
+    """`POST /api/organizations/:id/applications/:applicationId/roles` (201)."""
+    org = organization_of(request)
+    return await _assign_member_roles(request, org.application_roles, "applicationId")
+
+
+# --------------------------------------------------------------------------- the template
+
+
+def _scope_of(request: Request) -> OrganizationScope:
+    scope_id = request.path_params["id"]
+    found = tenant_of(request).organization_scopes.get(scope_id)
+    if found is None:
+        raise not_found("organization_scopes", scope_id)
+    return found
+
+
+async def list_scopes(request: Request) -> Response:
+    """`GET /api/organization-scopes`."""
+    tenant = tenant_of(request)
+    items = [shapes.organization_scope(s, tenant.id) for s in tenant.organization_scopes.values()]
+    return paginated(request, items)
+
+
+async def create_scope(request: Request) -> Response:
+    """`POST /api/organization-scopes` (201)."""
+    data = await json_body(request)
+    tenant = tenant_of(request)
+    name = str(string_field(data, "name", required=True))
+    if any(s.name == name for s in tenant.organization_scopes.values()):
+        raise _taken()
+    scope = OrganizationScope(new_id(), name, string_field(data, "description"))
+    tenant.organization_scopes[scope.id] = scope
+    return JSONResponse(shapes.organization_scope(scope, tenant.id), status_code=201)
+
+
+async def get_scope(request: Request) -> Response:
+    """`GET /api/organization-scopes/:id`."""
+    return JSONResponse(shapes.organization_scope(_scope_of(request), tenant_of(request).id))
+
+
+async def delete_scope(request: Request) -> Response:
+    """`DELETE /api/organization-scopes/:id` (204): gone from every organization role."""
+    scope = _scope_of(request)
+    tenant = tenant_of(request)
+    for role in tenant.organization_roles.values():
+        if scope.id in role.organization_scope_ids:
+            role.organization_scope_ids.remove(scope.id)
+    del tenant.organization_scopes[scope.id]
+    return no_content()
+
+
+def _role_of(request: Request) -> OrganizationRole:
+    role_id = request.path_params["id"]
+    found = tenant_of(request).organization_roles.get(role_id)
+    if found is None:
+        raise not_found("organization_roles", role_id)
+    return found
+
+
+async def list_roles(request: Request) -> Response:
+    """`GET /api/organization-roles`."""
+    tenant = tenant_of(request)
+    items = [shapes.organization_role(r, tenant.id) for r in tenant.organization_roles.values()]
+    return paginated(request, items)
+
+
+async def create_role(request: Request) -> Response:
+    """`POST /api/organization-roles` (201), with its organization and resource scopes."""
+    data = await json_body(request)
+    tenant = tenant_of(request)
+    name = str(string_field(data, "name", required=True))
+    if any(r.name == name for r in tenant.organization_roles.values()):
+        raise _taken()
+    scope_ids = id_list(data, "organizationScopeIds", required=False)
+    resource_scope_ids = id_list(data, "resourceScopeIds", required=False)
+    if not all(s in tenant.organization_scopes for s in scope_ids) or not all(
+        tenant.find_scope(s) for s in resource_scope_ids
+    ):
+        raise _unknown_reference()
+    role = OrganizationRole(
+        id=new_id(),
+        name=name,
+        type=choice(data, "type", ("User", "MachineToMachine"), "User"),  # type: ignore[arg-type]
+        description=string_field(data, "description"),
+        organization_scope_ids=scope_ids,
+        resource_scope_ids=resource_scope_ids,
+    )
+    tenant.organization_roles[role.id] = role
+    return JSONResponse(shapes.organization_role(role, tenant.id), status_code=201)
+
+
+async def get_role(request: Request) -> Response:
+    """`GET /api/organization-roles/:id`."""
+    return JSONResponse(shapes.organization_role(_role_of(request), tenant_of(request).id))
+
+
+async def delete_role(request: Request) -> Response:
+    """`DELETE /api/organization-roles/:id` (204): taken from every member."""
+    role = _role_of(request)
+    tenant = tenant_of(request)
+    for org in tenant.organizations.values():
+        for roles in [*org.user_roles.values(), *org.application_roles.values()]:
+            if role.id in roles:
+                roles.remove(role.id)
+    del tenant.organization_roles[role.id]
+    return no_content()
+
+
+async def list_role_scopes(request: Request) -> Response:
+    """`GET /api/organization-roles/:id/scopes`."""
+    role = _role_of(request)
+    tenant = tenant_of(request)
+    items = [
+        shapes.organization_scope(tenant.organization_scopes[s], tenant.id)
+        for s in role.organization_scope_ids
+        if s in tenant.organization_scopes
+    ]
+    return paginated(request, items)
+
+
+async def add_role_scopes(request: Request) -> Response:
+    """`POST /api/organization-roles/:id/scopes` (201)."""
+    role = _role_of(request)
+    tenant = tenant_of(request)
+    scope_ids = id_list(await json_body(request), "organizationScopeIds")
+    if not all(s in tenant.organization_scopes for s in scope_ids):
+        raise _unknown_reference()
+    role.organization_scope_ids.extend(s for s in scope_ids if s not in role.organization_scope_ids)
+    return created()
