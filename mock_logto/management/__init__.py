@@ -157,12 +157,27 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
 )
 
 
+async def swagger(request: Request) -> Response:
+    """`GET /api/swagger.json`: the OpenAPI document of the served routes (no token, as Logto)."""
+    from . import openapi
+
+    return JSONResponse(openapi.load())
+
+
+#: Routes served without the Management API guard (documented in the OpenAPI document too).
+UNGUARDED: tuple[tuple[str, str, Handler], ...] = (("GET", "/swagger.json", swagger),)
+
+
 def routes() -> list[BaseRoute]:
     """Routes under `/api`; the catch-all must stay last."""
     served: list[BaseRoute] = [
         Route(path, guarded(handler), methods=[method]) for method, path, handler in SERVED
     ]
+    unguarded: list[BaseRoute] = [
+        Route(path, handler, methods=[method]) for method, path, handler in UNGUARDED
+    ]
     return [
+        *unguarded,
         *served,
         Route(
             "/{path:path}",

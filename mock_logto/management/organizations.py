@@ -314,10 +314,34 @@ def _role_of(request: Request) -> OrganizationRole:
     return found
 
 
+def _role_with_scopes(role: OrganizationRole, tenant: Tenant) -> dict[str, object]:
+    resource_scopes = []
+    for scope_id in role.resource_scope_ids:
+        scope = tenant.find_scope(scope_id)
+        resource = tenant.resources.get(scope.resource_id) if scope else None
+        if scope is not None and resource is not None:
+            resource_scopes.append(
+                {
+                    "id": scope.id,
+                    "name": scope.name,
+                    "resource": {"id": resource.id, "name": resource.name},
+                }
+            )
+    return {
+        **shapes.organization_role(role, tenant.id),
+        "scopes": [
+            {"id": s, "name": tenant.organization_scopes[s].name}
+            for s in role.organization_scope_ids
+            if s in tenant.organization_scopes
+        ],
+        "resourceScopes": resource_scopes,
+    }
+
+
 async def list_roles(request: Request) -> Response:
-    """`GET /api/organization-roles`."""
+    """`GET /api/organization-roles`, each with its organization and resource scopes."""
     tenant = tenant_of(request)
-    items = [shapes.organization_role(r, tenant.id) for r in tenant.organization_roles.values()]
+    items = [_role_with_scopes(r, tenant) for r in tenant.organization_roles.values()]
     return paginated(request, items)
 
 

@@ -133,11 +133,18 @@ async def delete_role(request: Request) -> Response:
 
 
 async def list_scopes(request: Request) -> Response:
-    """`GET /api/roles/:id/scopes`."""
+    """`GET /api/roles/:id/scopes`, each scope with its resource."""
     role = role_of(request)
     tenant = tenant_of(request)
-    scopes = [s for s in (tenant.find_scope(i) for i in role.scope_ids) if s is not None]
-    return paginated(request, [shapes.scope(s, tenant.id) for s in scopes])
+    items = []
+    for scope_id in role.scope_ids:
+        scope = tenant.find_scope(scope_id)
+        resource = tenant.resources.get(scope.resource_id) if scope else None
+        if scope is not None and resource is not None:
+            items.append(
+                {**shapes.scope(scope, tenant.id), "resource": shapes.resource(resource, tenant.id)}
+            )
+    return paginated(request, items)
 
 
 async def assign_scopes(request: Request) -> Response:

@@ -1,0 +1,94 @@
+"""The OpenAPI document of what mock-logto serves under `/api`.
+
+`openapi.json` beside this module is the part of Logto's own document (v1.37.0,
+`/api/swagger.json`) covering the served routes, with the components they reference. It is
+served at `GET /api/swagger.json`, as Logto serves its own. Regenerate it from Logto's full
+document with `python -m mock_logto.management.openapi LOGTO_DOCUMENT.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DOCUMENT = HERE / "openapi.json"
+_PARAM = re.compile(r"\{[^}]+\}")
+
+
+def template_key(method: str, path: str) -> tuple[str, str]:
+    """A route's identity whatever its parameters are named: (`GET`, `/api/users/{}`)."""
+    return method.upper(), _PARAM.sub("{}", path)
+
+
+def _refs(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def subset(document: dict[str, Any], served: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """`document` cut down to the `served` (method, path) routes and what they reference."""
+    wanted = {template_key(m, p) for m, p in served}
+    paths: dict[str, Any] = {}
+    for path, operations in document["paths"].items():
+        kept = {
+            method: operation
+            for method, operation in operations.items()
+            if method == "parameters" or template_key(method, path) in wanted
+        }
+        if set(kept) - {"parameters"}:
+            paths[path] = kept
+    components: dict[str, dict[str, Any]] = {}
+    pending = list(_refs(paths))
+    while pending:
+        ref = pending.pop()
+        _, _, section, name = ref.split("/", 3)
+        if name in components.get(section, {}):
+            continue
+        target = document["components"][section][name]
+        components.setdefault(section, {})[name] = target
+        pending.extend(_refs(target))
+    components["securitySchemes"] = document["components"].get("securitySchemes", {})
+    info = {
+        "title": "mock-logto Management API",
+        "description": "The routes of Logto's Management API that mock-logto serves.",
+        "version": document["info"].get("version", ""),
+    }
+    return {
+        "openapi": document["openapi"],
+        "info": info,
+        "paths": paths,
+        "security": document.get("security", []),
+        "components": components,
+    }
+
+
+def load() -> dict[str, Any]:
+    """The bundled document."""
+    document: dict[str, Any] = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    return document
+
+
+def main(argv: list[str]) -> int:
+    """Regenerate `openapi.json` from Logto's full document."""
+    from . import SERVED, UNGUARDED
+
+    source = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    served = [(m, "/api" + p) for m, p, _ in (*SERVED, *UNGUARDED)]
+    DOCUMENT.write_text(json.dumps(subset(source, served), indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))
