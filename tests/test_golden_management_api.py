@@ -41,7 +41,11 @@ def test_management_api_answers_as_logto(make_client: Callable[..., TestClient])
 @pytest.mark.parametrize(
     ("method", "path", "route"),
     [
-        ("POST", "/api/applications/x/secrets", "/api/applications/{id}/secrets"),
+        (
+            "PATCH",
+            "/api/applications/x/custom-data",
+            "/api/applications/{applicationId}/custom-data",
+        ),
         ("GET", "/api/hooks", "/api/hooks"),
         ("DELETE", "/api/organization-invitations/x", "/api/organization-invitations/{id}"),
     ],

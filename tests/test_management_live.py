@@ -184,3 +184,79 @@ def test_reset_brings_back_the_fixtures(demo: TestClient) -> None:
     demo.delete("/api/users/user-bob")
     demo.post("/__mock/reset")
     assert demo.get("/api/users/user-bob").status_code == 200
+
+
+def test_secrets_added_and_removed_take_effect(demo: TestClient) -> None:
+    made = demo.post("/api/applications/demo-m2m/secrets", json={"name": "ci"})
+    assert made.status_code == 201
+    secret = made.json()
+    assert (secret["applicationId"], secret["name"], secret["expiresAt"]) == (
+        "demo-m2m",
+        "ci",
+        None,
+    )
+
+    def token_status() -> int:
+        return demo.post(
+            "/oidc/token",
+            data={"grant_type": "client_credentials", "resource": API},
+            auth=("demo-m2m", secret["value"]),
+        ).status_code
+
+    assert token_status() == 200
+    assert demo.delete("/api/applications/demo-m2m/secrets/ci").status_code == 204
+    assert token_status() == 401
+
+
+def test_organization_roles_replaced_change_the_organization_token(demo: TestClient) -> None:
+    roles = {r["name"]: r["id"] for r in demo.get("/api/organization-roles").json()}
+    url = "/api/organizations/org-acme/users/user-bob/roles"
+    assert demo.put(url, json={"organizationRoleIds": [roles["admin"]]}).status_code == 204
+    assert [r["name"] for r in demo.get(url).json()] == ["admin"]
+    code_params: dict[str, Any] = {
+        "client_id": "demo-web",
+        "redirect_uri": CALLBACK,
+        "response_type": "code",
+        "scope": "openid offline_access urn:logto:scope:organizations invite:members",
+        "resource": "urn:logto:resource:organizations",
+        "prompt": "consent",
+        "login_hint": "bob",
+    }
+    location = demo.get("/oidc/auth", params=code_params, headers={"Authorization": ""})
+    code = location.headers["location"].split("code=")[1].split("&")[0]
+    refresh = demo.post(
+        "/oidc/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK},
+        auth=("demo-web", "demo-web-secret"),
+    ).json()["refresh_token"]
+    org_token = demo.post(
+        "/oidc/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh,
+            "organization_id": "org-acme",
+        },
+        auth=("demo-web", "demo-web-secret"),
+    ).json()
+    assert org_token["scope"] == "invite:members"  # what the admin role grants and was asked for
+
+
+def test_custom_data_is_merged_and_shows_at_userinfo(demo: TestClient) -> None:
+    patched = demo.patch("/api/users/user-alice/custom-data", json={"customData": {"plan": "pro"}})
+    assert patched.json() == {"plan": "pro"}
+    params: dict[str, Any] = {
+        "client_id": "demo-web",
+        "redirect_uri": CALLBACK,
+        "response_type": "code",
+        "scope": "openid custom_data",
+        "login_hint": "alice",
+    }
+    location = demo.get("/oidc/auth", params=params, headers={"Authorization": ""})
+    code = location.headers["location"].split("code=")[1].split("&")[0]
+    access = demo.post(
+        "/oidc/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK},
+        auth=("demo-web", "demo-web-secret"),
+    ).json()["access_token"]
+    me = demo.get("/oidc/me", headers={"Authorization": f"Bearer {access}"}).json()
+    assert me == {"sub": "user-alice", "custom_data": {"plan": "pro"}}

@@ -120,6 +120,7 @@ GETS = [
     "/api/users/user-alice/roles",
     "/api/users/user-alice/organizations",
     "/api/users/user-alice/personal-access-tokens",
+    "/api/users/user-alice/custom-data",
     "/api/resources",
     "/api/resources?includeScopes=true",
     "/api/roles",
@@ -128,6 +129,7 @@ GETS = [
     "/api/organizations/org-acme/users",
     "/api/organizations/org-acme/users/user-alice/roles",
     "/api/organizations/org-acme/applications",
+    "/api/organizations/org-acme/applications/demo-m2m/roles",
     "/api/organization-scopes",
     "/api/organization-roles",
     "/api/sign-in-exp",
@@ -159,6 +161,7 @@ def test_per_id_answers_match_logtos_schemas(admin: TestClient, document: dict[s
         f"/api/roles/{role['id']}/applications",
         f"/api/organization-roles/{org_role['id']}",
         f"/api/organization-roles/{org_role['id']}/scopes",
+        f"/api/organization-roles/{org_role['id']}/resource-scopes",
         f"/api/organization-scopes/{org_scope['id']}",
     ):
         response = admin.get(url)

@@ -15,6 +15,7 @@ from .common import (
     bool_field,
     created,
     id_list,
+    int_field,
     json_body,
     new_id,
     new_secret,
@@ -134,6 +135,34 @@ async def list_secrets(request: Request) -> Response:
     app = application_of(request)
     tenant_id = tenant_of(request).id
     return JSONResponse([shapes.application_secret(s, app.id, tenant_id) for s in app.secrets])
+
+
+async def create_secret(request: Request) -> Response:
+    """`POST /api/applications/:id/secrets` (201): usable at once at the token endpoint."""
+    app = application_of(request)
+    data = await json_body(request)
+    name = str(string_field(data, "name", required=True))
+    if any(s.name == name for s in app.secrets):
+        raise unprocessable(
+            "entity.unique_integrity_violation",
+            "The entity already exists. Please check the input and try again.",
+        )
+    secret = ApplicationSecret(name, new_secret(), now_ms(request), int_field(data, "expiresAt"))
+    app.secrets.append(secret)
+    return JSONResponse(
+        shapes.application_secret(secret, app.id, tenant_of(request).id), status_code=201
+    )
+
+
+async def delete_secret(request: Request) -> Response:
+    """`DELETE /api/applications/:id/secrets/:name` (204): refused at the token endpoint next."""
+    app = application_of(request)
+    name = request.path_params["name"]
+    kept = [s for s in app.secrets if s.name != name]
+    if len(kept) == len(app.secrets):
+        raise not_found("application_secrets", name)
+    app.secrets = kept
+    return no_content()
 
 
 async def list_roles(request: Request) -> Response:

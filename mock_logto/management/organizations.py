@@ -207,6 +207,16 @@ async def assign_user_roles(request: Request) -> Response:
     return await _assign_member_roles(request, organization_of(request).user_roles, "userId")
 
 
+async def replace_user_roles(request: Request) -> Response:
+    """`PUT /api/organizations/:id/users/:userId/roles` (204): exactly these roles."""
+    roles, tenant = _member_roles(request, organization_of(request).user_roles, "userId")
+    role_ids = id_list(await json_body(request), "organizationRoleIds")
+    if not all(r in tenant.organization_roles for r in role_ids):
+        raise _unknown_reference()
+    roles[:] = role_ids
+    return no_content()
+
+
 async def remove_user_role(request: Request) -> Response:
     """`DELETE /api/organizations/:id/users/:userId/roles/:organizationRoleId` (204)."""
     roles, _ = _member_roles(request, organization_of(request).user_roles, "userId")
@@ -254,6 +264,18 @@ async def remove_application(request: Request) -> Response:
     return no_content()
 
 
+async def list_application_roles(request: Request) -> Response:
+    """`GET /api/organizations/:id/applications/:applicationId/roles`."""
+    org = organization_of(request)
+    roles, tenant = _member_roles(request, org.application_roles, "applicationId")
+    items = [
+        shapes.organization_role(tenant.organization_roles[r], tenant.id)
+        for r in roles
+        if r in tenant.organization_roles
+    ]
+    return paginated(request, items)
+
+
 async def assign_application_roles(request: Request) -> Response:
     """`POST /api/organizations/:id/applications/:applicationId/roles` (201)."""
     org = organization_of(request)
@@ -293,6 +315,21 @@ async def create_scope(request: Request) -> Response:
 async def get_scope(request: Request) -> Response:
     """`GET /api/organization-scopes/:id`."""
     return JSONResponse(shapes.organization_scope(_scope_of(request), tenant_of(request).id))
+
+
+async def update_scope(request: Request) -> Response:
+    """`PATCH /api/organization-scopes/:id`."""
+    scope = _scope_of(request)
+    data = await json_body(request)
+    tenant = tenant_of(request)
+    name = string_field(data, "name")
+    if name is not None:
+        if any(s.name == name and s.id != scope.id for s in tenant.organization_scopes.values()):
+            raise _taken()
+        scope.name = name
+    if "description" in data:
+        scope.description = string_field(data, "description")
+    return JSONResponse(shapes.organization_scope(scope, tenant.id))
 
 
 async def delete_scope(request: Request) -> Response:
@@ -375,6 +412,21 @@ async def get_role(request: Request) -> Response:
     return JSONResponse(shapes.organization_role(_role_of(request), tenant_of(request).id))
 
 
+async def update_role(request: Request) -> Response:
+    """`PATCH /api/organization-roles/:id`."""
+    role = _role_of(request)
+    data = await json_body(request)
+    tenant = tenant_of(request)
+    name = string_field(data, "name")
+    if name is not None:
+        if any(r.name == name and r.id != role.id for r in tenant.organization_roles.values()):
+            raise _taken()
+        role.name = name
+    if "description" in data:
+        role.description = string_field(data, "description")
+    return JSONResponse(shapes.organization_role(role, tenant.id))
+
+
 async def delete_role(request: Request) -> Response:
     """`DELETE /api/organization-roles/:id` (204): taken from every member."""
     role = _role_of(request)
@@ -407,4 +459,23 @@ async def add_role_scopes(request: Request) -> Response:
     if not all(s in tenant.organization_scopes for s in scope_ids):
         raise _unknown_reference()
     role.organization_scope_ids.extend(s for s in scope_ids if s not in role.organization_scope_ids)
+    return created()
+
+
+async def list_role_resource_scopes(request: Request) -> Response:
+    """`GET /api/organization-roles/:id/resource-scopes`."""
+    role = _role_of(request)
+    tenant = tenant_of(request)
+    scopes = [s for s in (tenant.find_scope(i) for i in role.resource_scope_ids) if s is not None]
+    return paginated(request, [shapes.scope(s, tenant.id) for s in scopes])
+
+
+async def add_role_resource_scopes(request: Request) -> Response:
+    """`POST /api/organization-roles/:id/resource-scopes` (201)."""
+    role = _role_of(request)
+    tenant = tenant_of(request)
+    scope_ids = id_list(await json_body(request), "scopeIds")
+    if not all(tenant.find_scope(s) for s in scope_ids):
+        raise _unknown_reference()
+    role.resource_scope_ids.extend(s for s in scope_ids if s not in role.resource_scope_ids)
     return created()

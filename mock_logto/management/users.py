@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..errors import invalid_input
 from ..models import PersonalAccessToken, User
 from ..routes.responses import JSONResponse
 from . import shapes
@@ -129,6 +130,23 @@ async def update_user(request: Request) -> Response:
         user.profile.update(profile)
     user.updated_at = now_ms(request)
     return JSONResponse(shapes.user(user))
+
+
+async def get_custom_data(request: Request) -> Response:
+    """`GET /api/users/:id/custom-data`."""
+    return JSONResponse(user_of(request).custom_data)
+
+
+async def update_custom_data(request: Request) -> Response:
+    """`PATCH /api/users/:id/custom-data` `{customData}`: merged into the stored object."""
+    user = user_of(request)
+    data = await json_body(request)
+    patch = object_field(data, "customData")
+    if patch is None:
+        raise invalid_input(["customData"], expected="object", value=None)
+    user.custom_data.update(patch)
+    user.updated_at = now_ms(request)
+    return JSONResponse(user.custom_data)
 
 
 async def update_password(request: Request) -> Response:
