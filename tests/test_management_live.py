@@ -146,7 +146,31 @@ def test_a_new_user_signs_in_and_a_deleted_one_cannot(demo: TestClient) -> None:
         },
     )
     assert verified.status_code == 200
-    assert demo.get(f"/api/users/{carol['id']}").json()["lastSignInAt"] is None
+    demo.post("/api/experience/identification", json=verified.json())
+    url = demo.post("/api/experience/submit").json()["redirectTo"]
+    while not url.startswith(CALLBACK):
+        url = demo.get(url, headers={"Authorization": ""}).headers["location"]
+    code = url.split("code=")[1].split("&")[0]
+    tokens = demo.post(
+        "/oidc/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK},
+        auth=("demo-web", "demo-web-secret"),
+    ).json()
+    assert decode_unverified(tokens["id_token"])[1]["sub"] == carol["id"]
+    assert demo.get(f"/api/users/{carol['id']}").json()["lastSignInAt"] is not None
+
+    demo.get(
+        "/oidc/auth",
+        params={
+            "client_id": "demo-web",
+            "redirect_uri": CALLBACK,
+            "response_type": "code",
+            "scope": "openid",
+            "prompt": "login",
+        },
+        headers={"Authorization": ""},
+    )
+    demo.put("/api/experience", json={"interactionEvent": "SignIn"})
     assert demo.delete(f"/api/users/{carol['id']}").status_code == 204
     gone = demo.post(
         "/api/experience/verification/password",
