@@ -13,6 +13,7 @@ from ..routes.responses import JSONResponse
 from . import shapes
 from .common import (
     bool_field,
+    by_id,
     created,
     id_list,
     int_field,
@@ -32,11 +33,7 @@ from .pagination import paginated
 
 def application_of(request: Request) -> Application:
     """The application named by the path's `id`, else Logto's 404."""
-    app_id = request.path_params["id"]
-    found = tenant_of(request).applications.get(app_id)
-    if found is None:
-        raise not_found("applications", app_id)
-    return found
+    return by_id(request, tenant_of(request).applications, "applications")
 
 
 async def list_applications(request: Request) -> Response:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import secrets
 import string
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -18,6 +18,7 @@ from ..routes.responses import etag
 from .guard import authenticate
 
 Handler = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits
 
@@ -54,6 +55,15 @@ def tenant_of(request: Request) -> Tenant:
     """The live tenant."""
     tenant: Tenant = request.app.state.tenant
     return tenant
+
+
+def by_id(request: Request, entities: Mapping[str, T], table: str, param: str = "id") -> T:
+    """The entity the path parameter `param` names, else Logto's 404 naming `table`."""
+    entity_id = request.path_params[param]
+    found = entities.get(entity_id)
+    if found is None:
+        raise not_found(table, entity_id)
+    return found
 
 
 def now_ms(request: Request) -> int:

@@ -11,6 +11,7 @@ from ..models import Organization, OrganizationRole, OrganizationScope, Tenant
 from ..routes.responses import JSONResponse
 from . import shapes
 from .common import (
+    by_id,
     choice,
     created,
     id_list,
@@ -46,11 +47,7 @@ def _taken() -> Exception:
 
 def organization_of(request: Request) -> Organization:
     """The organization named by the path's `id`, else Logto's 404."""
-    org_id = request.path_params["id"]
-    found = tenant_of(request).organizations.get(org_id)
-    if found is None:
-        raise not_found("organizations", org_id)
-    return found
+    return by_id(request, tenant_of(request).organizations, "organizations")
 
 
 # --------------------------------------------------------------------------- organizations
@@ -286,11 +283,7 @@ async def assign_application_roles(request: Request) -> Response:
 
 
 def _scope_of(request: Request) -> OrganizationScope:
-    scope_id = request.path_params["id"]
-    found = tenant_of(request).organization_scopes.get(scope_id)
-    if found is None:
-        raise not_found("organization_scopes", scope_id)
-    return found
+    return by_id(request, tenant_of(request).organization_scopes, "organization_scopes")
 
 
 async def list_scopes(request: Request) -> Response:
@@ -344,11 +337,7 @@ async def delete_scope(request: Request) -> Response:
 
 
 def _role_of(request: Request) -> OrganizationRole:
-    role_id = request.path_params["id"]
-    found = tenant_of(request).organization_roles.get(role_id)
-    if found is None:
-        raise not_found("organization_roles", role_id)
-    return found
+    return by_id(request, tenant_of(request).organization_roles, "organization_roles")
 
 
 def _role_with_scopes(role: OrganizationRole, tenant: Tenant) -> dict[str, object]:

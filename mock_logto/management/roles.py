@@ -11,6 +11,7 @@ from . import shapes
 from .common import (
     bad_request,
     bool_field,
+    by_id,
     choice,
     created,
     id_list,
@@ -29,11 +30,7 @@ ROLE_TYPES = ("User", "MachineToMachine")
 
 def role_of(request: Request) -> Role:
     """The role named by the path's `id`, else Logto's 404."""
-    role_id = request.path_params["id"]
-    found = tenant_of(request).roles.get(role_id)
-    if found is None:
-        raise not_found("roles", role_id)
-    return found
+    return by_id(request, tenant_of(request).roles, "roles")
 
 
 def _name_free(tenant: Tenant, name: str, own_id: str | None = None) -> None:

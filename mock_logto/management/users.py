@@ -11,6 +11,7 @@ from ..routes.responses import JSONResponse
 from . import shapes
 from .common import (
     bool_field,
+    by_id,
     id_list,
     int_field,
     json_body,
@@ -53,11 +54,7 @@ _PROFILE_FIELDS = (
 
 def user_of(request: Request) -> User:
     """The user named by the path's `id`, else Logto's 404."""
-    user_id = request.path_params["id"]
-    found = tenant_of(request).users.get(user_id)
-    if found is None:
-        raise not_found("users", user_id)
-    return found
+    return by_id(request, tenant_of(request).users, "users")
 
 
 async def list_users(request: Request) -> Response:
