@@ -25,7 +25,7 @@ from .keys import KeyStore
 from .loader import load_tenant
 from .middleware import HeadersMiddleware
 from .models import Tenant, User
-from .routes import control, experience, interaction, management, oidc
+from .routes import control, experience, interaction, oidc
 from .routes.responses import JSONResponse, etag, json_bytes
 from .settings import Settings
 from .store import Store
@@ -117,7 +117,7 @@ def create_app(
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         Mount(
             "/api",
-            routes=[*experience.routes(), *management.routes(), *management_api.routes()],
+            routes=[*experience.routes(), *management_api.routes()],
             name="api",
         ),
         *interaction.page_routes(),

@@ -111,7 +111,7 @@ def _single(params: Params, name: str) -> str | None:
 
 
 def parse_authorization_request(
-    params: Params, tenant: Tenant, issuer: str
+    params: Params, tenant: Tenant
 ) -> tuple[Application, AuthorizationRequest]:
     """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem."""
     client = tenant.applications.get(_single(params, "client_id") or "")

@@ -171,6 +171,11 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
 )
 
 
+async def status(request: Request) -> Response:
+    """`GET /api/status`: 204, no authentication (Logto's health check)."""
+    return Response(status_code=204)
+
+
 async def swagger(request: Request) -> Response:
     """`GET /api/swagger.json`: the OpenAPI document of the served routes (no token, as Logto)."""
     from . import openapi
@@ -179,7 +184,10 @@ async def swagger(request: Request) -> Response:
 
 
 #: Routes served without the Management API guard (documented in the OpenAPI document too).
-UNGUARDED: tuple[tuple[str, str, Handler], ...] = (("GET", "/swagger.json", swagger),)
+UNGUARDED: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/status", status),
+    ("GET", "/swagger.json", swagger),
+)
 
 
 def routes() -> list[BaseRoute]:

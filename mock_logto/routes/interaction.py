@@ -162,7 +162,7 @@ async def authorize(request: Request) -> Response:
             if value:
                 params.setdefault(key, []).append(value)
     try:
-        _, auth_request = parse_authorization_request(params, tenant, settings.issuer)
+        _, auth_request = parse_authorization_request(params, tenant)
     except AuthorizationError as exc:
         return _error_response(exc, settings.issuer)
 
