@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from .types import Clock
 
@@ -22,6 +23,9 @@ ACCESS_TOKEN_TTL = 3600
 DEFAULT_REFRESH_TOKEN_TTL = 14 * 24 * 3600
 #: A consumed refresh token may be replayed this long (core/queries/oidc-model-instance.ts).
 REFRESH_TOKEN_REUSE_INTERVAL = 3
+#: Expired entries are swept out after this many new ones, so a long-running server's memory
+#: stays bounded by what is alive.
+SWEEP_EVERY = 1000
 
 
 def opaque_token() -> str:
@@ -168,6 +172,7 @@ class Store:
         self.codes: dict[str, AuthorizationCode] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, OpaqueAccessToken] = {}
+        self._added = 0
 
     def clear(self) -> None:
         """Forget everything (a reset to the fixtures)."""
@@ -181,6 +186,27 @@ class Store:
         ):
             table.clear()
 
+    def _count(self) -> None:
+        self._added += 1
+        if self._added % SWEEP_EVERY == 0:
+            self.sweep()
+
+    def sweep(self) -> None:
+        """Drop every expired entry (grants too, and what was issued under revoked grants)."""
+        now = self.clock()
+        tables: tuple[dict[str, Any], ...] = (
+            self.interactions,
+            self.sessions,
+            self.codes,
+            self.refresh_tokens,
+            self.access_tokens,
+        )
+        for table in tables:
+            for key in [k for k, v in table.items() if v.expires_at <= now]:
+                del table[key]
+        for key in [k for k, g in self.grants.items() if g.revoked or g.expires_at <= now]:
+            del self.grants[key]
+
     # ------------------------------------------------------------------ interactions, sessions
 
     def new_interaction(self, request: AuthorizationRequest, session_id: str | None) -> Interaction:
@@ -192,6 +218,7 @@ class Store:
             session_id=session_id,
         )
         self.interactions[interaction.uid] = interaction
+        self._count()
         return interaction
 
     def interaction(self, uid: str | None) -> Interaction | None:
@@ -207,6 +234,7 @@ class Store:
         now = self.clock()
         session = Session(short_id(), account_id, now, now + SESSION_TTL)
         self.sessions[session.id] = session
+        self._count()
         return session
 
     def session(self, session_id: str | None) -> Session | None:
@@ -240,6 +268,7 @@ class Store:
             expires_at=self.clock() + GRANT_TTL,
         )
         self.grants[grant.id] = grant
+        self._count()
         return grant
 
     def grant(self, grant_id: str | None) -> Grant | None:
@@ -261,16 +290,19 @@ class Store:
     def add_code(self, code: AuthorizationCode) -> AuthorizationCode:
         """Remember an issued authorization code."""
         self.codes[code.value] = code
+        self._count()
         return code
 
     def add_refresh_token(self, token: RefreshToken) -> RefreshToken:
         """Remember an issued refresh token."""
         self.refresh_tokens[token.value] = token
+        self._count()
         return token
 
     def add_access_token(self, token: OpaqueAccessToken) -> OpaqueAccessToken:
         """Remember an issued opaque access token."""
         self.access_tokens[token.value] = token
+        self._count()
         return token
 
     def access_token(self, value: str) -> OpaqueAccessToken | None:

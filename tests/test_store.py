@@ -1,0 +1,59 @@
+"""The server's memory stays bounded: expired entries are swept out."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_logto import store as store_module
+from mock_logto.store import AuthorizationRequest, OpaqueAccessToken, Store
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000
+
+    def __call__(self) -> int:
+        return self.now
+
+
+def request() -> AuthorizationRequest:
+    return AuthorizationRequest(
+        client_id="app",
+        redirect_uri="http://x/cb",
+        response_mode="query",
+        scopes=["openid"],
+        resources=[],
+        prompts=frozenset(),
+    )
+
+
+def token(value: str, expires_at: int) -> OpaqueAccessToken:
+    return OpaqueAccessToken(value, "app", "user", ["openid"], 0, expires_at)
+
+
+def test_sweep_drops_what_expired_and_keeps_the_rest() -> None:
+    clock = Clock()
+    store = Store(clock)
+    old = store.new_interaction(request(), None)
+    grant = store.new_grant("app", "user", ["openid"], {})
+    revoked = store.new_grant("app", "user", ["openid"], {})
+    store.revoke_grant(revoked.id)
+    store.add_access_token(token("short", clock.now + 10))
+    store.add_access_token(token("long", clock.now + 10_000))
+    clock.now += 3_601  # past the interaction's hour and the short token's life
+    store.sweep()
+    assert old.uid not in store.interactions
+    assert list(store.access_tokens) == ["long"]
+    assert list(store.grants) == [grant.id]
+
+
+def test_sweeping_happens_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "SWEEP_EVERY", 3)
+    clock = Clock()
+    store = Store(clock)
+    store.add_access_token(token("a", clock.now + 1))
+    clock.now += 2
+    store.add_access_token(token("b", clock.now + 100))
+    assert set(store.access_tokens) == {"a", "b"}
+    store.add_access_token(token("c", clock.now + 100))  # the third addition sweeps
+    assert set(store.access_tokens) == {"b", "c"}
