@@ -35,6 +35,7 @@ check: lint test
 
 bench: install
 	$(BIN)/python bench/startup_and_tokens.py
+	$(BIN)/python bench/sign_ins_and_memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
