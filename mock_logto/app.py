@@ -23,7 +23,7 @@ from .errors import ManagementApiError, MockLogtoError, OAuthError
 from .grants import GrantContext
 from .keys import KeyStore
 from .loader import load_tenant
-from .middleware import HeadersMiddleware
+from .middleware import CORS_REFUSED, HeadersMiddleware
 from .models import Tenant, User
 from .routes import control, experience, interaction, oidc
 from .routes.responses import JSONResponse, etag, json_bytes
@@ -63,6 +63,8 @@ async def _oauth_error(request: Request, exc: Exception) -> Response:
         logger.debug("%s %s: %s (%s)", request.method, request.url.path, exc.error, exc.detail)
     if exc.status >= 500:
         logger.warning("%s %s: %s", request.method, request.url.path, exc.error_description)
+    if exc.cors_refused:
+        request.scope[CORS_REFUSED] = True
     wrapped = request.query_params.get("parse_error") != "false"
     response = JSONResponse(
         exc.to_dict(wrapped=wrapped), status_code=exc.status, headers=exc.headers

@@ -86,6 +86,8 @@ class OAuthError(Exception):
         self.status = status_code if status_code is not None else self.status_code
         self.headers = dict(headers or {})
         self.scope = scope
+        #: Set for a browser origin the client does not allow: the answer carries no CORS grant.
+        self.cors_refused = False
         super().__init__(self.error_description)
 
     def to_dict(self, *, wrapped: bool = True) -> dict[str, Any]:

@@ -41,6 +41,8 @@ PAGE_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
     if name != b"x-frame-options"
 )
 PAGE_PATHS = frozenset({"/consent", "/sign-in"})
+#: Scope key an error handler sets when the client refuses the request's browser origin.
+CORS_REFUSED = "mock_logto.cors_refused"
 #: oidc-provider's `noCache` routes: every answer, errors included, is `no-store`.
 NO_STORE_PREFIXES = ("/oidc/auth", "/oidc/session/end")
 
@@ -98,7 +100,8 @@ class HeadersMiddleware:
                     raw.append((b"cache-control", b"no-store"))
                 if policy is not None:
                     headers.add_vary_header("Origin")
-                    raw.append((b"access-control-allow-origin", (origin or "*").encode()))
+                    if not scope.get(CORS_REFUSED):
+                        raw.append((b"access-control-allow-origin", (origin or "*").encode()))
                     if policy.client_based:
                         raw.append((b"access-control-expose-headers", b"WWW-Authenticate"))
                         if policy.no_store and "cache-control" not in headers:

@@ -284,6 +284,8 @@ def test_browser_origin_must_belong_to_the_client(client_for: Callable[[str], Te
         400,
         invalid_request("origin https://evil.test not allowed for client: svc"),
     )
+    # The browser gets no CORS grant for the refused origin, so it cannot read the answer.
+    assert "access-control-allow-origin" not in refused.headers
 
 
 def test_default_resource_is_used_when_resource_is_omitted(

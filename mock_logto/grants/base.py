@@ -289,5 +289,7 @@ def authenticate_client(
 
     origin = headers.get("origin")
     if origin and not origin_allowed(origin, client):
-        raise InvalidRequestError(f"origin {origin} not allowed for client: {client.id}")
+        refused = InvalidRequestError(f"origin {origin} not allowed for client: {client.id}")
+        refused.cors_refused = True
+        raise refused
     return client
