@@ -35,6 +35,17 @@ def not_found(table: str, entity_id: str) -> dict[str, str]:
     return error("entity.not_exists_with_id", f"The {table} with ID `{entity_id}` does not exist.")
 
 
+FOREIGN_KEY = error(
+    "entity.relation_foreign_key_not_found",
+    "Cannot find one or more foreign keys. Please check the input and ensure that all referenced "
+    "entities exist.",
+)
+TAKEN = error(
+    "entity.unique_integrity_violation",
+    "The entity already exists. Please check the input and try again.",
+)
+
+
 def by_name(items: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return next(item for item in items if item["name"] == name)
 
@@ -56,8 +67,19 @@ def test_guard_refuses_expired_foreign_and_unsigned_tokens(
     ).json()["access_token"]
     response = admin.get("/api/users", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
-    assert response.json()["data"]["code"] == "ERR_JWT_EXPIRED"
-    assert response.json()["data"]["claim"] == "exp"
+    claims = response.json()["data"].pop("payload")
+    assert response.json() == {
+        "code": "auth.unauthorized",
+        "data": {
+            "code": "ERR_JWT_EXPIRED",
+            "name": "JWTExpired",
+            "claim": "exp",
+            "reason": "check_failed",
+            "payload": claims,
+        },
+        "message": "Unauthorized. Please check credentials and its scope.",
+    }
+    assert (claims["client_id"], claims["exp"] - claims["iat"]) == ("demo-admin", -1)
 
     other = make_client(DEMO, public_url="http://elsewhere:3001")
     foreign = management_token(other, "demo-admin", "demo-admin-secret")
@@ -141,7 +163,10 @@ def test_resources_and_scopes(admin: TestClient) -> None:
         NOW * 1000,
     )
     spaced = admin.post(f"{base}/scopes", json={"name": "pay now"})
-    assert spaced.json()["code"] == "guard.invalid_input"
+    assert (spaced.status_code, spaced.json()) == (
+        400,
+        error("scope.name_with_space", "The name of the scope cannot contain any spaces."),
+    )
     again = admin.post(f"{base}/scopes", json={"name": "pay"})
     assert again.json() == error("scope.name_exists", "The scope name pay is already in use")
     updated = admin.patch(f"{base}/scopes/{scope['id']}", json={"description": "Pay bills"})
@@ -214,9 +239,11 @@ def test_roles_crud_and_members(admin: TestClient) -> None:
         "role.user_exists", "The user id user-bob is already been added to this role"
     )
     assert [u["id"] for u in admin.get(f"{base}/users").json()] == ["user-bob"]
-    assert (
-        admin.post(f"{base}/applications", json={"applicationIds": ["demo-m2m"]}).json()["code"]
-        == "application.invalid_role_type"
+    assert admin.post(
+        f"{base}/applications", json={"applicationIds": ["demo-m2m"]}
+    ).json() == error(
+        "application.invalid_role_type",
+        "Can not assign user type role to machine to machine application.",
     )
     assert admin.delete(f"{base}/users/user-bob").status_code == 204
     assert admin.delete(f"{base}/users/user-bob").json() == not_found("users", "user-bob")
@@ -233,8 +260,9 @@ def test_roles_crud_and_members(admin: TestClient) -> None:
         },
     ).json()
     mbase = f"/api/roles/{machine['id']}"
-    assert admin.post(f"{mbase}/users", json={"userIds": ["user-bob"]}).json()["code"] == (
-        "user.invalid_role_type"
+    assert admin.post(f"{mbase}/users", json={"userIds": ["user-bob"]}).json() == error(
+        "user.invalid_role_type",
+        "Invalid role type, can not assign machine-to-machine role to user.",
     )
     assert (
         admin.post(f"{mbase}/applications", json={"applicationIds": ["demo-m2m"]}).status_code
@@ -294,7 +322,27 @@ def test_users_update_password_suspension_and_tokens(admin: TestClient) -> None:
     assert admin.get("/api/users/user-bob/roles").json()[0]["name"] == "items-reader"
     assert admin.delete("/api/users/user-bob/roles/nope").json() == not_found("roles", "nope")
     bad = admin.patch("/api/users/user-bob/custom-data", json={"customData": "x"})
-    assert bad.json()["code"] == "guard.invalid_input"
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {
+            "code": "guard.invalid_input",
+            "data": {
+                "issues": [
+                    {
+                        "code": "invalid_type",
+                        "expected": "object",
+                        "received": "string",
+                        "path": ["customData"],
+                        "message": "Expected object, received string",
+                    }
+                ],
+                "name": "ZodError",
+            },
+            "details": 'Error in key path "customData": (invalid_type) Expected object but '
+            "received string.",
+            "message": "The request body is invalid.",
+        },
+    )
 
 
 # --------------------------------------------------------------------------- organizations
@@ -307,10 +355,7 @@ def test_organizations_members_and_template(admin: TestClient) -> None:
     ] == {"tier": 1}
     assert admin.get("/api/organizations?q=corp").json()[0]["name"] == "Acme Corp"
     unknown = admin.post(f"{base}/users", json={"userIds": ["nobody"]})
-    assert (unknown.status_code, unknown.json()["code"]) == (
-        422,
-        "entity.relation_foreign_key_not_found",
-    )
+    assert (unknown.status_code, unknown.json()) == (422, FOREIGN_KEY)
     assert admin.put(f"{base}/users", json={"userIds": ["user-alice"]}).status_code == 204
     assert [u["id"] for u in admin.get(f"{base}/users").json()] == ["user-alice"]
     outsider = admin.post(f"{base}/users/user-bob/roles", json={"organizationRoleIds": []})
@@ -331,14 +376,12 @@ def test_organizations_members_and_template(admin: TestClient) -> None:
         ("demo-m2m", ["integration"])
     ]
     web = admin.post(f"{base}/applications", json={"applicationIds": ["demo-web"]})
-    assert web.json()["code"] == "entity.relation_foreign_key_not_found"
+    assert web.json() == FOREIGN_KEY  # only M2M apps can be members
     assert admin.delete(f"{base}/applications/demo-m2m").status_code == 204
     assert admin.delete(f"{base}/applications/demo-m2m").status_code == 404
 
     scope = admin.post("/api/organization-scopes", json={"name": "billing"}).json()
-    assert admin.post("/api/organization-scopes", json={"name": "billing"}).json()["code"] == (
-        "entity.unique_integrity_violation"
-    )
+    assert admin.post("/api/organization-scopes", json={"name": "billing"}).json() == TAKEN
     assert (
         admin.patch(f"/api/organization-scopes/{scope['id']}", json={"description": "B"}).json()[
             "description"
@@ -361,9 +404,7 @@ def test_organizations_members_and_template(admin: TestClient) -> None:
     )
     assert [s["name"] for s in admin.get(f"{rbase}/resource-scopes").json()] == ["read:items"]
     assert admin.patch(rbase, json={"name": "payer"}).json()["name"] == "payer"
-    assert admin.patch(rbase, json={"name": "member"}).json()["code"] == (
-        "entity.unique_integrity_violation"
-    )
+    assert admin.patch(rbase, json={"name": "member"}).json() == TAKEN
     assert admin.delete(f"/api/organization-scopes/{scope['id']}").status_code == 204
     assert admin.get(f"{rbase}/scopes").json() == []
     assert admin.delete(rbase).status_code == 204

@@ -24,6 +24,7 @@ from .common import (
     not_found,
     now_ms,
     object_field,
+    roles_by_id,
     string_field,
     tenant_of,
     unprocessable,
@@ -166,7 +167,7 @@ async def list_roles(request: Request) -> Response:
     """`GET /api/applications/:id/roles`."""
     app = application_of(request)
     tenant = tenant_of(request)
-    roles = [tenant.roles[r] for r in app.role_ids if r in tenant.roles]
+    roles = roles_by_id(tenant, app.role_ids)
     return paginated(request, [shapes.role(r, tenant.id) for r in roles])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import string
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from ..errors import ManagementApiError, invalid_input
 from ..grants.base import MAX_BODY_BYTES
-from ..models import Tenant
+from ..models import Role, Tenant
 from ..routes.responses import etag
 from .guard import authenticate
 
@@ -64,6 +64,11 @@ def by_id(request: Request, entities: Mapping[str, T], table: str, param: str = 
     if found is None:
         raise not_found(table, entity_id)
     return found
+
+
+def roles_by_id(tenant: Tenant, role_ids: Iterable[str]) -> list[Role]:
+    """The global roles among `role_ids` that exist, in that order."""
+    return [tenant.roles[r] for r in role_ids if r in tenant.roles]
 
 
 def now_ms(request: Request) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,6 +43,27 @@ def _taken() -> Exception:
         "entity.unique_integrity_violation",
         "The entity already exists. Please check the input and try again.",
     )
+
+
+TemplateEntity = OrganizationScope | OrganizationRole
+
+
+def _name_free(entities: Iterable[TemplateEntity], name: str, own_id: str = "") -> None:
+    """Template names are unique (a database constraint in Logto)."""
+    if any(e.name == name and e.id != own_id for e in entities):
+        raise _taken()
+
+
+def _rename(
+    entity: TemplateEntity, data: dict[str, object], others: Iterable[TemplateEntity]
+) -> None:
+    """PATCH of a template entity: `name` (still unique) and `description`."""
+    name = string_field(data, "name")
+    if name is not None:
+        _name_free(others, name, entity.id)
+        entity.name = name
+    if "description" in data:
+        entity.description = string_field(data, "description")
 
 
 def organization_of(request: Request) -> Organization:
@@ -298,8 +319,7 @@ async def create_scope(request: Request) -> Response:
     data = await json_body(request)
     tenant = tenant_of(request)
     name = str(string_field(data, "name", required=True))
-    if any(s.name == name for s in tenant.organization_scopes.values()):
-        raise _taken()
+    _name_free(tenant.organization_scopes.values(), name)
     scope = OrganizationScope(new_id(), name, string_field(data, "description"))
     tenant.organization_scopes[scope.id] = scope
     return JSONResponse(shapes.organization_scope(scope, tenant.id), status_code=201)
@@ -313,15 +333,8 @@ async def get_scope(request: Request) -> Response:
 async def update_scope(request: Request) -> Response:
     """`PATCH /api/organization-scopes/:id`."""
     scope = _scope_of(request)
-    data = await json_body(request)
     tenant = tenant_of(request)
-    name = string_field(data, "name")
-    if name is not None:
-        if any(s.name == name and s.id != scope.id for s in tenant.organization_scopes.values()):
-            raise _taken()
-        scope.name = name
-    if "description" in data:
-        scope.description = string_field(data, "description")
+    _rename(scope, await json_body(request), tenant.organization_scopes.values())
     return JSONResponse(shapes.organization_scope(scope, tenant.id))
 
 
@@ -376,8 +389,7 @@ async def create_role(request: Request) -> Response:
     data = await json_body(request)
     tenant = tenant_of(request)
     name = str(string_field(data, "name", required=True))
-    if any(r.name == name for r in tenant.organization_roles.values()):
-        raise _taken()
+    _name_free(tenant.organization_roles.values(), name)
     scope_ids = id_list(data, "organizationScopeIds", required=False)
     resource_scope_ids = id_list(data, "resourceScopeIds", required=False)
     if not all(s in tenant.organization_scopes for s in scope_ids) or not all(
@@ -404,15 +416,8 @@ async def get_role(request: Request) -> Response:
 async def update_role(request: Request) -> Response:
     """`PATCH /api/organization-roles/:id`."""
     role = _role_of(request)
-    data = await json_body(request)
     tenant = tenant_of(request)
-    name = string_field(data, "name")
-    if name is not None:
-        if any(r.name == name and r.id != role.id for r in tenant.organization_roles.values()):
-            raise _taken()
-        role.name = name
-    if "description" in data:
-        role.description = string_field(data, "description")
+    _rename(role, await json_body(request), tenant.organization_roles.values())
     return JSONResponse(shapes.organization_role(role, tenant.id))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..errors import invalid_input
 from ..models import ApiResource, Scope
 from ..routes.responses import JSONResponse
 from . import shapes
@@ -140,15 +139,17 @@ def _forget_scope(request: Request, scope: Scope) -> None:
             org_role.resource_scope_ids.remove(scope.id)
 
 
-def _scope_name(data: dict[str, object], resource: ApiResource, own_id: str | None) -> str | None:
-    name = string_field(data, "name", required=own_id is None)
-    if name is None:
-        return None
+def _spaceless(name: str) -> str:
     if any(c.isspace() for c in name):
-        raise invalid_input(["name"], expected="string", value=name)
+        raise bad_request(
+            "scope.name_with_space", "The name of the scope cannot contain any spaces."
+        )
+    return name
+
+
+def _name_free(resource: ApiResource, name: str, own_id: str = "") -> None:
     if any(s.name == name and s.id != own_id for s in resource.scopes):
         raise unprocessable("scope.name_exists", f"The scope name {name} is already in use")
-    return name
 
 
 async def list_scopes(request: Request) -> Response:
@@ -159,10 +160,11 @@ async def list_scopes(request: Request) -> Response:
 
 
 async def create_scope(request: Request) -> Response:
-    """`POST /api/resources/:id/scopes` (201)."""
-    resource = resource_of(request, modifying=True)
+    """`POST /api/resources/:id/scopes` (201). Checks in Logto's order (resource.scope.ts)."""
     data = await json_body(request)
-    name = str(_scope_name(data, resource, None))
+    name = _spaceless(str(string_field(data, "name", required=True)))
+    resource = resource_of(request, modifying=True)
+    _name_free(resource, name)
     scope = Scope(
         id=new_id(),
         resource_id=resource.id,
@@ -187,8 +189,9 @@ async def update_scope(request: Request) -> Response:
     resource = resource_of(request, modifying=True)
     scope = _scope_of(request, resource)
     data = await json_body(request)
-    name = _scope_name(data, resource, scope.id)
-    if name is not None:
+    name = string_field(data, "name")
+    if name:
+        _name_free(resource, _spaceless(name), scope.id)
         scope.name = name
     description = string_field(data, "description")
     if description is not None:

@@ -21,6 +21,7 @@ from .common import (
     not_found,
     now_ms,
     object_field,
+    roles_by_id,
     string_field,
     tenant_of,
     unprocessable,
@@ -176,7 +177,7 @@ async def list_roles(request: Request) -> Response:
     """`GET /api/users/:id/roles`."""
     user = user_of(request)
     tenant = tenant_of(request)
-    roles = [tenant.roles[r] for r in user.role_ids if r in tenant.roles]
+    roles = roles_by_id(tenant, user.role_ids)
     return paginated(request, [shapes.role(r, tenant.id) for r in roles])
 
 
