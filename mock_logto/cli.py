@@ -23,10 +23,12 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from . import __version__
-from .app import create_app, load_keys, load_settings_tenant, system_clock
+from .app import create_app
+from .clock import system_clock
 from .errors import FixtureError, MockLogtoError
 from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
+from .runtime import load_keys, load_settings_tenant
 from .settings import Settings
 
 logger = logging.getLogger("mock_logto")

@@ -20,6 +20,17 @@
     │   ├── InsufficientScopeError         insufficient_scope (403, + `scope`)
     │   └── ServerError                    server_error (500)
     └── ManagementApiError                 Logto's RequestError body under /api
+        └── TenantError                    a tenant rule refused a change (raised by ops/)
+            ├── EntityNotFound             404 entity.not_exists_with_id
+            ├── Conflict                   422: a name, identifier or link already taken
+            ├── WrongType                  an entity of the wrong type for the operation
+            ├── MembershipRequired         422 organization.require_membership
+            ├── UnknownReference           422 entity.relation_foreign_key_not_found
+            └── Refused                    any other rule (protected entity, bad name)
+
+Tenant errors carry Logto's answer (code, message, status) for the Management API, and the
+input `field` plus plain `text` for the fixture loader's one-line messages: one rule, two
+renderings.
 
 Client-facing text is short and general; `detail` is logged, never sent (node-oidc-provider's
 `error_detail`).
@@ -294,3 +305,93 @@ def invalid_input(
         data={"issues": [issue], "name": "ZodError"},
         details=details,
     )
+
+
+class TenantError(ManagementApiError):
+    """A rule of the tenant refused a change; Logto's answer plus the fixture loader's words.
+
+    `field` names the input (camelCase, as in fixtures and API bodies) the rule is about;
+    `text` says what is wrong in plain words; `conflict_id` is the id of the entity already
+    holding a name or identifier, for the loader to point at its entry.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status_code: int,
+        field: str = "(entry)",
+        text: str | None = None,
+        conflict_id: str | None = None,
+        data: Any = None,
+    ) -> None:
+        super().__init__(code, message, status_code=status_code, data=data)
+        self.field = field
+        self.text = text or message
+        self.conflict_id = conflict_id
+
+
+class EntityNotFound(TenantError):
+    """No entity with this id (Logto's 404 names the database table)."""
+
+    def __init__(
+        self,
+        table: str,
+        entity_id: str,
+        *,
+        field: str = "id",
+        kind: str = "",
+        text: str | None = None,
+    ) -> None:
+        super().__init__(
+            "entity.not_exists_with_id",
+            f"The {table} with ID `{entity_id}` does not exist.",
+            status_code=404,
+            field=field,
+            text=text or f"unknown {kind or table} '{entity_id}'",
+        )
+        self.table = table
+        self.entity_id = entity_id
+
+
+class Conflict(TenantError):
+    """A name, identifier or link that is already taken (422)."""
+
+    def __init__(self, code: str, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("status_code", 422)
+        super().__init__(code, message, **kwargs)
+
+
+class WrongType(TenantError):
+    """An entity of the wrong type for the operation (a role for the wrong holder, ...)."""
+
+
+class MembershipRequired(TenantError):
+    """The user or application is not a member of the organization."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "organization.require_membership",
+            "The user must be a member of the organization to proceed.",
+            status_code=422,
+            text="not a member of the organization",
+        )
+
+
+class UnknownReference(TenantError):
+    """A referenced entity does not exist (Logto's foreign-key error)."""
+
+    def __init__(self, field: str = "(entry)", text: str | None = None) -> None:
+        super().__init__(
+            "entity.relation_foreign_key_not_found",
+            "Cannot find one or more foreign keys. Please check the input and ensure that all "
+            "referenced entities exist.",
+            status_code=422,
+            field=field,
+            text=text,
+        )
+
+
+class Refused(TenantError):
+    """Any other rule of the tenant (a protected entity, a malformed name)."""

@@ -62,7 +62,7 @@ def mock_logto_client(mock_logto_app: Starlette) -> Iterator[Any]:
     """Starlette's TestClient over `mock_logto_app`, at the settings' base URL."""
     from starlette.testclient import TestClient
 
-    settings: Settings = mock_logto_app.state.settings
+    settings: Settings = mock_logto_app.state.runtime.settings
     with TestClient(mock_logto_app, base_url=settings.base_url) as client:
         yield client
 

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import control
-from .control import Fault, LoggedRequest, MockClock
+from .clock import MockClock
+from .control import Fault, LoggedRequest
+from .runtime import Runtime
 from .server import MockLogtoServer
 
 
@@ -21,6 +22,7 @@ class MockLogto:
     def __init__(self, server: MockLogtoServer) -> None:
         self.server = server
         self.app = server.app
+        self.runtime: Runtime = server.app.state.runtime
 
     # ------------------------------------------------------------------ where it is
 
@@ -58,13 +60,12 @@ class MockLogto:
 
     def reset(self, fixtures: Path | str | None = None) -> None:
         """Back to the start-up fixtures (or `fixtures`), clock, log and faults."""
-        control.reset(self.app, "initial" if fixtures is None else fixtures)
+        self.runtime.reset(Path(fixtures) if fixtures is not None else None)
 
     @property
     def clock(self) -> MockClock:
         """The server's clock; `clock.advance(seconds)` expires codes and tokens."""
-        clock: MockClock = self.app.state.clock
-        return clock
+        return self.runtime.clock
 
     def advance_clock(self, seconds: int) -> int:
         """Move the server's time forward; returns the new time."""
@@ -73,8 +74,7 @@ class MockLogto:
     @property
     def requests(self) -> list[LoggedRequest]:
         """The requests the server received since the last reset, oldest first."""
-        log: control.Control = self.app.state.control
-        return list(log.requests)
+        return list(self.runtime.control.requests)
 
     def requests_to(self, path: str, method: str | None = None) -> list[LoggedRequest]:
         """The logged requests to `path` (and `method`)."""
@@ -95,8 +95,7 @@ class MockLogto:
 
         `status=None` with a `delay` only slows the requests down.
         """
-        rules: control.Control = self.app.state.control
-        return rules.add_fault(
+        return self.runtime.control.add_fault(
             Fault(
                 path=path,
                 method=method,
@@ -110,7 +109,7 @@ class MockLogto:
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; returns its `kid`."""
-        return control.rotate_keys(self.app)
+        return self.runtime.rotate_keys()
 
     def issue_token(
         self,
@@ -123,9 +122,8 @@ class MockLogto:
         claims: dict[str, Any] | None = None,
         expires_in: int | None = None,
     ) -> str:
-        """A JWT access token signed by the running server (see :func:`control.issue_token`)."""
-        return control.issue_token(
-            self.app,
+        """A JWT access token signed by the running server (see :meth:`Runtime.issue_token`)."""
+        return self.runtime.issue_token(
             client=app,
             resource=resource,
             scopes=scopes,

@@ -29,6 +29,11 @@ def at_hash(access_token: str, alg: str) -> str:
     return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
 
+def organization_audience(organization_id: str) -> str:
+    """The `aud` of organization tokens (core-kit `buildOrganizationUrn`)."""
+    return f"urn:logto:organization:{organization_id}"
+
+
 def random_id(length: int = 21) -> str:
     """A URL-safe random id like nanoid's (jti, opaque tokens)."""
     return secrets.token_urlsafe(length)[:length]

@@ -136,8 +136,15 @@ BROKEN = [
     ),
     (
         "duplicate-username",
-        BASE + "  - {id: u2, username: Alice}\n",
-        "users[1] (Alice): username: 'Alice' is already used by FILE: users[0] (alice)",
+        BASE + "  - {id: u2, username: alice}\n",
+        "users[1] (alice): username: 'alice' is already used by FILE: users[0] (alice)",
+    ),
+    (
+        "duplicate-email-in-another-case",
+        BASE.replace("{username: alice,", "{username: alice, primaryEmail: alice@example.com,")
+        + "  - {username: bob, primaryEmail: Alice@Example.com}\n",
+        "users[1] (bob): primaryEmail: 'Alice@Example.com' is already used by "
+        "FILE: users[0] (alice)",
     ),
     (
         "org-unknown-member",

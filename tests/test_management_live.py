@@ -127,7 +127,8 @@ def test_a_new_user_signs_in_and_a_deleted_one_cannot(demo: TestClient) -> None:
     assert created.status_code == 200
     carol = created.json()
     assert (carol["username"], carol["hasPassword"], carol["lastSignInAt"]) == ("carol", True, None)
-    duplicate = demo.post("/api/users", json={"username": "Carol"})
+    # Usernames are unique case-sensitively in Logto (golden-2/users-more/004): same spelling.
+    duplicate = demo.post("/api/users", json={"username": "carol"})
     assert (duplicate.status_code, duplicate.json()) == (
         422,
         {"code": "user.username_already_in_use", "message": "This username is already in use."},

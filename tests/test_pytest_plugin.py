@@ -83,7 +83,7 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(
         def test_breaks_the_server(mock_logto, monkeypatch):
             def boom(*args, **kwargs):
                 raise RuntimeError("boom inside the server")
-            monkeypatch.setattr(mock_logto.app.state.jwks, "response", boom)
+            monkeypatch.setattr(mock_logto.app.state.runtime.jwks, "response", boom)
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(mock_logto.jwks_uri)
 
@@ -123,7 +123,7 @@ def test_state_is_reset_before_each_test_and_the_marker_loads_fixtures(
         def test_changes_everything(mock_logto):
             mock_logto.advance_clock(3600)
             mock_logto.fail("/oidc/token", status=503, count=5)
-            mock_logto.app.state.tenant.applications.pop("demo-m2m")
+            mock_logto.app.state.runtime.tenant.applications.pop("demo-m2m")
             assert m2m_token(mock_logto).status_code == 503
 
         def test_sees_a_fresh_server(mock_logto):

@@ -237,7 +237,7 @@ def test_basic_credentials_are_form_urlencoded(client_for: Callable[[str], TestC
 
 
 def test_expired_named_secret(client: TestClient) -> None:
-    app = client.app.state.tenant.applications[CART[0]]  # type: ignore[attr-defined]
+    app = client.app.state.runtime.tenant.applications[CART[0]]  # type: ignore[attr-defined]
     app.secrets.append(ApplicationSecret("old", "expired-secret", 0, expires_at=NOW * 1000 - 1))
     response = post(
         client, f"grant_type=client_credentials&resource={API}", auth=(CART[0], "expired-secret")

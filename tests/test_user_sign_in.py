@@ -427,7 +427,7 @@ def test_refresh_tokens_expire_after_14_days(demo: TestClient, clock: Clock) -> 
 
 def test_a_suspended_user_cannot_refresh(demo: TestClient) -> None:
     token = exchange(demo, code_for(demo)).json()["refresh_token"]
-    demo.app.state.tenant.users["user-alice"].is_suspended = True  # type: ignore[attr-defined]
+    demo.app.state.runtime.tenant.users["user-alice"].is_suspended = True  # type: ignore[attr-defined]
     assert refresh(demo, token).json() == INVALID_GRANT
 
 

@@ -8,12 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import invalid_input
+from ..http.responses import JSONResponse
 from ..models import Application, ApplicationSecret, ApplicationType
-from ..routes.responses import JSONResponse
+from ..ops import applications, roles
 from . import shapes
 from .common import (
     bool_field,
-    by_id,
     created,
     id_list,
     int_field,
@@ -21,10 +21,8 @@ from .common import (
     new_id,
     new_secret,
     no_content,
-    not_found,
     now_ms,
     object_field,
-    roles_by_id,
     string_field,
     tenant_of,
     unprocessable,
@@ -34,7 +32,7 @@ from .pagination import paginated
 
 def application_of(request: Request) -> Application:
     """The application named by the path's `id`, else Logto's 404."""
-    return by_id(request, tenant_of(request).applications, "applications")
+    return applications.get(tenant_of(request), request.path_params["id"])
 
 
 async def list_applications(request: Request) -> Response:
@@ -95,8 +93,8 @@ async def create_application(request: Request) -> Response:
     )
     _apply_oidc_metadata(app, object_field(data, "oidcClientMetadata"))
     if app.is_confidential:
-        app.secrets.append(ApplicationSecret("Default secret", new_secret(), now))
-    tenant.applications[app.id] = app
+        applications.add_secret(app, ApplicationSecret("Default secret", new_secret(), now))
+    applications.create(tenant, app)
     return JSONResponse(shapes.application(app, tenant.id))
 
 
@@ -120,11 +118,7 @@ async def update_application(request: Request) -> Response:
 
 async def delete_application(request: Request) -> Response:
     """`DELETE /api/applications/:id` (204): its tokens stop being issued at once."""
-    app = application_of(request)
-    tenant = tenant_of(request)
-    del tenant.applications[app.id]
-    for org in tenant.organizations.values():
-        org.application_roles.pop(app.id, None)
+    applications.delete(tenant_of(request), application_of(request))
     return no_content()
 
 
@@ -140,13 +134,8 @@ async def create_secret(request: Request) -> Response:
     app = application_of(request)
     data = await json_body(request)
     name = str(string_field(data, "name", required=True))
-    if any(s.name == name for s in app.secrets):
-        raise unprocessable(
-            "entity.unique_integrity_violation",
-            "The entity already exists. Please check the input and try again.",
-        )
     secret = ApplicationSecret(name, new_secret(), now_ms(request), int_field(data, "expiresAt"))
-    app.secrets.append(secret)
+    applications.add_secret(app, secret)
     return JSONResponse(
         shapes.application_secret(secret, app.id, tenant_of(request).id), status_code=201
     )
@@ -154,12 +143,7 @@ async def create_secret(request: Request) -> Response:
 
 async def delete_secret(request: Request) -> Response:
     """`DELETE /api/applications/:id/secrets/:name` (204): refused at the token endpoint next."""
-    app = application_of(request)
-    name = request.path_params["name"]
-    kept = [s for s in app.secrets if s.name != name]
-    if len(kept) == len(app.secrets):
-        raise not_found("application_secrets", name)
-    app.secrets = kept
+    applications.delete_secret(application_of(request), request.path_params["name"])
     return no_content()
 
 
@@ -167,18 +151,14 @@ async def list_roles(request: Request) -> Response:
     """`GET /api/applications/:id/roles`."""
     app = application_of(request)
     tenant = tenant_of(request)
-    roles = roles_by_id(tenant, app.role_ids)
-    return paginated(request, [shapes.role(r, tenant.id) for r in roles])
+    held = roles.existing(tenant, app.role_ids)
+    return paginated(request, [shapes.role(r, tenant.id) for r in held])
 
 
 async def assign_roles(request: Request) -> Response:
     """`POST /api/applications/:id/roles`: M2M roles for an M2M app (201 `Created`)."""
     app = application_of(request)
-    if app.type != "MachineToMachine":
-        raise unprocessable(
-            "application.invalid_type",
-            "Only machine to machine applications can have associated roles.",
-        )
+    roles.check_holder(app)
     role_ids = id_list(await json_body(request), "roleIds")
     tenant = tenant_of(request)
     for role_id in role_ids:
@@ -190,23 +170,13 @@ async def assign_roles(request: Request) -> Response:
                 "application.role_exists",
                 f"The role id {role_id} is already been added to this application.",
             )
-        if found.type != "MachineToMachine":
-            raise unprocessable(
-                "application.invalid_role_type",
-                "Can not assign user type role to machine to machine application.",
-            )
-    for role_id in role_ids:
-        if role_id not in tenant.roles:
-            raise not_found("roles", role_id)
-    app.role_ids.extend(role_ids)
+        roles.check_type(app, found)
+    for role in [roles.get(tenant, role_id) for role_id in role_ids]:
+        roles.link(app, role)
     return created()
 
 
 async def remove_role(request: Request) -> Response:
     """`DELETE /api/applications/:id/roles/:roleId` (204)."""
-    app = application_of(request)
-    role_id = request.path_params["roleId"]
-    if role_id not in app.role_ids:
-        raise not_found("roles", role_id)
-    app.role_ids.remove(role_id)
+    roles.unlink(application_of(request), request.path_params["roleId"])
     return no_content()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import string
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from ..errors import ManagementApiError, invalid_input
-from ..grants.base import MAX_BODY_BYTES
-from ..models import Role, Tenant
-from ..routes.responses import etag
+from ..errors import EntityNotFound, ManagementApiError, invalid_input
+from ..http.body import json_object, read_body
+from ..http.responses import conditional
+from ..models import Tenant
+from ..runtime import runtime_of
 from .guard import authenticate
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -40,10 +40,7 @@ def guarded(handler: Handler) -> Handler:
         authenticate(request)
         response = await handler(request)
         if request.method == "GET" and response.status_code == 200:
-            tag = etag(bytes(response.body))
-            if request.headers.get("if-none-match") == tag:
-                return Response(status_code=304, headers={"ETag": tag})
-            response.headers["ETag"] = tag
+            return conditional(request, response)
         return response
 
     run.__name__ = handler.__name__
@@ -53,8 +50,7 @@ def guarded(handler: Handler) -> Handler:
 
 def tenant_of(request: Request) -> Tenant:
     """The live tenant."""
-    tenant: Tenant = request.app.state.tenant
-    return tenant
+    return runtime_of(request).tenant
 
 
 def by_id(request: Request, entities: Mapping[str, T], table: str, param: str = "id") -> T:
@@ -66,23 +62,14 @@ def by_id(request: Request, entities: Mapping[str, T], table: str, param: str = 
     return found
 
 
-def roles_by_id(tenant: Tenant, role_ids: Iterable[str]) -> list[Role]:
-    """The global roles among `role_ids` that exist, in that order."""
-    return [tenant.roles[r] for r in role_ids if r in tenant.roles]
-
-
 def now_ms(request: Request) -> int:
     """The server's time in milliseconds (Logto's timestamps)."""
-    return int(request.app.state.clock()) * 1000
+    return runtime_of(request).clock() * 1000
 
 
 def not_found(table: str, entity_id: str) -> ManagementApiError:
     """Logto's 404 for an unknown id (`table` is the database table's name)."""
-    return ManagementApiError(
-        "entity.not_exists_with_id",
-        f"The {table} with ID `{entity_id}` does not exist.",
-        status_code=404,
-    )
+    return EntityNotFound(table, entity_id)
 
 
 def unprocessable(code: str, message: str) -> ManagementApiError:
@@ -105,18 +92,15 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
+def _too_large() -> Exception:
+    return ManagementApiError(
+        "guard.invalid_input", "The request body is invalid.", status_code=413
+    )
+
+
 async def json_body(request: Request) -> dict[str, Any]:
     """The JSON body (an object); anything else is an empty object, as koa-body leaves it."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise ManagementApiError(
-            "guard.invalid_input", "The request body is invalid.", status_code=413
-        )
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}
+    return json_object(await read_body(request, _too_large))
 
 
 def string_field(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:

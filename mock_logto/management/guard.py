@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 
 from ..errors import ManagementApiError
-from ..keys import KeyStore
+from ..runtime import runtime_of
 
 UNAUTHORIZED = "Unauthorized. Please check credentials and its scope."
 
@@ -45,7 +45,7 @@ def _payload(token: str) -> dict[str, Any] | None:
 
 def authenticate(request: Request) -> dict[str, Any]:
     """The verified claims of the request's Management API token, or Logto's 401/403."""
-    state = request.app.state
+    rt = runtime_of(request)
     authorization = request.headers.get("authorization")
     if not authorization:
         raise ManagementApiError(
@@ -61,8 +61,7 @@ def authenticate(request: Request) -> dict[str, Any]:
         )
     if _payload(token) is None:
         raise _unauthorized({"code": "ERR_JWS_INVALID", "name": "JWSInvalid"})
-    keys: KeyStore = state.keys
-    claims = keys.verify(token)
+    claims = rt.keys.verify(token)
     if claims is None:
         raise _unauthorized(
             {
@@ -70,16 +69,16 @@ def authenticate(request: Request) -> dict[str, Any]:
                 "name": "JWSSignatureVerificationFailed",
             }
         )
-    if claims.get("iss") != state.settings.issuer:
+    if claims.get("iss") != rt.settings.issuer:
         raise _claim_failed(
             "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "iss", claims
         )
-    if claims.get("aud") != state.settings.management_api_indicator:
+    if claims.get("aud") != rt.settings.management_api_indicator:
         raise _claim_failed(
             "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "aud", claims
         )
     exp = claims.get("exp")
-    if not isinstance(exp, int) or exp <= state.clock():
+    if not isinstance(exp, int) or exp <= rt.clock():
         raise _claim_failed("ERR_JWT_EXPIRED", "JWTExpired", "exp", claims)
     if "all" not in str(claims.get("scope", "")).split():
         raise ManagementApiError(

@@ -3,14 +3,13 @@
 `openapi.json` beside this module is the part of Logto's own document (v1.37.0,
 `/api/swagger.json`) covering the served routes, with the components they reference. It is
 served at `GET /api/swagger.json`, as Logto serves its own. Regenerate it from Logto's full
-document with `python -m mock_logto.management.openapi LOGTO_DOCUMENT.json`.
+document with `python -m mock_logto.management.regenerate LOGTO_DOCUMENT.json`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -78,17 +77,3 @@ def load() -> dict[str, Any]:
     """The bundled document."""
     document: dict[str, Any] = json.loads(DOCUMENT.read_text(encoding="utf-8"))
     return document
-
-
-def main(argv: list[str]) -> int:
-    """Regenerate `openapi.json` from Logto's full document."""
-    from . import SERVED, UNGUARDED
-
-    source = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    served = [(m, "/api" + p) for m, p, _ in (*SERVED, *UNGUARDED)]
-    DOCUMENT.write_text(json.dumps(subset(source, served), indent=1) + "\n", encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(sys.argv[1:]))

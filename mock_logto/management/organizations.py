@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..http.responses import JSONResponse
 from ..models import Organization, OrganizationRole, OrganizationScope, Tenant
-from ..routes.responses import JSONResponse
+from ..ops import organizations
+from ..ops.organizations import MemberKind
 from . import shapes
 from .common import (
     by_id,
@@ -18,57 +18,17 @@ from .common import (
     json_body,
     new_id,
     no_content,
-    not_found,
     now_ms,
     object_field,
     string_field,
     tenant_of,
-    unprocessable,
 )
 from .pagination import paginated
-
-MEMBERSHIP_REQUIRED = "The user must be a member of the organization to proceed."
-
-
-def _unknown_reference() -> Exception:
-    return unprocessable(
-        "entity.relation_foreign_key_not_found",
-        "Cannot find one or more foreign keys. Please check the input and ensure that all "
-        "referenced entities exist.",
-    )
-
-
-def _taken() -> Exception:
-    return unprocessable(
-        "entity.unique_integrity_violation",
-        "The entity already exists. Please check the input and try again.",
-    )
-
-
-TemplateEntity = OrganizationScope | OrganizationRole
-
-
-def _name_free(entities: Iterable[TemplateEntity], name: str, own_id: str = "") -> None:
-    """Template names are unique (a database constraint in Logto)."""
-    if any(e.name == name and e.id != own_id for e in entities):
-        raise _taken()
-
-
-def _rename(
-    entity: TemplateEntity, data: dict[str, object], others: Iterable[TemplateEntity]
-) -> None:
-    """PATCH of a template entity: `name` (still unique) and `description`."""
-    name = string_field(data, "name")
-    if name is not None:
-        _name_free(others, name, entity.id)
-        entity.name = name
-    if "description" in data:
-        entity.description = string_field(data, "description")
 
 
 def organization_of(request: Request) -> Organization:
     """The organization named by the path's `id`, else Logto's 404."""
-    return by_id(request, tenant_of(request).organizations, "organizations")
+    return organizations.get(tenant_of(request), request.path_params["id"])
 
 
 # --------------------------------------------------------------------------- organizations
@@ -94,14 +54,16 @@ async def create_organization(request: Request) -> Response:
     """`POST /api/organizations` (201)."""
     data = await json_body(request)
     tenant = tenant_of(request)
-    org = Organization(
-        id=new_id(12),
-        name=str(string_field(data, "name", required=True)),
-        description=string_field(data, "description"),
-        custom_data=object_field(data, "customData") or {},
-        created_at=now_ms(request),
+    org = organizations.create(
+        tenant,
+        Organization(
+            id=new_id(12),
+            name=str(string_field(data, "name", required=True)),
+            description=string_field(data, "description"),
+            custom_data=object_field(data, "customData") or {},
+            created_at=now_ms(request),
+        ),
     )
-    tenant.organizations[org.id] = org
     return JSONResponse(shapes.organization(org, tenant.id), status_code=201)
 
 
@@ -122,8 +84,7 @@ async def update_organization(request: Request) -> Response:
 
 async def delete_organization(request: Request) -> Response:
     """`DELETE /api/organizations/:id` (204)."""
-    org = organization_of(request)
-    del tenant_of(request).organizations[org.id]
+    organizations.delete(tenant_of(request), organization_of(request))
     return no_content()
 
 
@@ -150,56 +111,38 @@ async def list_users(request: Request) -> Response:
     return paginated(request, members)
 
 
-def _add_members(
-    members: dict[str, list[str]], ids: list[str], known: Callable[[str], bool]
-) -> None:
-    if not all(known(i) for i in ids):
-        raise _unknown_reference()
-    for member_id in ids:
-        members.setdefault(member_id, [])
-
-
 async def add_users(request: Request) -> Response:
     """`POST /api/organizations/:id/users` (201; members already there stay as they are)."""
     org = organization_of(request)
-    tenant = tenant_of(request)
     user_ids = id_list(await json_body(request), "userIds")
-    _add_members(org.user_roles, user_ids, lambda i: i in tenant.users)
+    organizations.add_members(tenant_of(request), org, "user", user_ids)
     return created()
 
 
 async def replace_users(request: Request) -> Response:
     """`PUT /api/organizations/:id/users` (204): exactly these members."""
     org = organization_of(request)
-    tenant = tenant_of(request)
     user_ids = id_list(await json_body(request), "userIds")
-    if not all(i in tenant.users for i in user_ids):
-        raise _unknown_reference()
-    org.user_roles = {i: org.user_roles.get(i, []) for i in user_ids}
+    organizations.replace_members(tenant_of(request), org, "user", user_ids)
     return no_content()
 
 
 async def remove_user(request: Request) -> Response:
     """`DELETE /api/organizations/:id/users/:userId` (204)."""
-    org = organization_of(request)
-    user_id = request.path_params["userId"]
-    if org.user_roles.pop(user_id, None) is None:
-        raise not_found("organization_user_relations", user_id)
+    organizations.remove_member(organization_of(request), "user", request.path_params["userId"])
     return no_content()
 
 
-def _member_roles(
-    request: Request, members: dict[str, list[str]], member_key: str
-) -> tuple[list[str], Tenant]:
-    member_id = request.path_params[member_key]
-    if member_id not in members:
-        raise unprocessable("organization.require_membership", MEMBERSHIP_REQUIRED)
-    return members[member_id], tenant_of(request)
+def _member_roles(request: Request, kind: MemberKind) -> tuple[list[str], Tenant]:
+    """The organization roles of the member the path names (which must be a member)."""
+    key = "userId" if kind == "user" else "applicationId"
+    held = organizations.member_roles(organization_of(request), kind, request.path_params[key])
+    return held, tenant_of(request)
 
 
 async def list_user_roles(request: Request) -> Response:
     """`GET /api/organizations/:id/users/:userId/roles`."""
-    roles, tenant = _member_roles(request, organization_of(request).user_roles, "userId")
+    roles, tenant = _member_roles(request, "user")
     items = [
         shapes.organization_role(tenant.organization_roles[r], tenant.id)
         for r in roles
@@ -208,40 +151,30 @@ async def list_user_roles(request: Request) -> Response:
     return paginated(request, items)
 
 
-async def _assign_member_roles(
-    request: Request, members: dict[str, list[str]], key: str
-) -> Response:
-    roles, tenant = _member_roles(request, members, key)
-    data = await json_body(request)
-    role_ids = id_list(data, "organizationRoleIds")
-    if not all(r in tenant.organization_roles for r in role_ids):
-        raise _unknown_reference()
-    roles.extend(r for r in role_ids if r not in roles)
+async def _assign_member_roles(request: Request, kind: MemberKind) -> Response:
+    roles, tenant = _member_roles(request, kind)
+    role_ids = id_list(await json_body(request), "organizationRoleIds")
+    organizations.assign_member_roles(tenant, roles, kind, role_ids)
     return created()
 
 
 async def assign_user_roles(request: Request) -> Response:
     """`POST /api/organizations/:id/users/:userId/roles` (201)."""
-    return await _assign_member_roles(request, organization_of(request).user_roles, "userId")
+    return await _assign_member_roles(request, "user")
 
 
 async def replace_user_roles(request: Request) -> Response:
     """`PUT /api/organizations/:id/users/:userId/roles` (204): exactly these roles."""
-    roles, tenant = _member_roles(request, organization_of(request).user_roles, "userId")
+    roles, tenant = _member_roles(request, "user")
     role_ids = id_list(await json_body(request), "organizationRoleIds")
-    if not all(r in tenant.organization_roles for r in role_ids):
-        raise _unknown_reference()
-    roles[:] = role_ids
+    organizations.replace_member_roles(tenant, roles, "user", role_ids)
     return no_content()
 
 
 async def remove_user_role(request: Request) -> Response:
     """`DELETE /api/organizations/:id/users/:userId/roles/:organizationRoleId` (204)."""
-    roles, _ = _member_roles(request, organization_of(request).user_roles, "userId")
-    role_id = request.path_params["organizationRoleId"]
-    if role_id not in roles:
-        raise not_found("organization_role_user_relations", role_id)
-    roles.remove(role_id)
+    roles, _ = _member_roles(request, "user")
+    organizations.remove_member_role(roles, request.path_params["organizationRoleId"])
     return no_content()
 
 
@@ -263,29 +196,22 @@ async def list_applications(request: Request) -> Response:
 async def add_applications(request: Request) -> Response:
     """`POST /api/organizations/:id/applications` (201; M2M apps only)."""
     org = organization_of(request)
-    tenant = tenant_of(request)
     app_ids = id_list(await json_body(request), "applicationIds")
-    _add_members(
-        org.application_roles,
-        app_ids,
-        lambda i: i in tenant.applications and tenant.applications[i].type == "MachineToMachine",
-    )
+    organizations.add_members(tenant_of(request), org, "application", app_ids)
     return created()
 
 
 async def remove_application(request: Request) -> Response:
     """`DELETE /api/organizations/:id/applications/:applicationId` (204)."""
-    org = organization_of(request)
-    app_id = request.path_params["applicationId"]
-    if org.application_roles.pop(app_id, None) is None:
-        raise not_found("organization_application_relations", app_id)
+    organizations.remove_member(
+        organization_of(request), "application", request.path_params["applicationId"]
+    )
     return no_content()
 
 
 async def list_application_roles(request: Request) -> Response:
     """`GET /api/organizations/:id/applications/:applicationId/roles`."""
-    org = organization_of(request)
-    roles, tenant = _member_roles(request, org.application_roles, "applicationId")
+    roles, tenant = _member_roles(request, "application")
     items = [
         shapes.organization_role(tenant.organization_roles[r], tenant.id)
         for r in roles
@@ -296,11 +222,21 @@ async def list_application_roles(request: Request) -> Response:
 
 async def assign_application_roles(request: Request) -> Response:
     """`POST /api/organizations/:id/applications/:applicationId/roles` (201)."""
-    org = organization_of(request)
-    return await _assign_member_roles(request, org.application_roles, "applicationId")
+    return await _assign_member_roles(request, "application")
 
 
 # --------------------------------------------------------------------------- the template
+
+
+def _rename(
+    tenant: Tenant, entity: OrganizationScope | OrganizationRole, data: dict[str, object]
+) -> None:
+    """PATCH of a template entity: `name` (still unique) and `description`."""
+    name = string_field(data, "name")
+    if name is not None:
+        organizations.rename(tenant, entity, name)
+    if "description" in data:
+        entity.description = string_field(data, "description")
 
 
 def _scope_of(request: Request) -> OrganizationScope:
@@ -319,9 +255,8 @@ async def create_scope(request: Request) -> Response:
     data = await json_body(request)
     tenant = tenant_of(request)
     name = str(string_field(data, "name", required=True))
-    _name_free(tenant.organization_scopes.values(), name)
     scope = OrganizationScope(new_id(), name, string_field(data, "description"))
-    tenant.organization_scopes[scope.id] = scope
+    organizations.create_scope(tenant, scope)
     return JSONResponse(shapes.organization_scope(scope, tenant.id), status_code=201)
 
 
@@ -334,18 +269,13 @@ async def update_scope(request: Request) -> Response:
     """`PATCH /api/organization-scopes/:id`."""
     scope = _scope_of(request)
     tenant = tenant_of(request)
-    _rename(scope, await json_body(request), tenant.organization_scopes.values())
+    _rename(tenant, scope, await json_body(request))
     return JSONResponse(shapes.organization_scope(scope, tenant.id))
 
 
 async def delete_scope(request: Request) -> Response:
     """`DELETE /api/organization-scopes/:id` (204): gone from every organization role."""
-    scope = _scope_of(request)
-    tenant = tenant_of(request)
-    for role in tenant.organization_roles.values():
-        if scope.id in role.organization_scope_ids:
-            role.organization_scope_ids.remove(scope.id)
-    del tenant.organization_scopes[scope.id]
+    organizations.delete_scope(tenant_of(request), _scope_of(request))
     return no_content()
 
 
@@ -389,13 +319,8 @@ async def create_role(request: Request) -> Response:
     data = await json_body(request)
     tenant = tenant_of(request)
     name = str(string_field(data, "name", required=True))
-    _name_free(tenant.organization_roles.values(), name)
     scope_ids = id_list(data, "organizationScopeIds", required=False)
     resource_scope_ids = id_list(data, "resourceScopeIds", required=False)
-    if not all(s in tenant.organization_scopes for s in scope_ids) or not all(
-        tenant.find_scope(s) for s in resource_scope_ids
-    ):
-        raise _unknown_reference()
     role = OrganizationRole(
         id=new_id(),
         name=name,
@@ -404,7 +329,7 @@ async def create_role(request: Request) -> Response:
         organization_scope_ids=scope_ids,
         resource_scope_ids=resource_scope_ids,
     )
-    tenant.organization_roles[role.id] = role
+    organizations.create_role(tenant, role)
     return JSONResponse(shapes.organization_role(role, tenant.id), status_code=201)
 
 
@@ -417,19 +342,13 @@ async def update_role(request: Request) -> Response:
     """`PATCH /api/organization-roles/:id`."""
     role = _role_of(request)
     tenant = tenant_of(request)
-    _rename(role, await json_body(request), tenant.organization_roles.values())
+    _rename(tenant, role, await json_body(request))
     return JSONResponse(shapes.organization_role(role, tenant.id))
 
 
 async def delete_role(request: Request) -> Response:
     """`DELETE /api/organization-roles/:id` (204): taken from every member."""
-    role = _role_of(request)
-    tenant = tenant_of(request)
-    for org in tenant.organizations.values():
-        for roles in [*org.user_roles.values(), *org.application_roles.values()]:
-            if role.id in roles:
-                roles.remove(role.id)
-    del tenant.organization_roles[role.id]
+    organizations.delete_role(tenant_of(request), _role_of(request))
     return no_content()
 
 
@@ -450,9 +369,7 @@ async def add_role_scopes(request: Request) -> Response:
     role = _role_of(request)
     tenant = tenant_of(request)
     scope_ids = id_list(await json_body(request), "organizationScopeIds")
-    if not all(s in tenant.organization_scopes for s in scope_ids):
-        raise _unknown_reference()
-    role.organization_scope_ids.extend(s for s in scope_ids if s not in role.organization_scope_ids)
+    organizations.add_role_scopes(tenant, role, scope_ids)
     return created()
 
 
@@ -469,7 +386,5 @@ async def add_role_resource_scopes(request: Request) -> Response:
     role = _role_of(request)
     tenant = tenant_of(request)
     scope_ids = id_list(await json_body(request), "scopeIds")
-    if not all(tenant.find_scope(s) for s in scope_ids):
-        raise _unknown_reference()
-    role.resource_scope_ids.extend(s for s in scope_ids if s not in role.resource_scope_ids)
+    organizations.add_role_resource_scopes(tenant, role, scope_ids)
     return created()

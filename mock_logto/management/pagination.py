@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ManagementApiError
-from ..routes.responses import JSONResponse
+from ..http.responses import JSONResponse
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -5,13 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..models import Application, Role, Scope, Tenant, User
-from ..routes.responses import JSONResponse
+from ..http.responses import JSONResponse
+from ..models import Role
+from ..ops import applications as app_ops
+from ..ops import resources, roles
+from ..ops import users as user_ops
 from . import shapes
 from .common import (
-    bad_request,
     bool_field,
-    by_id,
     choice,
     created,
     id_list,
@@ -30,45 +31,21 @@ ROLE_TYPES = ("User", "MachineToMachine")
 
 def role_of(request: Request) -> Role:
     """The role named by the path's `id`, else Logto's 404."""
-    return by_id(request, tenant_of(request).roles, "roles")
-
-
-def _name_free(tenant: Tenant, name: str, own_id: str | None = None) -> None:
-    if any(r.name == name and r.id != own_id for r in tenant.roles.values()):
-        raise unprocessable("role.name_in_use", f"This role name {name} is already in use")
-
-
-def _scopes(tenant: Tenant, scope_ids: list[str]) -> list[Scope]:
-    found = []
-    for scope_id in scope_ids:
-        scope = tenant.find_scope(scope_id)
-        if scope is None:
-            raise not_found("scopes", scope_id)
-        found.append(scope)
-    return found
-
-
-def _check_management_scopes(tenant: Tenant, role: Role, scopes: list[Scope]) -> None:
-    management = tenant.resource_by_indicator(tenant.management_api_indicator)
-    if role.type == "User" and management and any(s.resource_id == management.id for s in scopes):
-        raise bad_request(
-            "role.management_api_scopes_not_assignable_to_user_role",
-            "Cannot assign Management API scopes to a user role.",
-        )
+    return roles.get(tenant_of(request), request.path_params["id"])
 
 
 async def list_roles(request: Request) -> Response:
     """`GET /api/roles` (`type`, `search`; member counts and featured members)."""
     tenant = tenant_of(request)
-    roles = list(tenant.roles.values())
+    found = list(tenant.roles.values())
     kind = request.query_params.get("type")
     if kind:
-        roles = [r for r in roles if r.type == kind]
+        found = [r for r in found if r.type == kind]
     search = request.query_params.get("search")
     if search:
         needle = search.strip("%").casefold()
-        roles = [r for r in roles if needle in r.name.casefold()]
-    return paginated(request, [shapes.role_with_members(r, tenant) for r in roles])
+        found = [r for r in found if needle in r.name.casefold()]
+    return paginated(request, [shapes.role_with_members(r, tenant) for r in found])
 
 
 async def create_role(request: Request) -> Response:
@@ -79,7 +56,7 @@ async def create_role(request: Request) -> Response:
     description = str(string_field(data, "description", required=True))
     kind = choice(data, "type", ROLE_TYPES, "User")
     scope_ids = id_list(data, "scopeIds", required=False)
-    _name_free(tenant, name)
+    roles.name_free(tenant, name)
     role = Role(
         id=new_id(),
         name=name,
@@ -87,10 +64,8 @@ async def create_role(request: Request) -> Response:
         type=kind,  # type: ignore[arg-type]
         is_default=bool(bool_field(data, "isDefault")),
     )
-    tenant.roles[role.id] = role
-    scopes = _scopes(tenant, scope_ids)
-    _check_management_scopes(tenant, role, scopes)
-    role.scope_ids.extend(s.id for s in scopes)
+    roles.create(tenant, role)
+    roles.add_scopes(tenant, role, resources.scopes_by_id(tenant, scope_ids))
     return JSONResponse(shapes.role(role, tenant.id))
 
 
@@ -106,8 +81,7 @@ async def update_role(request: Request) -> Response:
     tenant = tenant_of(request)
     name = string_field(data, "name")
     if name is not None:
-        _name_free(tenant, name, role.id)
-        role.name = name
+        roles.rename(tenant, role, name)
     description = string_field(data, "description")
     if description is not None:
         role.description = description
@@ -119,13 +93,7 @@ async def update_role(request: Request) -> Response:
 
 async def delete_role(request: Request) -> Response:
     """`DELETE /api/roles/:id` (204): taken from every user and app at once."""
-    role = role_of(request)
-    tenant = tenant_of(request)
-    holders: list[User | Application] = [*tenant.users.values(), *tenant.applications.values()]
-    for holder in holders:
-        if role.id in holder.role_ids:
-            holder.role_ids.remove(role.id)
-    del tenant.roles[role.id]
+    roles.delete(tenant_of(request), role_of(request))
     return no_content()
 
 
@@ -150,23 +118,15 @@ async def assign_scopes(request: Request) -> Response:
     tenant = tenant_of(request)
     scope_ids = id_list(await json_body(request), "scopeIds")
     for scope_id in scope_ids:
-        if scope_id in role.scope_ids:
-            raise unprocessable(
-                "role.scope_exists", f"The scope id {scope_id} has already been added to this role"
-            )
-    scopes = _scopes(tenant, scope_ids)
-    _check_management_scopes(tenant, role, scopes)
-    role.scope_ids.extend(s.id for s in scopes)
+        roles.scope_not_held(role, scope_id)
+    scopes = resources.scopes_by_id(tenant, scope_ids)
+    roles.add_scopes(tenant, role, scopes)
     return JSONResponse([shapes.scope(s, tenant.id) for s in scopes], status_code=201)
 
 
 async def remove_scope(request: Request) -> Response:
     """`DELETE /api/roles/:id/scopes/:scopeId` (204)."""
-    role = role_of(request)
-    scope_id = request.path_params["scopeId"]
-    if scope_id not in role.scope_ids:
-        raise not_found("scopes", scope_id)
-    role.scope_ids.remove(scope_id)
+    roles.remove_scope(role_of(request), request.path_params["scopeId"])
     return no_content()
 
 
@@ -181,32 +141,27 @@ async def assign_users(request: Request) -> Response:
     """`POST /api/roles/:id/users` (201)."""
     role = role_of(request)
     tenant = tenant_of(request)
-    if role.type != "User":
-        raise unprocessable(
-            "user.invalid_role_type",
-            "Invalid role type, can not assign machine-to-machine role to user.",
-        )
+    roles.check_kind(role, "user")
     user_ids = id_list(await json_body(request), "userIds")
     for user_id in user_ids:
-        user = tenant.users.get(user_id)
-        if user is None:
-            raise not_found("users", user_id)
+        user = user_ops.get(tenant, user_id)
         if role.id in user.role_ids:
             raise unprocessable(
                 "role.user_exists", f"The user id {user_id} is already been added to this role"
             )
     for user_id in user_ids:
-        tenant.users[user_id].role_ids.append(role.id)
+        roles.link(tenant.users[user_id], role)
     return created()
 
 
 async def remove_user(request: Request) -> Response:
     """`DELETE /api/roles/:id/users/:userId` (204)."""
     role = role_of(request)
-    user = tenant_of(request).users.get(request.path_params["userId"])
+    user_id = request.path_params["userId"]
+    user = tenant_of(request).users.get(user_id)
     if user is None or role.id not in user.role_ids:
-        raise not_found("users", request.path_params["userId"])
-    user.role_ids.remove(role.id)
+        raise not_found("users", user_id)
+    roles.unlink(user, role.id)
     return no_content()
 
 
@@ -222,31 +177,26 @@ async def assign_applications(request: Request) -> Response:
     """`POST /api/roles/:id/applications` (201)."""
     role = role_of(request)
     tenant = tenant_of(request)
-    if role.type != "MachineToMachine":
-        raise unprocessable(
-            "application.invalid_role_type",
-            "Can not assign user type role to machine to machine application.",
-        )
+    roles.check_kind(role, "application")
     app_ids = id_list(await json_body(request), "applicationIds")
     for app_id in app_ids:
-        app = tenant.applications.get(app_id)
-        if app is None:
-            raise not_found("applications", app_id)
+        app = app_ops.get(tenant, app_id)
         if role.id in app.role_ids:
             raise unprocessable(
                 "role.application_exists",
                 f"The application id {app_id} is already been added to this role",
             )
     for app_id in app_ids:
-        tenant.applications[app_id].role_ids.append(role.id)
+        roles.link(tenant.applications[app_id], role)
     return created()
 
 
 async def remove_application(request: Request) -> Response:
     """`DELETE /api/roles/:id/applications/:applicationId` (204)."""
     role = role_of(request)
-    app = tenant_of(request).applications.get(request.path_params["applicationId"])
+    app_id = request.path_params["applicationId"]
+    app = tenant_of(request).applications.get(app_id)
     if app is None or role.id not in app.role_ids:
-        raise not_found("applications", request.path_params["applicationId"])
-    app.role_ids.remove(role.id)
+        raise not_found("applications", app_id)
+    roles.unlink(app, role.id)
     return no_content()

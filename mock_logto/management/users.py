@@ -6,44 +6,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import invalid_input
+from ..http.responses import JSONResponse
 from ..models import PersonalAccessToken, User
-from ..routes.responses import JSONResponse
+from ..ops import roles, users
 from . import shapes
 from .common import (
     bool_field,
-    by_id,
     id_list,
     int_field,
     json_body,
     new_id,
     new_secret,
     no_content,
-    not_found,
     now_ms,
     object_field,
-    roles_by_id,
     string_field,
     tenant_of,
-    unprocessable,
 )
 from .pagination import paginated
 
-#: (body key, attribute, error code, message) of the fields no two users share.
-_UNIQUE = (
-    ("username", "username", "user.username_already_in_use", "This username is already in use."),
-    (
-        "primaryEmail",
-        "primary_email",
-        "user.email_already_in_use",
-        "This email is associated with an existing account.",
-    ),
-    (
-        "primaryPhone",
-        "primary_phone",
-        "user.phone_already_in_use",
-        "This phone number is associated with an existing account.",
-    ),
-)
 _PROFILE_FIELDS = (
     ("username", "username"),
     ("primaryEmail", "primary_email"),
@@ -55,7 +36,7 @@ _PROFILE_FIELDS = (
 
 def user_of(request: Request) -> User:
     """The user named by the path's `id`, else Logto's 404."""
-    return by_id(request, tenant_of(request).users, "users")
+    return users.get(tenant_of(request), request.path_params["id"])
 
 
 async def list_users(request: Request) -> Response:
@@ -81,21 +62,10 @@ async def get_user(request: Request) -> Response:
     return JSONResponse(shapes.user(user_of(request)))
 
 
-def _check_unique(request: Request, values: dict[str, str | None], own_id: str | None) -> None:
-    for key, attribute, code, message in _UNIQUE:
-        value = values.get(key)
-        if value is not None and any(
-            (getattr(u, attribute) or "").casefold() == value.casefold() and u.id != own_id
-            for u in tenant_of(request).users.values()
-        ):
-            raise unprocessable(code, message)
-
-
 async def create_user(request: Request) -> Response:
     """`POST /api/users` (200): the user can sign in at once."""
     data = await json_body(request)
     values = {key: string_field(data, key) for key, _ in _PROFILE_FIELDS}
-    _check_unique(request, values, None)
     now = now_ms(request)
     user = User(
         id=new_id(12),
@@ -107,7 +77,7 @@ async def create_user(request: Request) -> Response:
     )
     for key, attribute in _PROFILE_FIELDS:
         setattr(user, attribute, values[key])
-    tenant_of(request).users[user.id] = user
+    users.create(tenant_of(request), user)
     return JSONResponse(shapes.user(user))
 
 
@@ -116,10 +86,7 @@ async def update_user(request: Request) -> Response:
     user = user_of(request)
     data = await json_body(request)
     values = {key: string_field(data, key) for key, _ in _PROFILE_FIELDS if key in data}
-    _check_unique(request, values, user.id)
-    for key, attribute in _PROFILE_FIELDS:
-        if key in values:
-            setattr(user, attribute, values[key])
+    users.update_profile(tenant_of(request), user, values)
     custom_data = object_field(data, "customData")
     if custom_data is not None:
         user.custom_data = custom_data
@@ -165,11 +132,7 @@ async def set_suspension(request: Request) -> Response:
 
 async def delete_user(request: Request) -> Response:
     """`DELETE /api/users/:id` (204): the user cannot sign in or refresh any more."""
-    user = user_of(request)
-    tenant = tenant_of(request)
-    del tenant.users[user.id]
-    for org in tenant.organizations.values():
-        org.user_roles.pop(user.id, None)
+    users.delete(tenant_of(request), user_of(request))
     return no_content()
 
 
@@ -177,8 +140,8 @@ async def list_roles(request: Request) -> Response:
     """`GET /api/users/:id/roles`."""
     user = user_of(request)
     tenant = tenant_of(request)
-    roles = roles_by_id(tenant, user.role_ids)
-    return paginated(request, [shapes.role(r, tenant.id) for r in roles])
+    held = roles.existing(tenant, user.role_ids)
+    return paginated(request, [shapes.role(r, tenant.id) for r in held])
 
 
 async def assign_roles(request: Request) -> Response:
@@ -189,25 +152,16 @@ async def assign_roles(request: Request) -> Response:
     added = [r for r in role_ids if r not in user.role_ids]
     for role_id in added:
         found = tenant.roles.get(role_id)
-        if found is not None and found.type != "User":
-            raise unprocessable(
-                "user.invalid_role_type",
-                "Invalid role type, can not assign machine-to-machine role to user.",
-            )
-    for role_id in added:
-        if role_id not in tenant.roles:
-            raise not_found("roles", role_id)
-    user.role_ids.extend(added)
+        if found is not None:
+            roles.check_type(user, found)
+    for role in [roles.get(tenant, role_id) for role_id in added]:
+        roles.link(user, role)
     return JSONResponse({"roleIds": role_ids, "addedRoleIds": added}, status_code=201)
 
 
 async def remove_role(request: Request) -> Response:
     """`DELETE /api/users/:id/roles/:roleId` (204)."""
-    user = user_of(request)
-    role_id = request.path_params["roleId"]
-    if role_id not in user.role_ids:
-        raise not_found("roles", role_id)
-    user.role_ids.remove(role_id)
+    roles.unlink(user_of(request), request.path_params["roleId"])
     return no_content()
 
 
@@ -233,15 +187,12 @@ async def create_personal_access_token(request: Request) -> Response:
     user = user_of(request)
     data = await json_body(request)
     name = str(string_field(data, "name", required=True))
-    if any(t.name == name for t in user.personal_access_tokens):
-        raise unprocessable(
-            "user.personal_access_token_name_exists", "Personal access token name already exists."
-        )
     token = PersonalAccessToken(
         name, "pat_" + new_secret(), now_ms(request), int_field(data, "expiresAt")
     )
-    user.personal_access_tokens.append(token)
-    tenant_id = tenant_of(request).id
+    tenant = tenant_of(request)
+    users.add_personal_access_token(tenant, user, token)
+    tenant_id = tenant.id
     return JSONResponse(shapes.personal_access_token(token, user.id, tenant_id), status_code=201)
 
 
@@ -256,10 +207,5 @@ async def list_personal_access_tokens(request: Request) -> Response:
 
 async def delete_personal_access_token(request: Request) -> Response:
     """`DELETE /api/users/:id/personal-access-tokens/:name` (204): exchanges fail from now."""
-    user = user_of(request)
-    name = request.path_params["name"]
-    kept = [t for t in user.personal_access_tokens if t.name != name]
-    if len(kept) == len(user.personal_access_tokens):
-        raise not_found("personal_access_tokens", name)
-    user.personal_access_tokens = kept
+    users.delete_personal_access_token(user_of(request), request.path_params["name"])
     return no_content()

@@ -15,7 +15,6 @@ Errors are `{"code": "mock.<what>", "message"}` with status 400.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .. import control
+from ..control import Fault
 from ..errors import FixtureError, ManagementApiError, MockLogtoError
-from ..grants.base import BEARER, MAX_BODY_BYTES
-from .responses import JSONResponse
+from ..http.body import parse_json, read_body
+from ..http.responses import JSONResponse
+from ..loader import default_fixture_path
+from ..oidc.grants.base import BEARER
+from ..runtime import runtime_of
 
 
 def _bad(message: str) -> ManagementApiError:
@@ -34,13 +36,11 @@ def _bad(message: str) -> ManagementApiError:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise _bad("request body too large")
+    raw = await read_body(request, lambda: _bad("request body too large"))
     if not raw:
         return {}
     try:
-        data = json.loads(raw)
+        data = parse_json(raw)
     except ValueError as exc:
         raise _bad("the body must be a JSON object") from exc
     if not isinstance(data, dict):
@@ -57,7 +57,7 @@ def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], defau
 
 async def reset(request: Request) -> Response:
     """`POST /__mock/reset`."""
-    control.reset(request.app)
+    runtime_of(request).reset()
     return Response(status_code=204)
 
 
@@ -66,7 +66,7 @@ async def fixtures(request: Request) -> Response:
     data = await _body(request)
     path = _field(data, "path", str, None)
     try:
-        tenant = control.load_fixtures(request.app, Path(path) if path else None)
+        tenant = runtime_of(request).load_fixtures(Path(path) if path else default_fixture_path())
     except FixtureError as exc:
         raise ManagementApiError(
             "mock.invalid_fixtures", str(exc), status_code=400, data={"problems": exc.problems}
@@ -78,7 +78,7 @@ async def fixtures(request: Request) -> Response:
 
 async def clock(request: Request) -> Response:
     """`GET|POST /__mock/clock`."""
-    server_clock: control.MockClock = request.app.state.clock
+    server_clock = runtime_of(request).clock
     if request.method == "POST":
         advance = _field(await _body(request), "advance", int, 0)
         try:
@@ -90,7 +90,7 @@ async def clock(request: Request) -> Response:
 
 async def requests(request: Request) -> Response:
     """`GET|DELETE /__mock/requests`."""
-    log: control.Control = request.app.state.control
+    log = runtime_of(request).control
     if request.method == "DELETE":
         log.requests.clear()
         return Response(status_code=204)
@@ -99,7 +99,7 @@ async def requests(request: Request) -> Response:
 
 async def faults(request: Request) -> Response:
     """`POST|GET|DELETE /__mock/faults`."""
-    rules: control.Control = request.app.state.control
+    rules = runtime_of(request).control
     if request.method == "DELETE":
         rules.faults.clear()
         return Response(status_code=204)
@@ -110,7 +110,7 @@ async def faults(request: Request) -> Response:
             raise _bad("'path' is required")
         try:
             rules.add_fault(
-                control.Fault(
+                Fault(
                     path=path,
                     method=_field(data, "method", str, None),
                     count=_field(data, "count", int, 1),
@@ -128,7 +128,7 @@ async def faults(request: Request) -> Response:
     return JSONResponse([vars_of(f) for f in rules.faults], status_code=status)
 
 
-def vars_of(fault: control.Fault) -> dict[str, Any]:
+def vars_of(fault: Fault) -> dict[str, Any]:
     """A fault rule as JSON."""
     return {
         "path": fault.path,
@@ -143,7 +143,7 @@ def vars_of(fault: control.Fault) -> dict[str, Any]:
 
 async def rotate_keys(request: Request) -> Response:
     """`POST /__mock/keys/rotate`."""
-    return JSONResponse({"kid": control.rotate_keys(request.app)})
+    return JSONResponse({"kid": runtime_of(request).rotate_keys()})
 
 
 async def tokens(request: Request) -> Response:
@@ -156,8 +156,7 @@ async def tokens(request: Request) -> Response:
     if not all(isinstance(s, str) for s in scopes):
         raise _bad("'scopes' must be a list of strings")
     try:
-        token = control.issue_token(
-            request.app,
+        token = runtime_of(request).issue_token(
             client=app_ref,
             resource=_field(data, "resource", str, None),
             scopes=scopes,

@@ -8,90 +8,65 @@ or to the success page. Sessions end; refresh tokens survive, as with Logto's `o
 
 from __future__ import annotations
 
-import html
 import secrets
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..authorization import redirect_url
-from ..cookies import set_signed
 from ..errors import InvalidClientError, InvalidRequestError
-from ..grants.base import MAX_BODY_BYTES, Params, reject_dupes
-from ..store import SESSION_TTL, Session
-from .interaction import SESSION_COOKIE, redirect
-from .responses import etag
+from ..http import pages
+from ..http.body import form_params, read_body
+from ..http.responses import etag, no_store, redirect
+from ..http.session import current_session, set_session_cookie
+from ..http.uris import redirect_url
+from ..models import Application
+from ..oidc.params import Params, reject_dupes
+from ..runtime import Runtime, runtime_of
+from ..store import Session
 
 PARAMETERS = frozenset(
     {"id_token_hint", "post_logout_redirect_uri", "state", "ui_locales", "client_id", "logout_hint"}
 )
 
-_FORM = """<!DOCTYPE html>
-<html>
-<head>
-  <meta http-equiv="X-UA-Compatible" content="IE=edge">
-  <title>Submitting Callback</title>
-  <script>
-    document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });
-  </script>
-</head>
-<body>
-  <form method="post" action="{action}">
-    <input type="hidden" name="xsrf" value="{xsrf}"/>
-<input type="hidden" name="logout" value="yes"/>
-    <noscript>
-      Your browser does not support JavaScript or you've disabled it.<br/>
-      <button autofocus type="submit">Continue</button>
-    </noscript>
-  </form>
-</body>
-</html>"""
+
+def _too_large() -> Exception:
+    return InvalidRequestError("failed to parse the request body")
 
 
-async def _params(request: Request, allowed: frozenset[str]) -> Params:
-    pairs = parse_qsl(request.url.query)
+async def _params(request: Request, allowed: frozenset[str]) -> dict[str, str]:
+    """The query's (or POSTed form's) parameters among `allowed`, each at most once."""
     if request.method == "POST":
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise InvalidRequestError("failed to parse the request body")
-        pairs = parse_qsl(body.decode(errors="replace"))
-    params: Params = {}
-    for key, value in pairs:
-        if key in allowed and value:
-            params.setdefault(key, []).append(value)
+        text = (await read_body(request, _too_large)).decode(errors="replace")
+    else:
+        text = request.url.query
+    params: Params = {k: v for k, v in form_params(text).items() if k in allowed}
     reject_dupes(params, list(params))
-    return params
+    return {k: v[0] for k, v in params.items()}
 
 
-def _session(request: Request) -> Session:
-    """The browser's session, or a fresh one to hold the logout state (as oidc-provider does)."""
-    state = request.app.state
-    session: Session | None = state.store.session(
-        state.signer.read(request.cookies, SESSION_COOKIE)
-    )
-    if session is None:
-        session = state.store.new_session("")
-    return session
-
-
-async def end_session(request: Request) -> Response:
-    """`GET|POST /oidc/session/end`: check the parameters, then ask the browser to confirm."""
-    state = request.app.state
-    params = {k: v[0] for k, v in (await _params(request, PARAMETERS)).items()}
+def _client(rt: Runtime, params: dict[str, str]) -> Application | None:
+    """The client named by `client_id` or by the `id_token_hint`'s audience (which must agree)."""
     client_id = params.get("client_id")
     hint = params.get("id_token_hint")
     if hint is not None:
-        claims = state.keys.verify(hint)
+        claims = rt.keys.verify(hint)
         if claims is None:
             raise InvalidRequestError("could not validate id_token_hint")
         if client_id is not None and client_id != claims.get("aud"):
             raise InvalidRequestError("client_id does not match the provided id_token_hint")
         client_id = str(claims.get("aud"))
-    client = state.tenant.applications.get(client_id) if client_id else None
+    client = rt.tenant.applications.get(client_id) if client_id else None
     if client_id and client is None:
         raise InvalidClientError("client is invalid", status_code=400)
+    return client
+
+
+async def end_session(request: Request) -> Response:
+    """`GET|POST /oidc/session/end`: check the parameters, then ask the browser to confirm."""
+    rt = runtime_of(request)
+    params = await _params(request, PARAMETERS)
+    client = _client(rt, params)
     post_logout = params.get("post_logout_redirect_uri")
     if client is not None and post_logout is not None:
         if post_logout not in client.post_logout_redirect_uris:
@@ -99,7 +74,8 @@ async def end_session(request: Request) -> Response:
     elif post_logout is not None:
         post_logout = None
 
-    session = _session(request)
+    # Without a session, a fresh one holds the logout state (as oidc-provider does).
+    session: Session = current_session(request, rt.store, rt.cookies) or rt.store.new_session("")
     secret = secrets.token_hex(24)
     session.logout = {
         "secret": secret,
@@ -107,58 +83,37 @@ async def end_session(request: Request) -> Response:
         "state": params.get("state"),
         "post_logout_redirect_uri": post_logout,
     }
-    action = f"{state.settings.issuer}/session/end/confirm"
-    body = _FORM.replace("{action}", html.escape(action)).replace("{xsrf}", secret)
-    response = HTMLResponse(body)
-    response.headers["cache-control"] = "no-store"
-    now = state.store.clock()
-    set_signed(
-        response,
-        state.signer,
-        SESSION_COOKIE,
-        session.id,
-        path="/",
-        expires=now + SESSION_TTL,
-        session_style=True,
-    )
+    response = pages.logout_form(f"{rt.settings.issuer}/session/end/confirm", secret)
+    set_session_cookie(response, rt.cookies, session.id, rt.clock())
     response.headers["ETag"] = etag(bytes(response.body))
     return response
 
 
 async def confirm(request: Request) -> Response:
     """`POST /oidc/session/end/confirm`: end the session and redirect."""
-    state = request.app.state
-    params = {k: v[0] for k, v in (await _params(request, frozenset({"xsrf", "logout"}))).items()}
-    session = state.store.session(state.signer.read(request.cookies, SESSION_COOKIE))
+    rt = runtime_of(request)
+    params = await _params(request, frozenset({"xsrf", "logout"}))
+    session = current_session(request, rt.store, rt.cookies)
     if session is None or session.logout is None:
         raise InvalidRequestError("could not find logout details")
     if not secrets.compare_digest(str(session.logout["secret"]), params.get("xsrf", "")):
         raise InvalidRequestError("xsrf token invalid")
     logout = session.logout
-    state.store.end_session(session.id)
+    rt.store.end_session(session.id)
     target = logout["post_logout_redirect_uri"]
     if target:
         values = {"state": logout["state"]} if logout["state"] is not None else {}
         url = redirect_url(target, "query", values) if values else target
     else:
-        url = f"{state.settings.issuer}/session/end/success"
+        url = f"{rt.settings.issuer}/session/end/success"
         if logout["client_id"] and not params.get("logout"):
             url = redirect_url(url, "query", {"client_id": logout["client_id"]})
-    response = redirect(url)
-    response.headers["cache-control"] = "no-store"
-    return response
+    return no_store(redirect(url))
 
 
 async def success(request: Request) -> Response:
     """`GET /oidc/session/end/success`: a plain page saying so."""
-    page = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        "<title>Signed out</title></head>\n<body><h1>Signed out</h1>"
-        "<p>You have been signed out of mock-logto.</p></body>\n</html>\n"
-    )
-    response = HTMLResponse(page)
-    response.headers["cache-control"] = "no-store"
-    return response
+    return pages.signed_out_page()
 
 
 def routes() -> list[BaseRoute]:

@@ -10,19 +10,20 @@ set by `/oidc/auth`. Only the password sign-in is served.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from ..authorization import find_user, password_matches
 from ..errors import ManagementApiError, invalid_input
-from ..grants.base import MAX_BODY_BYTES
+from ..http.body import json_object, read_body
+from ..http.responses import JSONResponse
+from ..http.session import current_interaction
+from ..oidc.authorization import password_matches, sign_in
+from ..ops import users
+from ..runtime import runtime_of
 from ..store import Interaction, short_id
-from .interaction import current_interaction, sign_in
-from .responses import JSONResponse
 
 INTERACTION_EVENTS = ("SignIn", "Register", "ForgotPassword")
 IDENTIFIER_TYPES = ("username", "email", "phone")
@@ -38,7 +39,8 @@ def _session_not_found() -> ManagementApiError:
 
 
 def _interaction(request: Request) -> Interaction:
-    interaction = current_interaction(request)
+    rt = runtime_of(request)
+    interaction = current_interaction(request, rt.store, rt.cookies)
     if interaction is None:
         raise _session_not_found()
     return interaction
@@ -55,17 +57,14 @@ def _started(request: Request) -> Interaction:
     return interaction
 
 
+def _too_large() -> Exception:
+    return ManagementApiError(
+        "guard.invalid_input", "The request body is invalid.", status_code=413
+    )
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise ManagementApiError(
-            "guard.invalid_input", "The request body is invalid.", status_code=413
-        )
-    try:
-        data = json.loads(body) if body else {}
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}
+    return json_object(await read_body(request, _too_large))
 
 
 def _string(data: dict[str, Any], *path: str) -> str:
@@ -108,7 +107,7 @@ async def verify_password(request: Request) -> Response:
     kind = _choice(data, IDENTIFIER_TYPES, "identifier", "type")
     value = _string(data, "identifier", "value")
     password = _string(data, "password")
-    user = find_user(request.app.state.tenant, value, kind)
+    user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
     if user is None or not password_matches(user, password):
         raise ManagementApiError(
             "session.invalid_credentials",
@@ -140,17 +139,16 @@ async def identify(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     """`POST /api/experience/submit`: finish; the client follows `redirectTo`."""
     interaction = _started(request)
-    tenant = request.app.state.tenant
-    user = tenant.users.get(interaction.identified_user_id or "")
+    rt = runtime_of(request)
+    user = rt.tenant.users.get(interaction.identified_user_id or "")
     if user is None:
         raise ManagementApiError(
             "session.identifier_not_found",
             "User identifier not found. Please go back and sign in again.",
             status_code=404,
         )
-    sign_in(interaction, user, request.app.state.store)
-    issuer: str = request.app.state.settings.issuer
-    return JSONResponse({"redirectTo": f"{issuer}/auth/{interaction.uid}"})
+    sign_in(interaction, user, rt.clock())
+    return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
 def routes() -> list[BaseRoute]:

@@ -9,11 +9,11 @@ is known and the `redirect_uri` is one of its own.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
-from urllib.parse import urlencode
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from .claims import OIDC_SCOPES
-from .errors import (
+from ..claims import OIDC_SCOPES
+from ..errors import (
     InvalidClientError,
     InvalidRedirectUriError,
     InvalidRequestError,
@@ -21,18 +21,20 @@ from .errors import (
     UnsupportedResponseModeError,
     UnsupportedResponseTypeError,
 )
-from .grants.base import Params, check_pkce_format, reject_dupes, require
-from .grants.resources import resolve_indicator
-from .models import ORGANIZATION_RESOURCE, Application, Tenant, User
-from .permissions import organization_scope_names, user_resource_scopes
-from .store import (
+from ..http.uris import redirect_url
+from ..models import ORGANIZATION_RESOURCE, Application, Tenant, User
+from ..permissions import organization_scope_names, user_resource_scopes
+from ..store import (
     AUTHORIZATION_CODE_TTL,
     AuthorizationCode,
     AuthorizationRequest,
     Grant,
+    Interaction,
     Store,
     opaque_token,
 )
+from .params import Params, check_pkce_format, reject_dupes, require, single
+from .resources import resolve_indicator
 
 #: oidc-provider's PARAM_LIST, `resource`, and Logto's extra parameters (schemas consts/oidc.ts).
 PARAMETERS = frozenset(
@@ -96,36 +98,26 @@ def response_mode_for(response_type: str | None) -> str:
     return "fragment" if response_type and "token" in response_type else "query"
 
 
-def redirect_url(redirect_uri: str, mode: str, values: dict[str, str]) -> str:
-    """`redirect_uri` with `values` in its query or fragment."""
-    encoded = urlencode(values)
-    if mode == "fragment":
-        return f"{redirect_uri}#{encoded}"
-    separator = "&" if "?" in redirect_uri else "?"
-    return f"{redirect_uri}{separator}{encoded}"
-
-
-def _single(params: Params, name: str) -> str | None:
-    values = params.get(name)
-    return values[0] if values else None
-
-
 def parse_authorization_request(
     params: Params, tenant: Tenant
 ) -> tuple[Application, AuthorizationRequest]:
     """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem."""
-    client = tenant.applications.get(_single(params, "client_id") or "")
-    state = _single(params, "state")
+    client = tenant.applications.get(single(params, "client_id") or "")
     try:
-        return client_request(params, tenant, client)
+        draft = Draft(params, tenant, client)
+        for check in CHECKS:
+            check(draft)
+        return draft.validated()
     except OAuthError as exc:
-        raise AuthorizationError(exc, _error_redirect(params, client, exc), state) from exc
+        raise AuthorizationError(
+            exc, _error_redirect(params, client, exc), single(params, "state")
+        ) from exc
 
 
 def _error_redirect(
     params: Params, client: Application | None, exc: OAuthError
 ) -> ErrorRedirect | None:
-    redirect_uri = _single(params, "redirect_uri")
+    redirect_uri = single(params, "redirect_uri")
     if client is not None and redirect_uri is None and len(client.redirect_uris) == 1:
         redirect_uri = client.redirect_uris[0]
     if (
@@ -135,62 +127,123 @@ def _error_redirect(
         or isinstance(exc, InvalidClientError | InvalidRedirectUriError)
     ):
         return None
-    mode = _single(params, "response_mode")
+    mode = single(params, "response_mode")
     if mode not in RESPONSE_MODES:
-        mode = response_mode_for(_single(params, "response_type"))
-    return ErrorRedirect(redirect_uri, mode, _single(params, "state"))
+        mode = response_mode_for(single(params, "response_type"))
+    return ErrorRedirect(redirect_uri, mode, single(params, "state"))
 
 
-def client_request(
-    params: Params, tenant: Tenant, client: Application | None
-) -> tuple[Application, AuthorizationRequest]:
-    """The checks themselves, in oidc-provider's order."""
-    reject_dupes(params, [name for name in params if name != "resource"])
-    if "request" in params or "request_uri" in params:
+@dataclass(slots=True)
+class Draft:
+    """An authorization request while its checks run; each check reads and fills it."""
+
+    params: Params
+    tenant: Tenant
+    found_client: Application | None
+    response_type: str = ""
+    redirect_uri: str = ""
+    prompts: frozenset[str] = frozenset()
+    scopes: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+
+    @property
+    def client(self) -> Application:
+        """The client (checked by `check_client`, the third step)."""
+        assert self.found_client is not None  # noqa: S101 - check_client ran before
+        return self.found_client
+
+    def get(self, name: str) -> str | None:
+        """A parameter's value."""
+        return single(self.params, name)
+
+    def validated(self) -> tuple[Application, AuthorizationRequest]:
+        """The request the interaction and the code will carry."""
+        return self.client, AuthorizationRequest(
+            client_id=self.client.id,
+            redirect_uri=self.redirect_uri,
+            response_mode=self.get("response_mode") or "query",
+            scopes=self.scopes,
+            resources=list(dict.fromkeys(self.resources)),
+            prompts=self.prompts,
+            state=self.get("state"),
+            nonce=self.get("nonce"),
+            code_challenge=self.get("code_challenge"),
+            code_challenge_method=self.get("code_challenge_method"),
+            login_hint=self.get("login_hint"),
+        )
+
+
+def check_parameters(draft: Draft) -> None:
+    """No parameter twice (but `resource`), no request objects."""
+    reject_dupes(draft.params, [name for name in draft.params if name != "resource"])
+    if "request" in draft.params or "request_uri" in draft.params:
         raise InvalidRequestError("request objects are not supported")
-    require(params, "client_id")
-    if client is None:
-        raise InvalidClientError(f"invalid client {params['client_id'][0]}", status_code=400)
 
-    response_type = _single(params, "response_type")
-    mode = _single(params, "response_mode")
+
+def check_client(draft: Draft) -> None:
+    """`client_id` names an application."""
+    require(draft.params, "client_id")
+    if draft.found_client is None:
+        raise InvalidClientError(f"invalid client {draft.params['client_id'][0]}", status_code=400)
+
+
+def check_response_mode(draft: Draft) -> None:
+    """A known `response_mode`, and no `query` for a response carrying tokens."""
+    mode = draft.get("response_mode")
     if mode is not None and mode not in RESPONSE_MODES:
         raise UnsupportedResponseModeError()
-    if mode == "query" and response_mode_for(response_type) == "fragment":
+    if mode == "query" and response_mode_for(draft.get("response_type")) == "fragment":
         raise InvalidRequestError(
             "requested response_mode is not allowed for the requested response_type"
         )
-    redirect_uri = _single(params, "redirect_uri")
-    if redirect_uri is None and len(client.redirect_uris) == 1:
-        redirect_uri = client.redirect_uris[0]
-        params["redirect_uri"] = [redirect_uri]
-    require(params, "response_type")
-    assert response_type is not None  # noqa: S101 - required just above
-    response_type = " ".join(sorted(set(response_type.split(" "))))
+
+
+def check_response_type(draft: Draft) -> None:
+    """`response_type=code` for a non-M2M client (`redirect_uri` defaults to the only one)."""
+    client = draft.client
+    if draft.get("redirect_uri") is None and len(client.redirect_uris) == 1:
+        draft.params["redirect_uri"] = [client.redirect_uris[0]]
+    require(draft.params, "response_type")
+    response_type = " ".join(sorted(set((draft.get("response_type") or "").split(" "))))
     if response_type not in RESPONSE_TYPES:
         raise UnsupportedResponseTypeError()
     if response_type != "code" or client.type == "MachineToMachine":
         raise InvalidRequestError("requested response_type is not allowed for this client")
-    require(params, "redirect_uri")
-    assert redirect_uri is not None  # noqa: S101 - required just above
+    draft.response_type = response_type
+    require(draft.params, "redirect_uri")
+    draft.redirect_uri = draft.get("redirect_uri") or ""
 
-    prompts = frozenset(p for p in (_single(params, "prompt") or "").split(" ") if p)
+
+def check_prompt(draft: Draft) -> None:
+    """Known prompts; `none` alone."""
+    prompts = frozenset(p for p in (draft.get("prompt") or "").split(" ") if p)
     if not prompts <= PROMPTS:
         raise InvalidRequestError("unsupported prompt value requested")
     if "none" in prompts and len(prompts) != 1:
         raise InvalidRequestError("prompt none must only be used alone")
+    draft.prompts = prompts
 
-    scopes = list(dict.fromkeys((_single(params, "scope") or "").split()))
+
+def check_scopes(draft: Draft) -> None:
+    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped)."""
+    scopes = list(dict.fromkeys((draft.get("scope") or "").split()))
     if "offline_access" in scopes and (
-        "consent" not in prompts or "refresh_token" not in client.grant_types
+        "consent" not in draft.prompts or "refresh_token" not in draft.client.grant_types
     ):
         scopes.remove("offline_access")
+    draft.scopes = scopes
 
-    if redirect_uri not in client.redirect_uris:
+
+def check_redirect_uri(draft: Draft) -> None:
+    """The `redirect_uri` is one of the client's (never redirected to otherwise)."""
+    if draft.redirect_uri not in draft.client.redirect_uris:
         raise InvalidRedirectUriError()
 
-    challenge = _single(params, "code_challenge")
-    method = _single(params, "code_challenge_method")
+
+def check_pkce(draft: Draft) -> None:
+    """S256 PKCE; required for public clients."""
+    challenge = draft.get("code_challenge")
+    method = draft.get("code_challenge_method")
     if method is None and challenge is not None:
         raise InvalidRequestError(
             "plain code_challenge_method fallback disabled, code_challenge_method must be provided"
@@ -200,50 +253,37 @@ def client_request(
             raise InvalidRequestError("not supported value of code_challenge_method")
         if challenge is None:
             raise InvalidRequestError("code_challenge must be provided with code_challenge_method")
-    if challenge is None and not client.is_confidential:
+    if challenge is None and not draft.client.is_confidential:
         raise InvalidRequestError(
             "Authorization Server policy requires PKCE to be used for this request"
         )
     if challenge is not None:
         check_pkce_format(challenge, "code_challenge")
 
-    resources = [r for value in params.get("resource", []) for r in value.split(",") if r]
+
+def check_resources(draft: Draft) -> None:
+    """Every `resource` (default: the default resource) is a known absolute URI."""
+    resources = [r for value in draft.params.get("resource", []) for r in value.split(",") if r]
     if not resources:
-        default = tenant.default_resource()
+        default = draft.tenant.default_resource()
         resources = [default.indicator] if default else []
     for indicator in resources:
-        resolve_indicator(indicator, tenant)
-
-    return client, AuthorizationRequest(
-        client_id=client.id,
-        redirect_uri=redirect_uri,
-        response_mode=mode or "query",
-        scopes=scopes,
-        resources=list(dict.fromkeys(resources)),
-        prompts=prompts,
-        state=_single(params, "state"),
-        nonce=_single(params, "nonce"),
-        code_challenge=challenge,
-        code_challenge_method=method,
-        login_hint=_single(params, "login_hint"),
-    )
+        resolve_indicator(indicator, draft.tenant)
+    draft.resources = resources
 
 
-def find_user(tenant: Tenant, identifier: str, kind: str | None = None) -> User | None:
-    """The user a sign-in identifier names: username, email (any case) or phone."""
-    folded = identifier.casefold()
-    for user in tenant.users.values():
-        if kind in (None, "username") and user.username == identifier:
-            return user
-        if (
-            kind in (None, "email")
-            and user.primary_email
-            and user.primary_email.casefold() == folded
-        ):
-            return user
-        if kind in (None, "phone") and user.primary_phone == identifier:
-            return user
-    return None
+#: oidc-provider's authorization checks (lib/actions/authorization/index.js), in its order.
+CHECKS: tuple[Callable[[Draft], None], ...] = (
+    check_parameters,
+    check_client,
+    check_response_mode,
+    check_response_type,
+    check_prompt,
+    check_scopes,
+    check_redirect_uri,
+    check_pkce,
+    check_resources,
+)
 
 
 def password_matches(user: User, password: str) -> bool:
@@ -252,6 +292,12 @@ def password_matches(user: User, password: str) -> bool:
         hmac.compare_digest(password.encode(), password.encode())
         return False
     return hmac.compare_digest(user.password.encode(), password.encode())
+
+
+def sign_in(interaction: Interaction, user: User, now: int) -> None:
+    """The interaction's result: this user signed in now (Logto bumps `updatedAt`)."""
+    interaction.account_id = user.id
+    user.updated_at = user.last_sign_in_at = now * 1000
 
 
 def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequest) -> Grant:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..claims import OIDC_SCOPES
-from ..errors import AccessDeniedError, InvalidGrantError, InvalidTargetError
-from ..models import User
-from ..permissions import user_organization_scopes
-from .base import BEARER, GrantContext, TokenRequest, require
+from ...claims import OIDC_SCOPES
+from ...errors import AccessDeniedError, InvalidGrantError, InvalidTargetError
+from ...models import Organization, User
+from ...permissions import user_organization_scopes
+from ...runtime import Runtime
+from ..params import require
+from .base import BEARER, TokenRequest
 from .user import (
     find_account,
     opaque_access_token,
@@ -42,26 +44,26 @@ PERSONAL_ACCESS_TOKEN = "urn:logto:token-type:personal_access_token"  # noqa: S1
 ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 - a type URN
 
 
-def _subject(ctx: GrantContext, token: str, token_type: str) -> str:
+def _subject(rt: Runtime, token: str, token_type: str) -> str:
     """The user id the subject token stands for, else `invalid_grant`."""
     if token_type == PERSONAL_ACCESS_TOKEN:
-        found = ctx.tenant.personal_access_token(token)
+        found = rt.tenant.personal_access_token(token)
         if found is None:
             raise InvalidGrantError(detail="personal access token not found")
         user, pat = found
-        if pat.expires_at is not None and pat.expires_at <= ctx.clock() * 1000:
+        if pat.expires_at is not None and pat.expires_at <= rt.clock() * 1000:
             raise InvalidGrantError(detail="personal access token expired")
         return user.id
     if token_type == ACCESS_TOKEN:
-        opaque = ctx.store.access_token(token)
+        opaque = rt.store.access_token(token)
         if opaque is not None:
             return opaque.account_id
-        claims = ctx.issuer.keys.verify(token) if token.count(".") == 2 else None
-        app = ctx.tenant.applications.get(str((claims or {}).get("client_id")))
+        claims = rt.issuer.keys.verify(token) if token.count(".") == 2 else None
+        app = rt.tenant.applications.get(str((claims or {}).get("client_id")))
         if (
             claims is None
-            or claims.get("exp", 0) <= ctx.clock()
-            or claims.get("sub") not in ctx.tenant.users
+            or claims.get("exp", 0) <= rt.clock()
+            or claims.get("sub") not in rt.tenant.users
             or app is None
             or app.is_third_party
         ):
@@ -70,11 +72,11 @@ def _subject(ctx: GrantContext, token: str, token_type: str) -> str:
     raise InvalidGrantError(detail="unsupported subject token type")
 
 
-def _actor(ctx: GrantContext, request: TokenRequest) -> str | None:
+def _actor(rt: Runtime, request: TokenRequest) -> str | None:
     token = request.get("actor_token")
     if token is None:
         return None
-    opaque = ctx.store.access_token(token)
+    opaque = rt.store.access_token(token)
     if request.get("actor_token_type") != ACCESS_TOKEN or opaque is None:
         raise InvalidGrantError(detail="invalid actor token")
     if "openid" not in opaque.scopes:
@@ -82,47 +84,73 @@ def _actor(ctx: GrantContext, request: TokenRequest) -> str | None:
     return opaque.account_id
 
 
-def handle(request: TokenRequest, ctx: GrantContext) -> dict[str, Any]:
-    """Exchange the subject token for an access token."""
-    client = request.client
+def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
+    """Exchange the subject token for an access token.
+
+    Steps: the subject (a live personal access token or access token), the organization
+    membership, a single `resource`, the actor, then the token.
+    """
     require(request.params, "subject_token", "subject_token_type")
-    user: User = find_account(
-        ctx,
-        _subject(ctx, request.get("subject_token") or "", request.get("subject_token_type") or ""),
+    subject = _subject(
+        rt, request.get("subject_token") or "", request.get("subject_token_type") or ""
     )
+    user: User = find_account(rt, subject)
     organization_id = request.get("organization_id")
-    organization = ctx.tenant.organizations.get(organization_id) if organization_id else None
+    organization = rt.tenant.organizations.get(organization_id) if organization_id else None
     if organization_id and (organization is None or user.id not in organization.user_roles):
         raise AccessDeniedError("user is not a member of the organization")
+    resource = _single_resource(request)
+    actor = _actor(rt, request)
     raw_scope = request.get("scope")
     scopes = list(dict.fromkeys(raw_scope.split())) if raw_scope else []
+    token, expires_in, scope = _access_token(
+        request,
+        rt,
+        user,
+        organization,
+        resource,
+        scopes,
+        {"act": {"sub": actor}} if actor else None,
+    )
+    return {"access_token": token, "expires_in": expires_in, "scope": scope, "token_type": BEARER}
+
+
+def _single_resource(request: TokenRequest) -> str | None:
     resources = request.all("resource")
     if len(resources) > 1:
         raise InvalidTargetError(
             "only a single resource indicator value must be requested/resolved during "
             "Access Token Request"
         )
-    resource = resources[0] if resources else None
-    actor = _actor(ctx, request)
-    extra = {"act": {"sub": actor}} if actor else None
+    return resources[0] if resources else None
 
+
+def _access_token(
+    request: TokenRequest,
+    rt: Runtime,
+    user: User,
+    organization: Organization | None,
+    resource: str | None,
+    scopes: list[str],
+    extra: dict[str, Any] | None,
+) -> tuple[str, int, str]:
+    """An organization token, a JWT for the resource, or an opaque token for userinfo."""
+    client = request.client
     if organization is not None and resource is None:
-        available = user_organization_scopes(ctx.tenant, organization, user.id)
-        token, expires_in, scope = organization_access_token(
-            ctx, client, user, organization.id, scopes, available, extra=extra
+        available = user_organization_scopes(rt.tenant, organization, user.id)
+        return organization_access_token(
+            rt, client, user, organization.id, scopes, available, extra=extra
         )
-    elif resource is not None:
-        token, expires_in, scope = resource_access_token(
-            ctx,
+    if resource is not None:
+        return resource_access_token(
+            rt,
             client,
             user,
             resource,
             scopes,
             consented=None,
-            organization_id=organization_id,
+            organization_id=request.get("organization_id"),
             extra=extra,
         )
-    else:
-        oidc = [s for s in scopes if s in OIDC_SCOPES]
-        token, expires_in, scope = opaque_access_token(ctx, client, user, oidc, None)
-    return {"access_token": token, "expires_in": expires_in, "scope": scope, "token_type": BEARER}
+    oidc = [s for s in scopes if s in OIDC_SCOPES]
+    return opaque_access_token(rt, client, user, oidc, None)

@@ -9,25 +9,26 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from ..claims import user_claims
-from ..errors import InvalidGrantError, InvalidTargetError
-from ..models import ORGANIZATION_RESOURCE, Application, User
-from ..store import (
+from ...claims import user_claims
+from ...errors import InvalidGrantError, InvalidTargetError
+from ...models import ORGANIZATION_RESOURCE, Application, User
+from ...runtime import Runtime
+from ...store import (
     ACCESS_TOKEN_TTL,
     DEFAULT_REFRESH_TOKEN_TTL,
     OpaqueAccessToken,
     RefreshToken,
     opaque_token,
 )
-from .base import GrantContext
-from .resources import ORGANIZATION_TOKEN_TTL, organization_audience, user_resource_server
+from ...tokens import organization_audience
+from ..resources import ORGANIZATION_TOKEN_TTL, user_resource_server
 
 DAY = 24 * 3600
 
 
-def find_account(ctx: GrantContext, account_id: str) -> User:
+def find_account(rt: Runtime, account_id: str) -> User:
     """The user a grant belongs to; deleted or suspended users make the grant invalid."""
-    user = ctx.tenant.users.get(account_id)
+    user = rt.tenant.users.get(account_id)
     if user is None or user.is_suspended:
         raise InvalidGrantError(detail="referenced account not found")
     return user
@@ -56,7 +57,7 @@ def token_resource(requested: list[str], granted: list[str], scopes: Collection[
 
 
 def resource_access_token(
-    ctx: GrantContext,
+    rt: Runtime,
     client: Application,
     user: User,
     resource: str,
@@ -67,14 +68,14 @@ def resource_access_token(
     extra: dict[str, Any] | None = None,
 ) -> tuple[str, int, str]:
     """A JWT for `resource`: `scopes` the user holds now (and consented to). → token, ttl, scope."""
-    server = user_resource_server(resource, ctx.tenant, user, organization_id)
+    server = user_resource_server(resource, rt.tenant, user, organization_id)
     scope = " ".join(
         s for s in scopes if s in server.scopes and (consented is None or s in consented)
     )
     claims = dict(extra or {})
     if organization_id and resource != ORGANIZATION_RESOURCE:
         claims = {"organization_id": organization_id, **claims}
-    token = ctx.issuer.access_token(
+    token = rt.issuer.access_token(
         sub=user.id,
         client_id=client.id,
         audience=resource,
@@ -86,7 +87,7 @@ def resource_access_token(
 
 
 def organization_access_token(
-    ctx: GrantContext,
+    rt: Runtime,
     client: Application,
     user: User,
     organization_id: str,
@@ -96,7 +97,7 @@ def organization_access_token(
 ) -> tuple[str, int, str]:
     """An organization token: the organization scopes the user holds there and asked for."""
     scope = " ".join(name for name in available if name in scopes)
-    token = ctx.issuer.access_token(
+    token = rt.issuer.access_token(
         sub=user.id,
         client_id=client.id,
         audience=organization_audience(organization_id),
@@ -108,11 +109,11 @@ def organization_access_token(
 
 
 def opaque_access_token(
-    ctx: GrantContext, client: Application, user: User, scopes: list[str], grant_id: str | None
+    rt: Runtime, client: Application, user: User, scopes: list[str], grant_id: str | None
 ) -> tuple[str, int, str]:
     """An opaque access token for `/oidc/me`."""
-    now = ctx.clock()
-    token = ctx.store.add_access_token(
+    now = rt.clock()
+    token = rt.store.add_access_token(
         OpaqueAccessToken(
             value=opaque_token(),
             client_id=client.id,
@@ -127,7 +128,7 @@ def opaque_access_token(
 
 
 def id_token(
-    ctx: GrantContext,
+    rt: Runtime,
     client: Application,
     user: User,
     scopes: Collection[str],
@@ -137,8 +138,8 @@ def id_token(
 ) -> str:
     """An ID token with the claims `scopes` bring, bound to `access_token` by `at_hash`."""
     ttl = int(client.custom_client_metadata.get("idTokenTtl") or 3600)
-    claims = user_claims(ctx.tenant, user, scopes, "id_token")
-    return ctx.issuer.id_token(
+    claims = user_claims(rt.tenant, user, scopes, "id_token")
+    return rt.issuer.id_token(
         claims, client_id=client.id, ttl=ttl, nonce=nonce, access_token=access_token
     )
 
@@ -165,7 +166,7 @@ def issues_refresh_token(client: Application, scopes: Collection[str]) -> bool:
 
 
 def new_refresh_token(
-    ctx: GrantContext,
+    rt: Runtime,
     client: Application,
     *,
     grant_id: str,
@@ -175,8 +176,8 @@ def new_refresh_token(
     nonce: str | None,
 ) -> RefreshToken:
     """A refresh token starting a new chain."""
-    now = ctx.clock()
-    return ctx.store.add_refresh_token(
+    now = rt.clock()
+    return rt.store.add_refresh_token(
         RefreshToken(
             value=opaque_token(),
             grant_id=grant_id,

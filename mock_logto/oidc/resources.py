@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import InvalidTargetError
-from ..loader import absolute_uri_problem
+from ..http.uris import absolute_uri_problem
 from ..models import ORGANIZATION_RESOURCE, ApiResource, Application, Tenant, User
 from ..permissions import (
     application_organization_resource_scopes,
@@ -16,7 +16,6 @@ from ..permissions import (
     organization_scope_names,
     user_resource_scopes,
 )
-from .base import GrantContext
 
 #: Logto's TTL for reserved resources and organization tokens (core/oidc/resource.ts).
 ORGANIZATION_TOKEN_TTL = 3600
@@ -29,11 +28,6 @@ class ResourceServer:
     indicator: str
     ttl: int
     scopes: frozenset[str]
-
-
-def organization_audience(organization_id: str) -> str:
-    """The `aud` of organization tokens (core-kit `buildOrganizationUrn`)."""
-    return f"urn:logto:organization:{organization_id}"
 
 
 def resolve_indicator(indicator: str, tenant: Tenant) -> ApiResource | None:
@@ -54,14 +48,13 @@ def resolve_indicator(indicator: str, tenant: Tenant) -> ApiResource | None:
 
 def resolve_resources(
     indicators: list[str],
-    ctx: GrantContext,
+    tenant: Tenant,
     *,
     client: Application,
     organization_id: str | None = None,
 ) -> dict[str, ResourceServer]:
     """Validate each indicator and find what the app holds on it; unknown → `invalid_target`."""
     servers: dict[str, ResourceServer] = {}
-    tenant = ctx.tenant
     for indicator in indicators:
         resource = resolve_indicator(indicator, tenant)
         if resource is None:

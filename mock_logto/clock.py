@@ -1,0 +1,40 @@
+"""The server's clock: the wall clock (or an injected one) plus an offset tests move forward.
+
+Everything that expires (codes, tokens, sessions, secrets) reads this clock, so tests move time
+instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .errors import MockLogtoError
+from .types import Clock
+
+
+def system_clock() -> int:
+    """Wall-clock seconds."""
+    return int(time.time())
+
+
+class MockClock:
+    """A base clock plus an offset that only moves forward."""
+
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base: Clock = base or system_clock
+        self.offset = 0
+
+    def __call__(self) -> int:
+        """Seconds since the epoch, as the server sees them."""
+        return self._base() + self.offset
+
+    def advance(self, seconds: int) -> int:
+        """Move time forward (tokens and codes expire without sleeping); returns the new now."""
+        if seconds < 0:
+            raise MockLogtoError("the clock only moves forward")
+        self.offset += seconds
+        return self()
+
+    def reset(self) -> None:
+        """Back to the base clock."""
+        self.offset = 0

@@ -1,0 +1,483 @@
+"""Building a tenant from fixture entries through the tenant operations (:mod:`mock_logto.ops`).
+
+The rules are the operations' own; this module resolves the file's references (names,
+indicators, usernames) to ids, derives the ids and secrets a file leaves out, and turns each
+refused operation into one problem line naming the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from pydantic.alias_generators import to_camel
+
+from ..errors import TenantError
+from ..http.uris import absolute_uri_problem
+from ..models import (
+    MANAGEMENT_API_ROLE_DESCRIPTION,
+    MANAGEMENT_API_ROLE_NAME,
+    MANAGEMENT_API_SCOPE,
+    ApiResource,
+    Application,
+    ApplicationSecret,
+    Organization,
+    OrganizationRole,
+    OrganizationScope,
+    PersonalAccessToken,
+    Role,
+    RoleType,
+    Scope,
+    Tenant,
+    User,
+)
+from ..ops import applications, organizations, resources, roles, users
+from ..ops.organizations import MemberKind
+from .files import Located, Where
+from .schema import (
+    ApplicationSpec,
+    OrganizationRoleSpec,
+    OrganizationScopeSpec,
+    OrganizationSpec,
+    ResourceSpec,
+    RoleSpec,
+    UserSpec,
+)
+
+_LOWER = string.ascii_lowercase + string.digits
+MIXED = string.ascii_letters + string.digits
+T = TypeVar("T")
+
+
+def derive(*parts: str, length: int = 21, alphabet: str = _LOWER) -> str:
+    """A stable pseudo-random string from `parts` (ids and secrets left out of fixtures)."""
+    number = int.from_bytes(hashlib.sha256("\x1f".join(("mock-logto", *parts)).encode()).digest())
+    chars = []
+    for _ in range(length):
+        number, index = divmod(number, len(alphabet))
+        chars.append(alphabet[index])
+    return "".join(chars)
+
+
+def management_api(indicator: str) -> ApiResource:
+    """Logto's built-in Management API resource (schemas/src/seeds/management-api.ts)."""
+    return ApiResource(
+        id="management-api",
+        name="Logto Management API",
+        indicator=indicator,
+        scopes=[
+            Scope(
+                "management-api-all",
+                "management-api",
+                MANAGEMENT_API_SCOPE,
+                "Default scope for Management API, allows all permissions.",
+                0,
+            )
+        ],
+    )
+
+
+class Builder:
+    """Resolves merged fixture entries into a tenant, collecting every problem."""
+
+    def __init__(self, tenant: Tenant, now_ms: int) -> None:
+        self.tenant = tenant
+        self.now_ms = now_ms
+        self.problems: list[str] = []
+        #: (kind, id) → the entry that claimed it (None: built in).
+        self.ids: dict[tuple[str, str], Where | None] = {}
+
+    def problem(self, where: Where, field: str, message: str) -> None:
+        self.problems.append(f"{where}: {field}: {message}")
+
+    @contextmanager
+    def refused(self, where: Where, field: str | None = None) -> Iterator[None]:
+        """Report a refused operation as a problem of `where` (at `field`, else the rule's)."""
+        try:
+            yield
+        except TenantError as exc:
+            message = exc.text
+            other = self.ids.get((_KIND_OF_CONFLICT.get(exc.code, ""), exc.conflict_id or ""))
+            if other is not None:
+                message += f" by {other}"
+            self.problem(where, field or exc.field, message)
+
+    def allowed(self, where: Where, check: Callable[..., object], *args: Any) -> bool:
+        """Run a rule's check; a refusal is reported and answers False."""
+        with self.refused(where):
+            check(*args)
+            return True
+        return False
+
+    def claim_id(self, kind: str, entity_id: str, where: Where, explicit: bool) -> bool:
+        """Register an id; report a duplicate. Returns False when the id is taken."""
+        key = (kind, entity_id)
+        if key in self.ids:
+            other = self.ids[key]
+            source = f"{other.file}: {other.section}[{other.index}]" if other else "a built-in"
+            hint = "" if explicit else " (derived from the name; give an explicit id)"
+            self.problem(where, "id", f"duplicate id '{entity_id}', also used by {source}{hint}")
+            return False
+        self.ids[key] = where
+        return True
+
+    def resolve(
+        self, find: Callable[[str], T | None], ref: str, kind: str, where: Where, field: str
+    ) -> T | None:
+        found = find(ref)
+        if found is None:
+            self.problem(where, field, f"unknown {kind} '{ref}'")
+        return found
+
+    # -- sections --------------------------------------------------------------------
+
+    def resources(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: ResourceSpec = located.spec
+            where = located.where
+            if spec.indicator == self.tenant.management_api_indicator:
+                self.problem(where, "indicator", "the Logto Management API resource is built in")
+                continue
+            problem = absolute_uri_problem(spec.indicator)
+            if problem:
+                self.problem(where, "indicator", f"'{spec.indicator}' {problem}")
+                continue
+            if not self.allowed(where, resources.indicator_free, self.tenant, spec.indicator):
+                continue
+            resource_id = spec.id or derive("resource", spec.indicator)
+            if not self.claim_id("resource", resource_id, where, spec.id is not None):
+                continue
+            if spec.is_default and self.tenant.default_resource() is not None:
+                self.problem(where, "isDefault", "only one API resource can be the default")
+            resource = ApiResource(
+                resource_id, spec.name, spec.indicator, spec.access_token_ttl, spec.is_default
+            )
+            with self.refused(where):
+                resources.create(self.tenant, resource)
+                self.scopes(resource, spec, where)
+
+    def scopes(self, resource: ApiResource, spec: ResourceSpec, where: Where) -> None:
+        for index, scope_spec in enumerate(spec.scopes):
+            scope_id = scope_spec.id or derive("scope", spec.indicator, scope_spec.name)
+            if not self.claim_id("scope", scope_id, where, scope_spec.id is not None):
+                continue
+            scope = Scope(scope_id, resource.id, scope_spec.name, scope_spec.description, 0)
+            with self.refused(where, f"scopes[{index}].name"):
+                resources.add_scope(resource, scope)
+
+    def scope_ref(self, ref: str, where: Where, field: str) -> Scope | None:
+        """A `"<resource indicator> <scope name>"` reference."""
+        indicator, _, name = ref.strip().partition(" ")
+        if not indicator or not name.strip():
+            self.problem(where, field, f"'{ref}' must be '<resource indicator> <scope name>'")
+            return None
+        with self.refused(where, field):
+            return resources.find_scope(self.tenant, indicator, name.strip())
+        return None
+
+    def roles(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: RoleSpec = located.spec
+            where = located.where
+            role_id = spec.id or derive("role", spec.name)
+            role = Role(
+                role_id,
+                spec.name,
+                spec.description if spec.description is not None else spec.name,
+                spec.type,
+                spec.is_default,
+            )
+            if not self.allowed(where, roles.name_free, self.tenant, spec.name):
+                continue
+            if not self.claim_id("role", role_id, where, spec.id is not None):
+                continue
+            roles.create(self.tenant, role)
+            if spec.is_default and spec.type != "User":
+                self.problem(where, "isDefault", "only User roles can be default roles")
+            for index, ref in enumerate(spec.scopes):
+                field = f"scopes[{index}]"
+                scope = self.scope_ref(ref, where, field)
+                if scope is not None:
+                    with self.refused(where, field):
+                        roles.add_scopes(self.tenant, role, [scope])
+        self.management_role()
+
+    def management_role(self) -> None:
+        """Logto's built-in role for Management API access, unless the file defines it."""
+        if roles.by_reference(self.tenant, MANAGEMENT_API_ROLE_NAME) is not None:
+            return
+        role_id = derive("role", MANAGEMENT_API_ROLE_NAME)
+        if ("role", role_id) not in self.ids:
+            self.ids[("role", role_id)] = None
+            role = Role(
+                role_id,
+                MANAGEMENT_API_ROLE_NAME,
+                MANAGEMENT_API_ROLE_DESCRIPTION,
+                "MachineToMachine",
+                scope_ids=["management-api-all"],
+            )
+            roles.create(self.tenant, role)
+
+    def role_links(self, holder: User | Application, refs: list[str], where: Where) -> None:
+        for index, ref in enumerate(refs):
+            field = f"roles[{index}]"
+            role = self.resolve(
+                lambda r: roles.by_reference(self.tenant, r), ref, "role", where, field
+            )
+            if role is not None:
+                with self.refused(where, field):
+                    roles.check_type(holder, role)
+                    roles.link(holder, role)
+
+    def applications(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: ApplicationSpec = located.spec
+            where = located.where
+            app_id = spec.id or derive("application", spec.name)
+            if not self.claim_id("application", app_id, where, spec.id is not None):
+                continue
+            for field in ("redirect_uris", "post_logout_redirect_uris"):
+                for index, uri in enumerate(getattr(spec, field)):
+                    if absolute_uri_problem(uri):
+                        self.problem(where, f"{to_camel(field)}[{index}]", f"'{uri}' is not a URI")
+            app = applications.create(self.tenant, self.application(app_id, spec))
+            if app.is_confidential or spec.secret is not None:
+                value = spec.secret or derive("secret", app_id, length=32, alphabet=MIXED)
+                with self.refused(where):
+                    applications.add_secret(
+                        app, ApplicationSecret("Default secret", value, self.now_ms)
+                    )
+            if spec.roles:
+                with self.refused(where):
+                    roles.check_holder(app)
+                    self.role_links(app, spec.roles, where)
+
+    def application(self, app_id: str, spec: ApplicationSpec) -> Application:
+        internal = spec.internal_secret or "#internal:" + derive(
+            "internal-secret", app_id, length=32, alphabet=MIXED
+        )
+        return Application(
+            id=app_id,
+            name=spec.name,
+            type=spec.type,
+            internal_secret=internal,
+            description=spec.description,
+            redirect_uris=list(spec.redirect_uris),
+            post_logout_redirect_uris=list(spec.post_logout_redirect_uris),
+            custom_client_metadata=spec.custom_client_metadata.model_dump(
+                by_alias=True, exclude_none=True
+            ),
+            custom_data=dict(spec.custom_data),
+            is_third_party=spec.is_third_party,
+            created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+        )
+
+    def users(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: UserSpec = located.spec
+            where = located.where
+            handle = spec.username or spec.primary_email or spec.primary_phone or spec.name
+            if spec.id is None and handle is None:
+                self.problem(where, "id", "give an id, username, primaryEmail or primaryPhone")
+                continue
+            user_id = spec.id or derive("user", str(handle), length=12)
+            if not self.claim_id("user", user_id, where, spec.id is not None):
+                continue
+            user = self.user(user_id, spec)
+            with self.refused(where):
+                users.create(self.tenant, user)
+            # A refused user is kept, so that references to it do not add problems of their own.
+            self.tenant.users.setdefault(user_id, user)
+            for index, pat in enumerate(spec.personal_access_tokens):
+                value = pat.value or "pat_" + derive(
+                    "pat", user_id, pat.name, length=32, alphabet=MIXED
+                )
+                token = PersonalAccessToken(pat.name, value, self.now_ms, pat.expires_at)
+                with self.refused(where, f"personalAccessTokens[{index}]"):
+                    users.add_personal_access_token(self.tenant, user, token)
+            self.role_links(user, spec.roles, where)
+
+    def user(self, user_id: str, spec: UserSpec) -> User:
+        created = spec.created_at if spec.created_at is not None else self.now_ms
+        return User(
+            id=user_id,
+            username=spec.username,
+            primary_email=spec.primary_email,
+            primary_phone=spec.primary_phone,
+            name=spec.name,
+            avatar=spec.avatar,
+            password=spec.password,
+            custom_data=dict(spec.custom_data),
+            profile=dict(spec.profile),
+            is_suspended=spec.is_suspended,
+            created_at=created,
+            updated_at=created,
+        )
+
+    def organization_scopes(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: OrganizationScopeSpec = located.spec
+            scope_id = spec.id or derive("organization-scope", spec.name)
+            scope = OrganizationScope(scope_id, spec.name, spec.description)
+            with self.refused(located.where):
+                organizations.name_free(
+                    self.tenant.organization_scopes.values(), spec.name, "organization scope"
+                )
+                if self.claim_id(
+                    "organization-scope", scope_id, located.where, spec.id is not None
+                ):
+                    organizations.create_scope(self.tenant, scope)
+
+    def organization_roles(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: OrganizationRoleSpec = located.spec
+            where = located.where
+            role_id = spec.id or derive("organization-role", spec.name)
+            role = OrganizationRole(role_id, spec.name, spec.type, spec.description)
+            with self.refused(where):
+                organizations.name_free(
+                    self.tenant.organization_roles.values(), spec.name, "organization role"
+                )
+                if not self.claim_id("organization-role", role_id, where, spec.id is not None):
+                    continue
+                for index, ref in enumerate(spec.organization_scopes):
+                    scope = self.resolve(
+                        self.organization_scope_by_reference,
+                        ref,
+                        "organization scope",
+                        where,
+                        f"organizationScopes[{index}]",
+                    )
+                    if scope is not None and scope.id not in role.organization_scope_ids:
+                        role.organization_scope_ids.append(scope.id)
+                for index, ref in enumerate(spec.resource_scopes):
+                    resource_scope = self.scope_ref(ref, where, f"resourceScopes[{index}]")
+                    if (
+                        resource_scope is not None
+                        and resource_scope.id not in role.resource_scope_ids
+                    ):
+                        role.resource_scope_ids.append(resource_scope.id)
+                organizations.create_role(self.tenant, role)
+
+    def organization_scope_by_reference(self, ref: str) -> OrganizationScope | None:
+        scopes = self.tenant.organization_scopes
+        return scopes.get(ref) or next((s for s in scopes.values() if s.name == ref), None)
+
+    def organization_role_by_reference(self, ref: str) -> OrganizationRole | None:
+        org_roles = self.tenant.organization_roles
+        return org_roles.get(ref) or next((r for r in org_roles.values() if r.name == ref), None)
+
+    def organizations(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: OrganizationSpec = located.spec
+            where = located.where
+            org_id = spec.id or derive("organization", spec.name, length=12)
+            if not self.claim_id("organization", org_id, where, spec.id is not None):
+                continue
+            created = spec.created_at if spec.created_at is not None else self.now_ms
+            organization = organizations.create(
+                self.tenant,
+                Organization(
+                    org_id, spec.name, spec.description, dict(spec.custom_data), created_at=created
+                ),
+            )
+            for index, member in enumerate(spec.users):
+                user = self.resolve(
+                    lambda r: users.by_reference(self.tenant, r),
+                    member.user,
+                    "user",
+                    where,
+                    f"users[{index}].user",
+                )
+                if user is not None:
+                    self.member(
+                        organization,
+                        "user",
+                        user.id,
+                        member.user,
+                        member.roles,
+                        where,
+                        f"users[{index}]",
+                    )
+            for index, app_member in enumerate(spec.applications):
+                app = self.resolve(
+                    lambda r: applications.by_reference(self.tenant, r),
+                    app_member.application,
+                    "application",
+                    where,
+                    f"applications[{index}].application",
+                )
+                if app is not None:
+                    self.member(
+                        organization,
+                        "application",
+                        app.id,
+                        app_member.application,
+                        app_member.roles,
+                        where,
+                        f"applications[{index}]",
+                    )
+
+    def member(
+        self,
+        organization: Organization,
+        kind: MemberKind,
+        member_id: str,
+        ref: str,
+        role_refs: list[str],
+        where: Where,
+        field: str,
+    ) -> None:
+        ref_field = f"{field}.{kind}"
+        if member_id in organizations.members(organization, kind):
+            self.problem(where, ref_field, f"'{ref}' is listed twice")
+            return
+        with self.refused(where, ref_field):
+            organizations.add_members(self.tenant, organization, kind, [member_id])
+            held = organizations.member_roles(organization, kind, member_id)
+            for index, role_ref in enumerate(role_refs):
+                role_field = f"{field}.roles[{index}]"
+                role = self.resolve(
+                    self.organization_role_by_reference,
+                    role_ref,
+                    "organization role",
+                    where,
+                    role_field,
+                )
+                if role is not None:
+                    with self.refused(where, role_field):
+                        organizations.assign_member_roles(self.tenant, held, kind, [role.id])
+
+
+#: Which `ids` kind the entity named by a conflict's `conflict_id` is.
+_KIND_OF_CONFLICT = {
+    "user.email_already_in_use": "user",
+    "user.phone_already_in_use": "user",
+    "user.username_already_in_use": "user",
+}
+
+
+def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> list[str]:
+    """Fill `tenant` from the merged entries; returns the problems (empty: all good)."""
+    builder = Builder(tenant, now_ms)
+    management = management_api(tenant.management_api_indicator)
+    tenant.resources[management.id] = management
+    builder.ids[("resource", management.id)] = None
+    builder.ids[("scope", "management-api-all")] = None
+    builder.resources(entries["resources"])
+    builder.roles(entries["roles"])
+    builder.applications(entries["applications"])
+    builder.users(entries["users"])
+    builder.organization_scopes(entries["organization_scopes"])
+    builder.organization_roles(entries["organization_roles"])
+    builder.organizations(entries["organizations"])
+    for api_resource in tenant.resources.values():
+        for scope in api_resource.scopes:
+            scope.created_at = now_ms
+    return builder.problems
+
+
+__all__ = ["MIXED", "RoleType", "build", "derive"]

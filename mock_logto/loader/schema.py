@@ -1,0 +1,182 @@
+"""The fixture file format: one pydantic model per section entry, camelCase keys only.
+
+Unknown keys are refused (`extra="forbid"`), so a misspelt key is a problem, not a silence.
+Entries keep references as written (names, indicators, usernames); :mod:`.build` resolves them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+
+from ..models import ApplicationType, RoleType
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+NoSpace = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^\S+$")]
+EntityId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s/]+$")]
+
+
+class _Spec(BaseModel):
+    """Fixture entries: camelCase keys only, unknown keys rejected."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=False, frozen=True
+    )
+
+
+class ScopeSpec(_Spec):
+    """A permission of an API resource."""
+
+    id: EntityId | None = None
+    name: NoSpace
+    description: str = ""
+
+
+class ResourceSpec(_Spec):
+    """An API resource with its scopes."""
+
+    id: EntityId | None = None
+    name: NonEmpty
+    indicator: NonEmpty
+    access_token_ttl: int = Field(3600, gt=0)
+    is_default: bool = False
+    scopes: list[ScopeSpec] = []
+
+
+class RoleSpec(_Spec):
+    """A role; `scopes` are `"<resource indicator> <scope name>"` strings."""
+
+    id: EntityId | None = None
+    name: NonEmpty
+    description: str | None = None
+    type: RoleType = "User"
+    is_default: bool = False
+    scopes: list[str] = []
+
+
+class CustomClientMetadataSpec(_Spec):
+    """The subset of Logto's `customClientMetadata` the mock acts on."""
+
+    cors_allowed_origins: list[str] | None = None
+    id_token_ttl: int | None = Field(None, gt=0)
+    refresh_token_ttl_in_days: int | None = Field(None, gt=0)
+    always_issue_refresh_token: bool | None = None
+    rotate_refresh_token: bool | None = None
+    allow_token_exchange: bool | None = None
+
+
+class ApplicationSpec(_Spec):
+    """An application (OIDC client)."""
+
+    id: EntityId | None = None
+    name: NonEmpty
+    type: ApplicationType
+    description: str | None = None
+    secret: NonEmpty | None = None
+    internal_secret: NonEmpty | None = None
+    redirect_uris: list[str] = []
+    post_logout_redirect_uris: list[str] = []
+    roles: list[str] = []
+    custom_client_metadata: CustomClientMetadataSpec = CustomClientMetadataSpec()
+    custom_data: dict[str, Any] = {}
+    is_third_party: bool = False
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
+class PersonalAccessTokenSpec(_Spec):
+    """A personal access token of a user (Logto: `pat_` and 32 characters)."""
+
+    name: NonEmpty
+    value: Annotated[str, StringConstraints(pattern=r"^pat_\S+$")] | None = None
+    expires_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
+class UserSpec(_Spec):
+    """An end user; at least one of username, primaryEmail, primaryPhone identifies them."""
+
+    id: EntityId | None = None
+    username: (
+        Annotated[str, StringConstraints(pattern=r"^[A-Z_a-z]\w*$", max_length=128)] | None
+    ) = None
+    password: str | None = None
+    primary_email: Annotated[str, StringConstraints(pattern=r"^\S+@\S+\.\S+$")] | None = None
+    primary_phone: Annotated[str, StringConstraints(pattern=r"^\d+$")] | None = None
+    name: str | None = None
+    avatar: str | None = None
+    custom_data: dict[str, Any] = {}
+    profile: dict[str, Any] = {}
+    is_suspended: bool = False
+    roles: list[str] = []
+    personal_access_tokens: list[PersonalAccessTokenSpec] = []
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
+class OrganizationScopeSpec(_Spec):
+    """A scope of the organization template."""
+
+    id: EntityId | None = None
+    name: NoSpace
+    description: str | None = None
+
+
+class OrganizationRoleSpec(_Spec):
+    """A role of the organization template."""
+
+    id: EntityId | None = None
+    name: NonEmpty
+    description: str | None = None
+    type: RoleType = "User"
+    organization_scopes: list[str] = []
+    resource_scopes: list[str] = []
+
+
+class OrganizationUserSpec(_Spec):
+    """A user member: `user` is an id, username or email."""
+
+    user: NonEmpty
+    roles: list[str] = []
+
+
+class OrganizationApplicationSpec(_Spec):
+    """An application member: `application` is an id or name."""
+
+    application: NonEmpty
+    roles: list[str] = []
+
+
+class OrganizationSpec(_Spec):
+    """An organization and its members."""
+
+    id: EntityId | None = None
+    name: NonEmpty
+    description: str | None = None
+    custom_data: dict[str, Any] = {}
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+    users: list[OrganizationUserSpec] = []
+    applications: list[OrganizationApplicationSpec] = []
+
+
+class FixtureDocument(_Spec):
+    """One fixture file."""
+
+    resources: list[ResourceSpec] = []
+    roles: list[RoleSpec] = []
+    applications: list[ApplicationSpec] = []
+    users: list[UserSpec] = []
+    organization_scopes: list[OrganizationScopeSpec] = []
+    organization_roles: list[OrganizationRoleSpec] = []
+    organizations: list[OrganizationSpec] = []
+
+
+#: The sections of a fixture file, in the order they are built (later ones refer to earlier).
+SECTIONS = (
+    "resources",
+    "roles",
+    "applications",
+    "users",
+    "organization_scopes",
+    "organization_roles",
+    "organizations",
+)

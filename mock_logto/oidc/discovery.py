@@ -1,0 +1,82 @@
+"""The OpenID Provider metadata, fields in the order Logto v1.37 emits them (golden/discovery)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..claims import SUPPORTED_SCOPES, accepted_claims
+from ..keys import KeyStore
+
+#: oidc-provider's route table under the issuer: name → path.
+PATHS = {
+    "discovery": "/.well-known/openid-configuration",
+    "authorization": "/auth",
+    "token": "/token",
+    "jwks": "/jwks",
+    "userinfo": "/me",
+    "introspection": "/token/introspection",
+    "revocation": "/token/revocation",
+    "end_session": "/session/end",
+    "pushed_authorization_request": "/request",
+}
+
+_SCOPES_SUPPORTED = list(SUPPORTED_SCOPES)
+#: Every claim the scopes can bring (userinfo's tables), then oidc-provider's own.
+_CLAIMS_SUPPORTED = [
+    "sub",
+    *accepted_claims(SUPPORTED_SCOPES, "userinfo"),
+    "sid",
+    "auth_time",
+    "iss",
+]
+
+
+def discovery_document(issuer: str, keys: KeyStore) -> dict[str, Any]:
+    """The document served at `/.well-known/openid-configuration`."""
+    signing_algs = ["ES384"] if keys.current.alg == "ES384" else ["RS256", "PS256"]
+    return {
+        "authorization_endpoint": issuer + PATHS["authorization"],
+        "claims_parameter_supported": False,
+        "claims_supported": _CLAIMS_SUPPORTED,
+        "code_challenge_methods_supported": ["S256"],
+        "end_session_endpoint": issuer + PATHS["end_session"],
+        "grant_types_supported": [
+            "implicit",
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ],
+        "issuer": issuer,
+        "jwks_uri": issuer + PATHS["jwks"],
+        "authorization_response_iss_parameter_supported": True,
+        "response_modes_supported": ["form_post", "fragment", "query"],
+        "response_types_supported": ["code id_token", "code", "id_token", "none"],
+        "scopes_supported": _SCOPES_SUPPORTED,
+        "subject_types_supported": ["public"],
+        "token_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_jwt",
+            "client_secret_post",
+            "private_key_jwt",
+            "none",
+        ],
+        "token_endpoint_auth_signing_alg_values_supported": [
+            "HS256",
+            "RS256",
+            "PS256",
+            "ES256",
+            "EdDSA",
+        ],
+        "token_endpoint": issuer + PATHS["token"],
+        "id_token_signing_alg_values_supported": signing_algs,
+        "pushed_authorization_request_endpoint": issuer + PATHS["pushed_authorization_request"],
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "userinfo_endpoint": issuer + PATHS["userinfo"],
+        "introspection_endpoint": issuer + PATHS["introspection"],
+        "revocation_endpoint": issuer + PATHS["revocation"],
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "claim_types_supported": ["normal"],
+    }
