@@ -31,52 +31,66 @@ _CLAIMS_SUPPORTED = [
 ]
 
 
+class _Endpoint(str):
+    """A placeholder for `<issuer><path of this route>` in the template below."""
+
+
+#: The document with endpoints as placeholders, in Logto's order of fields.
+_TEMPLATE: dict[str, Any] = {
+    "authorization_endpoint": _Endpoint("authorization"),
+    "claims_parameter_supported": False,
+    "claims_supported": _CLAIMS_SUPPORTED,
+    "code_challenge_methods_supported": ["S256"],
+    "end_session_endpoint": _Endpoint("end_session"),
+    "grant_types_supported": [
+        "implicit",
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:token-exchange",
+    ],
+    "issuer": None,
+    "jwks_uri": _Endpoint("jwks"),
+    "authorization_response_iss_parameter_supported": True,
+    "response_modes_supported": ["form_post", "fragment", "query"],
+    "response_types_supported": ["code id_token", "code", "id_token", "none"],
+    "scopes_supported": _SCOPES_SUPPORTED,
+    "subject_types_supported": ["public"],
+    "token_endpoint_auth_methods_supported": [
+        "client_secret_basic",
+        "client_secret_jwt",
+        "client_secret_post",
+        "private_key_jwt",
+        "none",
+    ],
+    "token_endpoint_auth_signing_alg_values_supported": [
+        "HS256",
+        "RS256",
+        "PS256",
+        "ES256",
+        "EdDSA",
+    ],
+    "token_endpoint": _Endpoint("token"),
+    "id_token_signing_alg_values_supported": None,
+    "pushed_authorization_request_endpoint": _Endpoint("pushed_authorization_request"),
+    "request_parameter_supported": False,
+    "request_uri_parameter_supported": False,
+    "userinfo_endpoint": _Endpoint("userinfo"),
+    "introspection_endpoint": _Endpoint("introspection"),
+    "revocation_endpoint": _Endpoint("revocation"),
+    "backchannel_logout_supported": True,
+    "backchannel_logout_session_supported": True,
+    "claim_types_supported": ["normal"],
+}
+
+
 def discovery_document(issuer: str, keys: KeyStore) -> dict[str, Any]:
     """The document served at `/.well-known/openid-configuration`."""
-    signing_algs = ["ES384"] if keys.current.alg == "ES384" else ["RS256", "PS256"]
-    return {
-        "authorization_endpoint": issuer + PATHS["authorization"],
-        "claims_parameter_supported": False,
-        "claims_supported": _CLAIMS_SUPPORTED,
-        "code_challenge_methods_supported": ["S256"],
-        "end_session_endpoint": issuer + PATHS["end_session"],
-        "grant_types_supported": [
-            "implicit",
-            "authorization_code",
-            "refresh_token",
-            "client_credentials",
-            "urn:ietf:params:oauth:grant-type:token-exchange",
-        ],
-        "issuer": issuer,
-        "jwks_uri": issuer + PATHS["jwks"],
-        "authorization_response_iss_parameter_supported": True,
-        "response_modes_supported": ["form_post", "fragment", "query"],
-        "response_types_supported": ["code id_token", "code", "id_token", "none"],
-        "scopes_supported": _SCOPES_SUPPORTED,
-        "subject_types_supported": ["public"],
-        "token_endpoint_auth_methods_supported": [
-            "client_secret_basic",
-            "client_secret_jwt",
-            "client_secret_post",
-            "private_key_jwt",
-            "none",
-        ],
-        "token_endpoint_auth_signing_alg_values_supported": [
-            "HS256",
-            "RS256",
-            "PS256",
-            "ES256",
-            "EdDSA",
-        ],
-        "token_endpoint": issuer + PATHS["token"],
-        "id_token_signing_alg_values_supported": signing_algs,
-        "pushed_authorization_request_endpoint": issuer + PATHS["pushed_authorization_request"],
-        "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
-        "userinfo_endpoint": issuer + PATHS["userinfo"],
-        "introspection_endpoint": issuer + PATHS["introspection"],
-        "revocation_endpoint": issuer + PATHS["revocation"],
-        "backchannel_logout_supported": True,
-        "backchannel_logout_session_supported": True,
-        "claim_types_supported": ["normal"],
+    document = {
+        key: issuer + PATHS[value] if isinstance(value, _Endpoint) else value
+        for key, value in _TEMPLATE.items()
     }
+    document["issuer"] = issuer
+    es384 = keys.current.alg == "ES384"
+    document["id_token_signing_alg_values_supported"] = ["ES384"] if es384 else ["RS256", "PS256"]
+    return document
