@@ -115,25 +115,25 @@ def main() -> None:
 
     app = create_app(Settings(_env_file=None))  # type: ignore[call-arg]
     asyncio.run(run(app, 50))  # warm-up
-    app.state.store.clear()
-    app.state.control.clear()
+    app.state.runtime.store.clear()
+    app.state.runtime.control.clear()
 
     started = time.perf_counter()
     asyncio.run(run(app, args.flows))
     elapsed = time.perf_counter() - started
-    app.state.store.clear()
-    app.state.control.clear()
+    app.state.runtime.store.clear()
+    app.state.runtime.control.clear()
 
     # Memory, in a second pass: tracemalloc slows everything down, so it is off while timing.
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
     asyncio.run(run(app, args.flows))
-    app.state.control.clear()  # the request log is bounded anyway; count only the store
+    app.state.runtime.control.clear()  # the request log is bounded anyway; count only the store
     gc.collect()
     grown = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
-    app.state.clock.advance(400 * 24 * 3600)
-    app.state.store.sweep()
+    app.state.runtime.clock.advance(400 * 24 * 3600)
+    app.state.runtime.store.sweep()
     gc.collect()
     swept = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
     tracemalloc.stop()
