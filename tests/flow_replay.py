@@ -20,12 +20,8 @@ from starlette.testclient import TestClient
 
 from mock_logto.tokens import at_hash
 
-from .golden_replay import (
-    DROPPED_REQUEST_HEADERS,
-    compare_headers,
-    decode_unverified,
-)
-from .verify import verify_access_token
+from .golden_replay import DROPPED_REQUEST_HEADERS, compare_headers
+from .support.verify import decode_unverified, verify_access_token
 
 OPAQUE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 #: Cookies whose values the mock makes up (compared by shape, learned as aliases).

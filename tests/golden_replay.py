@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
-from .verify import verify_access_token
+from .support.verify import decode_unverified, verify_access_token
 
 #: Headers that differ by nature (transport, compression, request ids, cache validators).
 IGNORED_HEADERS = {
@@ -31,18 +30,6 @@ JWT_FIELDS = {"access_token", "id_token"}
 def load(path: Path) -> dict[str, Any]:
     recording: dict[str, Any] = json.loads(path.read_text())
     return recording
-
-
-def _b64json(segment: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    )
-    return value
-
-
-def decode_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    header, payload, _ = token.split(".")
-    return _b64json(header), _b64json(payload)
 
 
 def send(client: TestClient, recording: dict[str, Any]) -> Any:

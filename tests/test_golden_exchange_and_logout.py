@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
-from .conftest import GOLDEN
 from .flow_replay import FlowReplayer
 from .golden_replay import load
+from .support.apps import ClientFactory
+from .support.paths import GOLDEN
 
 EXCHANGES = sorted((GOLDEN / "token-exchange").glob("*.json"))
 LOGOUTS = sorted((GOLDEN / "end-session").glob("*.json"))
@@ -27,7 +26,7 @@ XSRF = re.compile(r'name="xsrf" value="([0-9a-f]{48})"')
 
 
 @pytest.fixture
-def replayer(make_client: Callable[..., TestClient]) -> FlowReplayer:
+def replayer(make_client: ClientFactory) -> FlowReplayer:
     now = int(time.time())
     return FlowReplayer(make_client(clock=lambda: now), now)
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import GOLDEN, NOW
 from .golden_replay import compare_body, compare_headers, load, send
+from .support.apps import NOW
+from .support.paths import GOLDEN
 
 SECTIONS = ("discovery", "client-credentials", "m2m-organization")
 RECORDINGS = sorted(p for section in SECTIONS for p in (GOLDEN / section).glob("*.json"))

@@ -8,20 +8,19 @@ fixture tenant gives.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-from starlette.testclient import TestClient
-
-from .conftest import GOLDEN
 from .flow_replay import FlowReplayer
-from .golden_replay import decode_unverified, load
+from .golden_replay import load
+from .support.apps import ClientFactory
+from .support.paths import GOLDEN
+from .support.verify import decode_unverified
 
 RECORDINGS = sorted((GOLDEN / "setup").glob("*.json"))
 EMPTY_TENANT = GOLDEN / "empty-tenant.yaml"
 MADE_UP = frozenset({"id", "secret", "value", "createdAt", "updatedAt"})
 
 
-def test_setup_builds_the_scenario(make_client: Callable[..., TestClient]) -> None:
+def test_setup_builds_the_scenario(make_client: ClientFactory) -> None:
     assert len(RECORDINGS) == 28
     now = int(time.time())
     replayer = FlowReplayer(make_client(EMPTY_TENANT, clock=lambda: now), now)

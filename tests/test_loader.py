@@ -13,7 +13,7 @@ from mock_logto.errors import FixtureError
 from mock_logto.loader import derive, load_tenant
 from mock_logto.models import MANAGEMENT_API_ROLE_NAME
 
-from .conftest import FIXTURES, GOLDEN, GOLDEN_FIXTURE
+from .support.paths import FIXTURES, GOLDEN, GOLDEN_FIXTURE
 
 BASE = """
 resources:

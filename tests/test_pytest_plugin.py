@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import GOLDEN_FIXTURE
+from .support.paths import GOLDEN_FIXTURE
+from .support.readme import code_blocks
 
 
 def test_plugin_is_registered_by_installing_the_package(pytester: pytest.Pytester) -> None:
@@ -97,8 +98,6 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(
 
 
 def test_readme_plugin_example_runs_as_written(pytester: pytest.Pytester) -> None:
-    from .readme import code_blocks
-
     [example] = [b for b in code_blocks("python") if "def test_my_backend_gets_a_token" in b]
     pytester.makepyfile(test_readme_example=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")

@@ -11,7 +11,8 @@ from mock_logto.cli import main
 from mock_logto.loader import load_tenant
 from mock_logto.settings import Settings
 
-from .readme import README, code_blocks, settings_rows
+from .support.paths import README, ROOT
+from .support.readme import code_blocks, settings_rows
 
 
 def test_settings_table_lists_every_setting_as_it_is() -> None:
@@ -42,7 +43,7 @@ def test_error_example_is_what_check_fixtures_prints(
 
 
 def dockerfile_env() -> dict[str, str]:
-    text = (README.parent / "Dockerfile").read_text().replace("\\\n", " ")
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
     env: dict[str, str] = {}
     for line in text.splitlines():
         if line.startswith("ENV "):

@@ -7,7 +7,7 @@ import pytest
 from mock_logto.cli import _settings, build_parser
 from mock_logto.settings import Settings
 
-from .conftest import make_settings
+from .support.apps import make_settings
 
 
 def test_every_setting_is_described() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from ..support.paths import ROOT
+from ..support.server import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -67,12 +67,6 @@ def test_dockerfile_follows_the_house_rules() -> None:
     copies = [a for k, a in steps if k == "COPY"]
     assert copies[0] == "pyproject.toml ./"
     assert keywords.index("COPY", first_run) > first_run
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_image_steps_build_and_serve_in_a_fresh_environment(tmp_path: Path) -> None:
