@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from .flow_replay import FlowReplayer
-from .golden_replay import load
 from .support.admin import management_token
 from .support.apps import ClientFactory
 from .support.paths import GOLDEN
+from .support.replay import Replayer, load
 
 RECORDINGS = sorted((GOLDEN / "management-api").glob("*.json"))
 RECORDED_AT = 1_795_404_139
@@ -25,7 +24,7 @@ def test_every_recording_is_replayed() -> None:
 
 
 def test_management_api_answers_as_logto(make_client: ClientFactory) -> None:
-    replayer = FlowReplayer(make_client(clock=lambda: RECORDED_AT), RECORDED_AT)
+    replayer = Replayer(make_client(clock=lambda: RECORDED_AT), RECORDED_AT)
     for path in RECORDINGS:
         recording = load(path)
         if path.stem == "15-get-roles":

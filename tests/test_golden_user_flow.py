@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from .flow_replay import FlowReplayer
-from .golden_replay import load
 from .support.apps import ClientFactory
 from .support.paths import GOLDEN
+from .support.replay import Replayer, load
 from .support.sign_in import experience_sign_in, follow_to_callback, pkce_challenge, query_of
 from .support.tenants import API
 from .support.verify import decode_unverified
@@ -95,8 +94,8 @@ def flow_client(make_client: ClientFactory, now: int) -> Callable[[], TestClient
 
 
 @pytest.fixture
-def replayer(flow_client: Callable[[], TestClient], now: int) -> FlowReplayer:
-    return FlowReplayer(flow_client(), now)
+def replayer(flow_client: Callable[[], TestClient], now: int) -> Replayer:
+    return Replayer(flow_client(), now)
 
 
 def test_every_user_flow_recording_is_replayed() -> None:
@@ -111,7 +110,7 @@ def test_every_user_flow_recording_is_replayed() -> None:
     assert len(replayed) == 53
 
 
-def test_flow_a_step_by_step(replayer: FlowReplayer) -> None:
+def test_flow_a_step_by_step(replayer: Replayer) -> None:
     """Authorize, the Experience API, resume, consent, callback, then every exchange."""
     for path in recordings("A"):
         replayer.replay(load(path))
@@ -128,7 +127,7 @@ def test_flow_a_step_by_step(replayer: FlowReplayer) -> None:
     ],
 )
 def test_flow_after_unrecorded_sign_in(
-    replayer: FlowReplayer, flow: str, scope: str, resources: list[str]
+    replayer: Replayer, flow: str, scope: str, resources: list[str]
 ) -> None:
     paths = recordings(flow)
     recording, recorded_code, verifier, nonce = first_exchange(paths[0])
@@ -142,7 +141,7 @@ def test_flow_after_unrecorded_sign_in(
         replayer.replay(load(path))
 
 
-def test_flow_h_confidential_client_without_pkce(replayer: FlowReplayer) -> None:
+def test_flow_h_confidential_client_without_pkce(replayer: Replayer) -> None:
     authorize, exchange = recordings("H")
     replayer.replay(load(authorize))
     resume = experience_sign_in(replayer.client, "alice", ALICE_PASSWORD)
@@ -152,13 +151,11 @@ def test_flow_h_confidential_client_without_pkce(replayer: FlowReplayer) -> None
 
 
 @pytest.mark.parametrize("path", recordings("E"), ids=lambda p: p.stem)
-def test_authorization_errors(replayer: FlowReplayer, path: Path) -> None:
+def test_authorization_errors(replayer: Replayer, path: Path) -> None:
     replayer.replay(load(path))
 
 
-def test_experience_api_errors(
-    replayer: FlowReplayer, flow_client: Callable[[], TestClient]
-) -> None:
+def test_experience_api_errors(replayer: Replayer, flow_client: Callable[[], TestClient]) -> None:
     """F02 has no interaction cookie; the rest share F01's interaction."""
     authorize, no_cookie, *rest = recordings("F")
     replayer.replay(load(authorize))
