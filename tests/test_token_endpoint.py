@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import jwt
 import pytest
 from starlette.testclient import TestClient
@@ -17,7 +18,7 @@ from starlette.testclient import TestClient
 from mock_logto.keys import KeyStore
 from mock_logto.models import ApplicationSecret
 
-from .support.apps import NOW, ClientFactory
+from .support.apps import NOW, ClientFactory, app_of
 from .support.errors import invalid_request, invalid_target
 from .support.paths import DEMO_FIXTURE
 from .support.tenants import API, DEMO_ADMIN, ISSUER, MANAGEMENT_API
@@ -40,7 +41,7 @@ def post(
     auth: tuple[str, str] | None = CART,
     content_type: str = "application/x-www-form-urlencoded",
     **headers: str,
-) -> Any:
+) -> httpx2.Response:
     sent = {"Content-Type": content_type, **headers}
     if auth is None:
         return client.post("/oidc/token", content=body, headers=sent)
@@ -59,7 +60,7 @@ def client_for(make_client: ClientFactory, tmp_path: Path) -> Callable[[str], Te
     return factory
 
 
-def tokens_of(client: TestClient, response: Any, audience: str) -> dict[str, Any]:
+def tokens_of(client: TestClient, response: httpx2.Response, audience: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     jwks = client.get("/oidc/jwks").json()
     return verify_access_token(
@@ -216,7 +217,7 @@ def test_basic_credentials_are_form_urlencoded(client_for: Callable[[str], TestC
 
 
 def test_expired_named_secret(client: TestClient) -> None:
-    app = client.app.state.tenant.applications[CART[0]]  # type: ignore[attr-defined]
+    app = app_of(client).state.tenant.applications[CART[0]]
     app.secrets.append(ApplicationSecret("old", "expired-secret", 0, expires_at=NOW * 1000 - 1))
     response = post(
         client, f"grant_type=client_credentials&resource={API}", auth=(CART[0], "expired-secret")

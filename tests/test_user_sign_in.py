@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.app import create_app
 from mock_logto.errors import MockLogtoError
 
-from .support.apps import ClientFactory, Clock, make_settings
+from .support.apps import ClientFactory, Clock, app_of, make_settings
 from .support.errors import invalid_request, invalid_target, logto_error
 from .support.paths import DEMO_FIXTURE
 from .support.sign_in import pkce_challenge, query_of
@@ -72,7 +73,7 @@ def code_for(client: TestClient, username: str = "alice", **overrides: Any) -> s
     return query_of(response.headers["location"])["code"]
 
 
-def exchange(client: TestClient, code: str, **extra: str) -> Any:
+def exchange(client: TestClient, code: str, **extra: str) -> httpx2.Response:
     data = {
         "grant_type": "authorization_code",
         "code": code,
@@ -83,7 +84,7 @@ def exchange(client: TestClient, code: str, **extra: str) -> Any:
     return client.post("/oidc/token", data=data, auth=WEB)
 
 
-def refresh(client: TestClient, token: str, **extra: str) -> Any:
+def refresh(client: TestClient, token: str, **extra: str) -> httpx2.Response:
     data = {"grant_type": "refresh_token", "refresh_token": token, **extra}
     return client.post("/oidc/token", data=data, auth=WEB)
 
@@ -364,7 +365,7 @@ def spa_tokens(client: TestClient) -> dict[str, Any]:
     return body
 
 
-def spa_refresh(client: TestClient, token: str) -> Any:
+def spa_refresh(client: TestClient, token: str) -> httpx2.Response:
     data = {"grant_type": "refresh_token", "refresh_token": token, "client_id": "demo-spa"}
     return client.post("/oidc/token", data=data)
 
@@ -400,7 +401,7 @@ def test_refresh_tokens_expire_after_14_days(demo: TestClient, clock: Clock) -> 
 
 def test_a_suspended_user_cannot_refresh(demo: TestClient) -> None:
     token = exchange(demo, code_for(demo)).json()["refresh_token"]
-    demo.app.state.tenant.users["user-alice"].is_suspended = True  # type: ignore[attr-defined]
+    app_of(demo).state.tenant.users["user-alice"].is_suspended = True
     assert refresh(demo, token).json() == INVALID_GRANT
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from mock_logto.app import create_app
@@ -49,6 +50,12 @@ def new_client(
     """A TestClient over a fresh app at http://localhost:3001 (the golden tenant unless told)."""
     app = create_app(make_settings(fixtures=fixtures, **settings), keys=keys, clock=clock)
     return TestClient(app, base_url=BASE_URL)
+
+
+def app_of(client: TestClient) -> Starlette:
+    """The app behind an in-process client (its `state` holds the tenant and the store)."""
+    assert isinstance(client.app, Starlette)
+    return client.app
 
 
 class ClientFactory(Protocol):

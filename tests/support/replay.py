@@ -20,11 +20,13 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx2
 from starlette.testclient import TestClient
 
 from mock_logto.tokens import at_hash
@@ -89,7 +91,7 @@ def load(path: Path) -> dict[str, Any]:
     return recording
 
 
-def compare_headers(recorded: list[list[str]], actual: Any) -> None:
+def compare_headers(recorded: list[list[str]], actual: Mapping[str, str]) -> None:
     expected: dict[str, str] = {}
     for name, value in recorded:
         if name.lower() not in IGNORED_HEADERS:
@@ -128,7 +130,9 @@ class Replayer:
 
     # ------------------------------------------------------------------ sending
 
-    def send(self, recording: dict[str, Any], *, client: TestClient | None = None) -> Any:
+    def send(
+        self, recording: dict[str, Any], *, client: TestClient | None = None
+    ) -> httpx2.Response:
         request = recording["request"]
         headers = {
             k: self.aliases.apply(v)
@@ -161,7 +165,7 @@ class Replayer:
         *,
         client: TestClient | None = None,
         made_up: frozenset[str] = frozenset(),
-    ) -> Any:
+    ) -> httpx2.Response:
         """Send one recording and compare the answer; return the response.
 
         `made_up` names body fields the server invents (a created entity's `id`, `secret`,
@@ -172,7 +176,11 @@ class Replayer:
         return response
 
     def check(
-        self, recording: dict[str, Any], response: Any, *, made_up: frozenset[str] = frozenset()
+        self,
+        recording: dict[str, Any],
+        response: httpx2.Response,
+        *,
+        made_up: frozenset[str] = frozenset(),
     ) -> None:
         """Compare a response with the recorded one."""
         recorded = recording["response"]
@@ -198,7 +206,7 @@ class Replayer:
 
     # ------------------------------------------------------------------ comparing
 
-    def compare_cookies(self, recorded: dict[str, Any], response: Any) -> None:
+    def compare_cookies(self, recorded: dict[str, Any], response: httpx2.Response) -> None:
         expected = [_cookie(v) for n, v in recorded["headers"] if n.lower() == "set-cookie"]
         actual = [_cookie(v) for v in response.headers.get_list("set-cookie")]
         assert [c[0] for c in actual] == [c[0] for c in expected]
@@ -224,11 +232,11 @@ class Replayer:
                 else:
                     assert attribute == self.aliases.apply(theirs_attribute), (name, key)
 
-    def compare_location(self, recorded: dict[str, Any], response: Any) -> None:
-        theirs = next((v for n, v in recorded["headers"] if n == "Location"), None)
+    def compare_location(self, recorded: dict[str, Any], response: httpx2.Response) -> None:
+        theirs: str | None = next((v for n, v in recorded["headers"] if n == "Location"), None)
         mine = response.headers.get("location")
         assert (theirs is None) == (mine is None)
-        if theirs is None:
+        if theirs is None or mine is None:
             return
         their_code = dict(parse_qsl(urlsplit(theirs).query)).get("code")
         my_code = dict(parse_qsl(urlsplit(mine).query)).get("code")
@@ -240,7 +248,10 @@ class Replayer:
         assert mine == self.aliases.apply(theirs)
 
     def compare_body(
-        self, recording: dict[str, Any], response: Any, made_up: frozenset[str] = frozenset()
+        self,
+        recording: dict[str, Any],
+        response: httpx2.Response,
+        made_up: frozenset[str] = frozenset(),
     ) -> None:
         recorded = recording["response"]
         expected = recorded.get("body_json")
