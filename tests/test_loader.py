@@ -351,6 +351,7 @@ def test_every_shipped_fixture_is_valid(capsys: pytest.CaptureFixture[str]) -> N
     assert out.count("ok: ") == len(list(FIXTURES.glob("*.yaml"))) + 1
 
 
+@pytest.mark.e2e  # a subprocess
 def test_cli_check_fixtures_prints_no_traceback(tmp_path: Path) -> None:
     path = _write(tmp_path, BASE.replace("roles: [reader]}", "roles: [ghost]}"))
     result = subprocess.run(
