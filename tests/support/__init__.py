@@ -1,7 +1,7 @@
 """What the tests share, one of each: paths, tenants, clients, tokens, sign-in, replay.
 
 - `paths`: the repository's files (fixtures, golden recordings, README).
-- `tenants`: the names the tests use from the demo and the golden tenants.
+- `tenants`: the in-process issuer, API indicators and the demo tenant's apps.
 - `apps`: settings that ignore the environment, in-process clients, the test's clock.
 - `admin`: Management API tokens.
 - `sign_in`: PKCE, the Experience API sign-in, redirects to the callback.
@@ -10,6 +10,7 @@
 - `replay`: replays Logto's recordings against the mock.
 - `readme`: the README's code blocks and settings table.
 - `server`: real sockets (a free port, a server on one).
+- `dockerfile`: the Dockerfile's instructions and the environment the image sets.
 
 Test modules import from here, never from `conftest` or from one another.
 """
