@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from mock_logto.keys import KeyStore
 from mock_logto.models import ApplicationSecret
 
-from .support.apps import NOW, ClientFactory, app_of
+from .support.apps import NOW, ClientFactory, tenant_of
 from .support.errors import invalid_request, invalid_target
 from .support.paths import DEMO_FIXTURE
 from .support.tenants import API, DEMO_ADMIN, ISSUER, MANAGEMENT_API
@@ -217,7 +217,7 @@ def test_basic_credentials_are_form_urlencoded(client_for: Callable[[str], TestC
 
 
 def test_expired_named_secret(client: TestClient) -> None:
-    app = app_of(client).state.tenant.applications[CART[0]]
+    app = tenant_of(client).applications[CART[0]]
     app.secrets.append(ApplicationSecret("old", "expired-secret", 0, expires_at=NOW * 1000 - 1))
     response = post(
         client, f"grant_type=client_credentials&resource={API}", auth=(CART[0], "expired-secret")

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from mock_logto.app import create_app
 from mock_logto.errors import MockLogtoError
 
-from .support.apps import ClientFactory, Clock, app_of, make_settings
+from .support.apps import ClientFactory, Clock, make_settings, tenant_of
 from .support.errors import invalid_request, invalid_target, logto_error
 from .support.paths import DEMO_FIXTURE
 from .support.sign_in import pkce_challenge, query_of
@@ -401,7 +401,7 @@ def test_refresh_tokens_expire_after_14_days(demo: TestClient, clock: Clock) -> 
 
 def test_a_suspended_user_cannot_refresh(demo: TestClient) -> None:
     token = exchange(demo, code_for(demo)).json()["refresh_token"]
-    app_of(demo).state.tenant.users["user-alice"].is_suspended = True
+    tenant_of(demo).users["user-alice"].is_suspended = True
     assert refresh(demo, token).json() == INVALID_GRANT
 
 

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from mock_logto.app import create_app
 from mock_logto.keys import KeyStore
+from mock_logto.models import Tenant
 from mock_logto.settings import Settings
 
 from .paths import GOLDEN_FIXTURE
@@ -52,10 +53,11 @@ def new_client(
     return TestClient(app, base_url=BASE_URL)
 
 
-def app_of(client: TestClient) -> Starlette:
-    """The app behind an in-process client (its `state` holds the tenant and the store)."""
+def tenant_of(client: TestClient) -> Tenant:
+    """The tenant an in-process client's app serves, for a test to change behind the API."""
     assert isinstance(client.app, Starlette)
-    return client.app
+    tenant: Tenant = client.app.state.tenant
+    return tenant
 
 
 class ClientFactory(Protocol):
