@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install serve test lint check bench clean
+.PHONY: install serve test test-fast lint check bench clean
 
 $(BIN)/mock-logto: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ serve: install
 test: install
 	$(BIN)/python -m coverage run -m pytest
 	$(BIN)/python -m coverage report
+
+## The in-process tests only (not marked e2e: no subprocesses), in parallel, without coverage:
+## seconds, for the edit-and-test loop. CI runs `make test`.
+test-fast: install
+	$(BIN)/python -m pytest -m "not e2e" -n auto -q
 
 ## Lint, format check, strict typing, fixtures and the Dockerfile (hadolint).
 lint: install

@@ -5,19 +5,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from mock_logto.app import create_app
 from mock_logto.keys import KeyStore
-from mock_logto.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
-GOLDEN_FIXTURE = FIXTURES / "logto-golden.yaml"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-#: A fixed clock; tests that need expiry move it.
-NOW = 1_795_404_138
+from .support.admin import as_admin
+from .support.apps import NOW, ClientFactory, new_client
+from .support.paths import DEMO_FIXTURE, GOLDEN_FIXTURE
 
 pytest_plugins = ["pytester"]
 
@@ -27,13 +21,8 @@ def golden_keys() -> KeyStore:
     return KeyStore.generate("ES384")
 
 
-def make_settings(**overrides: Any) -> Settings:
-    """Settings that ignore the developer's environment and .env file."""
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
-
-
 @pytest.fixture
-def make_client(golden_keys: KeyStore) -> Iterator[Callable[..., TestClient]]:
+def make_client(golden_keys: KeyStore) -> Iterator[ClientFactory]:
     """TestClient factory over the golden tenant (or `fixtures=`) at http://localhost:3001."""
     clients: list[TestClient] = []
 
@@ -44,10 +33,7 @@ def make_client(golden_keys: KeyStore) -> Iterator[Callable[..., TestClient]]:
         keys: KeyStore | None = None,
         **settings: Any,
     ) -> TestClient:
-        app: Starlette = create_app(
-            make_settings(fixtures=fixtures, **settings), keys=keys or golden_keys, clock=clock
-        )
-        client = TestClient(app, base_url="http://localhost:3001")
+        client = new_client(keys or golden_keys, fixtures, clock=clock, **settings)
         clients.append(client)
         return client
 
@@ -57,20 +43,20 @@ def make_client(golden_keys: KeyStore) -> Iterator[Callable[..., TestClient]]:
 
 
 @pytest.fixture
-def client(make_client: Callable[..., TestClient]) -> TestClient:
+def client(make_client: ClientFactory) -> TestClient:
+    """The golden tenant."""
     return make_client()
 
 
-def management_token(client: TestClient, app_id: str, secret: str) -> str:
-    """A Management API token (`scope=all`) for an app holding the Management API role."""
-    response = client.post(
-        "/oidc/token",
-        data={
-            "grant_type": "client_credentials",
-            "resource": "https://default.logto.app/api",
-            "scope": "all",
-        },
-        auth=(app_id, secret),
-    )
-    token: str = response.json()["access_token"]
-    return token
+@pytest.fixture
+def demo(make_client: ClientFactory) -> TestClient:
+    """The demo tenant (fixtures/default.yaml)."""
+    return make_client(DEMO_FIXTURE)
+
+
+@pytest.fixture
+def admin(make_client: ClientFactory) -> TestClient:
+    """The demo tenant, every request sending a Management API token of demo-admin."""
+    client = make_client(DEMO_FIXTURE)
+    as_admin(client)
+    return client

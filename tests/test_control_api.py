@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.keys import KeyStore
 
-from .conftest import FIXTURES, GOLDEN_FIXTURE, NOW
-from .golden_replay import decode_unverified
-from .verify import verify_access_token
-
-DEMO = FIXTURES / "default.yaml"
-
-
-@pytest.fixture
-def demo(make_client: Callable[..., TestClient]) -> TestClient:
-    return make_client(DEMO)
+from .support.apps import NOW, ClientFactory
+from .support.paths import DEMO_FIXTURE, GOLDEN_FIXTURE
+from .support.tenants import ISSUER
+from .support.verify import decode_unverified, verify_access_token
 
 
 def m2m(client: TestClient) -> int:
@@ -92,8 +84,8 @@ def test_reset_and_fixture_loading(demo: TestClient, tmp_path: Path) -> None:
     assert demo.get("/__mock/clock").json()["offset"] == 0
 
 
-def test_tokens_to_order_and_key_rotation(make_client: Callable[..., TestClient]) -> None:
-    demo = make_client(DEMO, keys=KeyStore.generate())  # rotation changes the key store
+def test_tokens_to_order_and_key_rotation(make_client: ClientFactory) -> None:
+    demo = make_client(DEMO_FIXTURE, keys=KeyStore.generate())  # rotation changes the key store
     made = demo.post(
         "/__mock/tokens",
         json={
@@ -108,7 +100,7 @@ def test_tokens_to_order_and_key_rotation(make_client: Callable[..., TestClient]
     claims = verify_access_token(
         made["access_token"],
         jwks,
-        issuer="http://localhost:3001/oidc",
+        issuer=ISSUER,
         audience="https://api.example.com",
         now=NOW,
     )
@@ -134,6 +126,6 @@ def test_tokens_to_order_and_key_rotation(make_client: Callable[..., TestClient]
     assert decode_unverified(fresh.json()["access_token"])[0]["kid"] == rotated
 
 
-def test_control_api_can_be_turned_off(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(DEMO, control_api=False)
+def test_control_api_can_be_turned_off(make_client: ClientFactory) -> None:
+    client = make_client(DEMO_FIXTURE, control_api=False)
     assert client.post("/__mock/reset").status_code == 404

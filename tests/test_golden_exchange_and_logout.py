@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
-from .conftest import GOLDEN
-from .flow_replay import FlowReplayer
-from .golden_replay import load
+from .support.apps import ClientFactory
+from .support.paths import GOLDEN
+from .support.replay import Replayer, load
 
 EXCHANGES = sorted((GOLDEN / "token-exchange").glob("*.json"))
 LOGOUTS = sorted((GOLDEN / "end-session").glob("*.json"))
@@ -27,9 +25,9 @@ XSRF = re.compile(r'name="xsrf" value="([0-9a-f]{48})"')
 
 
 @pytest.fixture
-def replayer(make_client: Callable[..., TestClient]) -> FlowReplayer:
+def replayer(make_client: ClientFactory) -> Replayer:
     now = int(time.time())
-    return FlowReplayer(make_client(clock=lambda: now), now)
+    return Replayer(make_client(clock=lambda: now), now)
 
 
 def test_the_recordings_are_all_there() -> None:
@@ -37,7 +35,7 @@ def test_the_recordings_are_all_there() -> None:
     assert len(LOGOUTS) == 3
 
 
-def test_token_exchange_in_order(replayer: FlowReplayer) -> None:
+def test_token_exchange_in_order(replayer: Replayer) -> None:
     # 00 used the Management API token that 01 records: fetch it first.
     first, second, *rest = EXCHANGES
     for path in (second, first, *rest):
@@ -49,7 +47,7 @@ def test_token_exchange_in_order(replayer: FlowReplayer) -> None:
 
 
 @pytest.mark.parametrize("path", LOGOUTS, ids=lambda p: p.stem)
-def test_end_session(replayer: FlowReplayer, path: Path) -> None:
+def test_end_session(replayer: Replayer, path: Path) -> None:
     recording = load(path)
     response = replayer.send(recording)
     theirs = XSRF.search(recording["response"].get("body_text") or "")

@@ -7,14 +7,12 @@ aliases). The roles list is compared without its order, which is the database's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from starlette.testclient import TestClient
 
-from .conftest import GOLDEN, management_token
-from .flow_replay import FlowReplayer
-from .golden_replay import load
+from .support.admin import management_token
+from .support.apps import ClientFactory
+from .support.paths import GOLDEN
+from .support.replay import Replayer, load
 
 RECORDINGS = sorted((GOLDEN / "management-api").glob("*.json"))
 RECORDED_AT = 1_795_404_139
@@ -25,8 +23,8 @@ def test_every_recording_is_replayed() -> None:
     assert len(RECORDINGS) == 25
 
 
-def test_management_api_answers_as_logto(make_client: Callable[..., TestClient]) -> None:
-    replayer = FlowReplayer(make_client(clock=lambda: RECORDED_AT), RECORDED_AT)
+def test_management_api_answers_as_logto(make_client: ClientFactory) -> None:
+    replayer = Replayer(make_client(clock=lambda: RECORDED_AT), RECORDED_AT)
     for path in RECORDINGS:
         recording = load(path)
         if path.stem == "15-get-roles":
@@ -51,7 +49,7 @@ def test_management_api_answers_as_logto(make_client: Callable[..., TestClient])
     ],
 )
 def test_logto_routes_not_served_yet_answer_501(
-    make_client: Callable[..., TestClient], method: str, path: str, route: str
+    make_client: ClientFactory, method: str, path: str, route: str
 ) -> None:
     client = make_client()
     token = management_token(client, "qcsudt3wge344mjdnh7iu", "0bElyh1PcWHzPO80vQFBFQn251uzEoSb")

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import GOLDEN, NOW
-from .golden_replay import compare_body, compare_headers, load, send
+from .support.apps import NOW
+from .support.paths import GOLDEN
+from .support.replay import Replayer, load
 
 SECTIONS = ("discovery", "client-credentials", "m2m-organization")
 RECORDINGS = sorted(p for section in SECTIONS for p in (GOLDEN / section).glob("*.json"))
@@ -25,9 +26,4 @@ def test_every_recording_of_the_sections_is_replayed() -> None:
 
 @pytest.mark.parametrize("path", RECORDINGS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_replay_matches_logto(path: Path, client: TestClient) -> None:
-    recording = load(path)
-    jwks = client.get("/oidc/jwks").json()
-    response = send(client, recording)
-    assert response.status_code == recording["response"]["status"]
-    compare_headers(recording["response"]["headers"], response.headers)
-    compare_body(recording, response, jwks, NOW)
+    Replayer(client, NOW).replay(load(path))

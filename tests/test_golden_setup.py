@@ -8,23 +8,21 @@ fixture tenant gives.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-from starlette.testclient import TestClient
-
-from .conftest import GOLDEN
-from .flow_replay import FlowReplayer
-from .golden_replay import decode_unverified, load
+from .support.apps import ClientFactory
+from .support.paths import GOLDEN
+from .support.replay import Replayer, load
+from .support.verify import decode_unverified
 
 RECORDINGS = sorted((GOLDEN / "setup").glob("*.json"))
 EMPTY_TENANT = GOLDEN / "empty-tenant.yaml"
 MADE_UP = frozenset({"id", "secret", "value", "createdAt", "updatedAt"})
 
 
-def test_setup_builds_the_scenario(make_client: Callable[..., TestClient]) -> None:
+def test_setup_builds_the_scenario(make_client: ClientFactory) -> None:
     assert len(RECORDINGS) == 28
     now = int(time.time())
-    replayer = FlowReplayer(make_client(EMPTY_TENANT, clock=lambda: now), now)
+    replayer = Replayer(make_client(EMPTY_TENANT, clock=lambda: now), now)
     for path in RECORDINGS:
         recording = load(path)
         if path.stem == "10-list-m2m-roles":  # the database's order

@@ -9,68 +9,34 @@ nonce and PKCE verifier) and replays the exchanges with its own code.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import GOLDEN
-from .flow_replay import FlowReplayer
-from .golden_replay import decode_unverified, load
+from .support.apps import ClientFactory
+from .support.paths import GOLDEN
+from .support.replay import Replayer, load
+from .support.sign_in import experience_sign_in, follow_to_callback, pkce_challenge, query_of
+from .support.tenants import API
+from .support.verify import decode_unverified
 
 FLOWS = GOLDEN / "user-flow"
 WEB_APP = "2ihwrbehzzcfmvvf6va91"
 CALLBACK = "http://localhost:9999/callback"
+ALICE_PASSWORD = "Alice-Passw0rd!2026"
 FULL_SCOPE = (
     "openid offline_access profile email roles urn:logto:scope:organizations "
     "urn:logto:scope:organization_roles org:read org:write read:products write:products"
 )
-API = "https://api.example.com"
 ORGANIZATIONS = "urn:logto:resource:organizations"
 
 
 def recordings(prefix: str) -> list[Path]:
     return sorted(FLOWS.glob(f"{prefix}*.json"))
-
-
-def challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def experience_sign_in(client: TestClient, username: str, password: str) -> str:
-    """Logto's headless sign-in; returns the `redirectTo` to resume at."""
-    assert client.put("/api/experience", json={"interactionEvent": "SignIn"}).status_code == 204
-    verified = client.post(
-        "/api/experience/verification/password",
-        json={"identifier": {"type": "username", "value": username}, "password": password},
-    )
-    assert verified.status_code == 200
-    identified = client.post(
-        "/api/experience/identification", json={"verificationId": verified.json()["verificationId"]}
-    )
-    assert identified.status_code == 204
-    submitted = client.post("/api/experience/submit")
-    assert submitted.status_code == 200
-    redirect_to: str = submitted.json()["redirectTo"]
-    return redirect_to
-
-
-def follow_to_callback(client: TestClient, url: str) -> str:
-    """Follow the mock's redirects until the client's callback; return its URL."""
-    for _ in range(5):
-        response = client.get(url, follow_redirects=False)
-        assert response.status_code in (302, 303), response.text
-        url = response.headers["location"]
-        if url.startswith(CALLBACK):
-            return url
-    raise AssertionError("no redirect to the callback")
 
 
 def sign_in_alice(
@@ -94,17 +60,16 @@ def sign_in_alice(
     if nonce is not None:
         params["nonce"] = nonce
     if verifier is not None:
-        params["code_challenge"] = challenge(verifier)
+        params["code_challenge"] = pkce_challenge(verifier)
         params["code_challenge_method"] = "S256"
     started = client.get("/oidc/auth", params=params, follow_redirects=False)
     assert started.status_code == 303
-    resume = experience_sign_in(client, "alice", "Alice-Passw0rd!2026")
+    resume = experience_sign_in(client, "alice", ALICE_PASSWORD)
     return resume_to_code(client, resume)
 
 
 def resume_to_code(client: TestClient, resume: str) -> str:
-    callback = follow_to_callback(client, resume)
-    return dict(parse_qsl(urlsplit(callback).query))["code"]
+    return query_of(follow_to_callback(client, resume, CALLBACK))["code"]
 
 
 def first_exchange(path: Path) -> tuple[dict[str, Any], str, str | None, str | None]:
@@ -124,13 +89,13 @@ def now() -> int:
 
 
 @pytest.fixture
-def flow_client(make_client: Callable[..., TestClient], now: int) -> Callable[[], TestClient]:
+def flow_client(make_client: ClientFactory, now: int) -> Callable[[], TestClient]:
     return lambda: make_client(clock=lambda: now)
 
 
 @pytest.fixture
-def replayer(flow_client: Callable[[], TestClient], now: int) -> FlowReplayer:
-    return FlowReplayer(flow_client(), now)
+def replayer(flow_client: Callable[[], TestClient], now: int) -> Replayer:
+    return Replayer(flow_client(), now)
 
 
 def test_every_user_flow_recording_is_replayed() -> None:
@@ -145,7 +110,7 @@ def test_every_user_flow_recording_is_replayed() -> None:
     assert len(replayed) == 53
 
 
-def test_flow_a_step_by_step(replayer: FlowReplayer) -> None:
+def test_flow_a_step_by_step(replayer: Replayer) -> None:
     """Authorize, the Experience API, resume, consent, callback, then every exchange."""
     for path in recordings("A"):
         replayer.replay(load(path))
@@ -162,7 +127,7 @@ def test_flow_a_step_by_step(replayer: FlowReplayer) -> None:
     ],
 )
 def test_flow_after_unrecorded_sign_in(
-    replayer: FlowReplayer, flow: str, scope: str, resources: list[str]
+    replayer: Replayer, flow: str, scope: str, resources: list[str]
 ) -> None:
     paths = recordings(flow)
     recording, recorded_code, verifier, nonce = first_exchange(paths[0])
@@ -176,23 +141,21 @@ def test_flow_after_unrecorded_sign_in(
         replayer.replay(load(path))
 
 
-def test_flow_h_confidential_client_without_pkce(replayer: FlowReplayer) -> None:
+def test_flow_h_confidential_client_without_pkce(replayer: Replayer) -> None:
     authorize, exchange = recordings("H")
     replayer.replay(load(authorize))
-    resume = experience_sign_in(replayer.client, "alice", "Alice-Passw0rd!2026")
+    resume = experience_sign_in(replayer.client, "alice", ALICE_PASSWORD)
     code = resume_to_code(replayer.client, resume)
     replayer.aliases.learn(dict(load(exchange)["request"]["form"])["code"], code)
     replayer.replay(load(exchange))
 
 
 @pytest.mark.parametrize("path", recordings("E"), ids=lambda p: p.stem)
-def test_authorization_errors(replayer: FlowReplayer, path: Path) -> None:
+def test_authorization_errors(replayer: Replayer, path: Path) -> None:
     replayer.replay(load(path))
 
 
-def test_experience_api_errors(
-    replayer: FlowReplayer, flow_client: Callable[[], TestClient]
-) -> None:
+def test_experience_api_errors(replayer: Replayer, flow_client: Callable[[], TestClient]) -> None:
     """F02 has no interaction cookie; the rest share F01's interaction."""
     authorize, no_cookie, *rest = recordings("F")
     replayer.replay(load(authorize))

@@ -13,7 +13,7 @@ from mock_logto.errors import FixtureError
 from mock_logto.loader import derive, load_tenant
 from mock_logto.models import MANAGEMENT_API_ROLE_NAME
 
-from .conftest import FIXTURES, GOLDEN, GOLDEN_FIXTURE
+from .support.paths import FIXTURES, GOLDEN, GOLDEN_FIXTURE
 
 BASE = """
 resources:
@@ -358,6 +358,7 @@ def test_every_shipped_fixture_is_valid(capsys: pytest.CaptureFixture[str]) -> N
     assert out.count("ok: ") == len(list(FIXTURES.glob("*.yaml"))) + 1
 
 
+@pytest.mark.e2e  # a subprocess
 def test_cli_check_fixtures_prints_no_traceback(tmp_path: Path) -> None:
     path = _write(tmp_path, BASE.replace("roles: [reader]}", "roles: [ghost]}"))
     result = subprocess.run(

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from .conftest import FIXTURES, management_token
-from .golden_replay import decode_unverified
-
-DEMO = FIXTURES / "default.yaml"
-API = "https://api.example.com"
-CALLBACK = "http://localhost:3000/callback"
+from .support.admin import as_admin
+from .support.apps import ClientFactory
+from .support.paths import DEMO_FIXTURE
+from .support.sign_in import experience_sign_in, follow_to_callback, query_of
+from .support.tenants import API, DEMO_WEB
+from .support.tenants import DEMO_CALLBACK as CALLBACK
+from .support.verify import decode_unverified
 
 
 @pytest.fixture
-def demo(make_client: Callable[..., TestClient]) -> TestClient:
+def demo(make_client: ClientFactory) -> TestClient:
+    """The demo tenant as the Management API's client (demo-admin), redirects not followed."""
     now = int(time.time())  # sign-in cookies expire by it in the client's jar
-    client = make_client(DEMO, clock=lambda: now)
+    client = make_client(DEMO_FIXTURE, clock=lambda: now)
     client.follow_redirects = False
-    token = management_token(client, "demo-admin", "demo-admin-secret")
-    client.headers["Authorization"] = f"Bearer {token}"
+    as_admin(client)
     return client
 
 
@@ -39,19 +39,18 @@ def sign_in_tokens(
         **params,
     }
     location = client.get("/oidc/auth", params=query, headers={"Authorization": ""})
-    code = location.headers["location"].split("code=")[1].split("&")[0]
+    code = query_of(location.headers["location"])["code"]
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}
     if exchange_for is not None:
         data["resource"] = exchange_for
-    tokens: dict[str, Any] = client.post(
-        "/oidc/token", data=data, auth=("demo-web", "demo-web-secret")
-    ).json()
+    tokens: dict[str, Any] = client.post("/oidc/token", data=data, auth=DEMO_WEB).json()
     return tokens
 
 
 def role_id(client: TestClient, name: str) -> str:
     roles = client.get("/api/roles").json()
-    return next(r["id"] for r in roles if r["name"] == name)
+    role: str = next(r["id"] for r in roles if r["name"] == name)
+    return role
 
 
 def user_api_scope(client: TestClient, username: str) -> str:
@@ -143,24 +142,16 @@ def test_a_new_user_signs_in_and_a_deleted_one_cannot(demo: TestClient) -> None:
         },
         headers={"Authorization": ""},
     )
-    demo.put("/api/experience", json={"interactionEvent": "SignIn"})
-    verified = demo.post(
-        "/api/experience/verification/password",
-        json={
-            "identifier": {"type": "email", "value": "carol@example.com"},
-            "password": "carol-pw",
-        },
-    )
-    assert verified.status_code == 200
-    demo.post("/api/experience/identification", json=verified.json())
-    url = demo.post("/api/experience/submit").json()["redirectTo"]
-    while not url.startswith(CALLBACK):
-        url = demo.get(url, headers={"Authorization": ""}).headers["location"]
-    code = url.split("code=")[1].split("&")[0]
+    resume = experience_sign_in(demo, "carol@example.com", "carol-pw", kind="email")
+    url = follow_to_callback(demo, resume, CALLBACK, headers={"Authorization": ""})
     tokens = demo.post(
         "/oidc/token",
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK},
-        auth=("demo-web", "demo-web-secret"),
+        data={
+            "grant_type": "authorization_code",
+            "code": query_of(url)["code"],
+            "redirect_uri": CALLBACK,
+        },
+        auth=DEMO_WEB,
     ).json()
     assert decode_unverified(tokens["id_token"])[1]["sub"] == carol["id"]
     assert demo.get(f"/api/users/{carol['id']}").json()["lastSignInAt"] is not None
@@ -269,7 +260,7 @@ def test_organization_roles_replaced_change_the_organization_token(demo: TestCli
             "refresh_token": refresh,
             "organization_id": "org-acme",
         },
-        auth=("demo-web", "demo-web-secret"),
+        auth=DEMO_WEB,
     ).json()
     assert org_token["scope"] == "invite:members"  # what the admin role grants and was asked for
 

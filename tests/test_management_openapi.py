@@ -8,7 +8,6 @@ every type right, including nullable fields.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,18 +15,6 @@ from starlette.testclient import TestClient
 
 from mock_logto.management import SERVED, UNGUARDED
 from mock_logto.management.openapi import template_key
-
-from .conftest import FIXTURES, management_token
-
-DEMO = FIXTURES / "default.yaml"
-
-
-@pytest.fixture
-def admin(make_client: Callable[..., TestClient]) -> TestClient:
-    client = make_client(DEMO)
-    token = management_token(client, "demo-admin", "demo-admin-secret")
-    client.headers["Authorization"] = f"Bearer {token}"
-    return client
 
 
 @pytest.fixture

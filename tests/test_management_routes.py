@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,10 @@ from starlette.testclient import TestClient
 from mock_logto.management.openapi import subset
 from mock_logto.management.regenerate import main as regenerate
 
-from .conftest import FIXTURES, NOW, management_token
-
-DEMO = FIXTURES / "default.yaml"
-
-
-@pytest.fixture
-def admin(make_client: Callable[..., TestClient]) -> TestClient:
-    client = make_client(DEMO)
-    client.headers["Authorization"] = (
-        f"Bearer {management_token(client, 'demo-admin', 'demo-admin-secret')}"
-    )
-    return client
+from .support.admin import management_token
+from .support.apps import NOW, ClientFactory
+from .support.paths import DEMO_FIXTURE
+from .support.tenants import DEMO_ADMIN
 
 
 def error(code: str, message: str) -> dict[str, str]:
@@ -54,7 +45,7 @@ def by_name(items: list[dict[str, Any]], name: str) -> dict[str, Any]:
 
 
 def test_guard_refuses_expired_foreign_and_unsigned_tokens(
-    admin: TestClient, make_client: Callable[..., TestClient]
+    admin: TestClient, make_client: ClientFactory
 ) -> None:
     expired = admin.post(
         "/__mock/tokens",
@@ -81,8 +72,8 @@ def test_guard_refuses_expired_foreign_and_unsigned_tokens(
     }
     assert (claims["client_id"], claims["exp"] - claims["iat"]) == ("demo-admin", -1)
 
-    other = make_client(DEMO, public_url="http://elsewhere:3001")
-    foreign = management_token(other, "demo-admin", "demo-admin-secret")
+    other = make_client(DEMO_FIXTURE, public_url="http://elsewhere:3001")
+    foreign = management_token(other, *DEMO_ADMIN)
     wrong_issuer = admin.get("/api/users", headers={"Authorization": f"Bearer {foreign}"})
     assert wrong_issuer.json()["data"]["claim"] == "iss"
 
@@ -122,8 +113,8 @@ def test_pagination_links_keep_other_parameters_and_give_prev(admin: TestClient)
     assert again.status_code == 304
 
 
-def test_unknown_route_without_a_token_is_401(make_client: Callable[..., TestClient]) -> None:
-    response = make_client(DEMO).get("/api/nothing-here")
+def test_unknown_route_without_a_token_is_401(make_client: ClientFactory) -> None:
+    response = make_client(DEMO_FIXTURE).get("/api/nothing-here")
     assert response.status_code == 401
 
 
@@ -420,7 +411,9 @@ def test_organizations_members_and_template(admin: TestClient) -> None:
 # --------------------------------------------------------------------------- the document
 
 
-def test_openapi_subset_keeps_the_served_routes_and_their_components(tmp_path: Path) -> None:
+def test_openapi_subset_keeps_the_served_routes_and_their_components(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     document = {
         "openapi": "3.0.1",
         "info": {"title": "Logto", "version": "Cloud"},
@@ -450,13 +443,7 @@ def test_openapi_subset_keeps_the_served_routes_and_their_components(tmp_path: P
 
     source = tmp_path / "logto.json"
     source.write_text(json.dumps(document))
-    import mock_logto.management.openapi as openapi
-
     target = tmp_path / "out.json"
-    original = openapi.DOCUMENT
-    openapi.DOCUMENT = target
-    try:
-        assert regenerate([str(source)]) == 0
-    finally:
-        openapi.DOCUMENT = original
+    monkeypatch.setattr("mock_logto.management.openapi.DOCUMENT", target)
+    assert regenerate([str(source)]) == 0
     assert list(json.loads(target.read_text())["paths"]) == ["/api/users/{userId}"]

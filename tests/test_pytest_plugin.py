@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import GOLDEN_FIXTURE
+from .support.paths import GOLDEN_FIXTURE
+from .support.readme import code_blocks
 
 
 def test_plugin_is_registered_by_installing_the_package(pytester: pytest.Pytester) -> None:
@@ -12,6 +13,7 @@ def test_plugin_is_registered_by_installing_the_package(pytester: pytest.Pyteste
     result.stdout.fnmatch_lines(["@pytest.mark.mock_logto(fixtures=None, **settings):*"])
 
 
+@pytest.mark.e2e  # a pytest session in a subprocess
 def test_session_server_issues_tokens_that_verify_with_its_jwks(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -72,6 +74,7 @@ def test_marker_loads_other_fixtures_for_the_in_process_app(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(["*takes keyword arguments only*"])
 
 
+@pytest.mark.e2e  # a pytest session in a subprocess
 def test_an_error_inside_the_server_fails_the_test_that_caused_it(
     pytester: pytest.Pytester,
 ) -> None:
@@ -96,15 +99,15 @@ def test_an_error_inside_the_server_fails_the_test_that_caused_it(
     result.stdout.fnmatch_lines(["*RuntimeError: boom inside the server*"])
 
 
+@pytest.mark.e2e  # a pytest session in a subprocess
 def test_readme_plugin_example_runs_as_written(pytester: pytest.Pytester) -> None:
-    from .readme import code_blocks
-
     [example] = [b for b in code_blocks("python") if "def test_my_backend_gets_a_token" in b]
     pytester.makepyfile(test_readme_example=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 
+@pytest.mark.e2e  # a pytest session in a subprocess
 def test_state_is_reset_before_each_test_and_the_marker_loads_fixtures(
     pytester: pytest.Pytester,
 ) -> None:
@@ -150,6 +153,7 @@ def test_state_is_reset_before_each_test_and_the_marker_loads_fixtures(
     result.assert_outcomes(passed=5)
 
 
+@pytest.mark.e2e  # a pytest session in a subprocess
 def test_clock_request_log_faults_and_issued_tokens(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -207,6 +211,7 @@ def test_clock_request_log_faults_and_issued_tokens(pytester: pytest.Pytester) -
     result.assert_outcomes(passed=1)
 
 
+@pytest.mark.e2e  # a pytest session in a subprocess
 def test_each_xdist_worker_gets_its_own_server(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

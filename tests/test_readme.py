@@ -11,7 +11,9 @@ from mock_logto.cli import main
 from mock_logto.loader import load_tenant
 from mock_logto.settings import Settings
 
-from .readme import README, code_blocks, settings_rows
+from .support.dockerfile import image_env
+from .support.paths import README
+from .support.readme import code_blocks, settings_rows
 
 
 def test_settings_table_lists_every_setting_as_it_is() -> None:
@@ -41,15 +43,6 @@ def test_error_example_is_what_check_fixtures_prints(
     assert printed == example.replace("fixtures/tenant.yaml", str(path))
 
 
-def dockerfile_env() -> dict[str, str]:
-    text = (README.parent / "Dockerfile").read_text().replace("\\\n", " ")
-    env: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.startswith("ENV "):
-            env.update(item.split("=", 1) for item in line[4:].split())  # type: ignore[misc]
-    return env
-
-
 def test_compose_example_runs_the_image_beside_an_app() -> None:
     [block] = [b for b in code_blocks("yaml") if b.startswith("services:")]
     services = yaml.safe_load(block)["services"]
@@ -59,7 +52,7 @@ def test_compose_example_runs_the_image_beside_an_app() -> None:
     assert logto["volumes"] == ["./fixtures:/fixtures:ro"]
     assert set(logto["environment"]) <= {f"MOCK_LOGTO_{n.upper()}" for n in Settings.model_fields}
     assert logto["environment"]["MOCK_LOGTO_PUBLIC_URL"] == "http://logto:3001"
-    assert "MOCK_LOGTO_HOST" in dockerfile_env()
+    assert "MOCK_LOGTO_HOST" in image_env()
     app = services["app"]
     assert app["depends_on"] == {"logto": {"condition": "service_healthy"}}
     assert app["environment"]["LOGTO_ENDPOINT"] == "http://logto:3001"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from mock_logto.cli import _settings, build_parser
 from mock_logto.settings import Settings
 
-from .conftest import make_settings
+from .support.apps import make_settings
 
 
 def test_every_setting_is_described() -> None:
@@ -45,7 +47,12 @@ def test_environment_is_read_and_flags_win(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_every_setting_has_a_serve_flag() -> None:
-    serve = build_parser()._subparsers._group_actions[0].choices["serve"]  # type: ignore[union-attr]
+    [commands] = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    serve = commands.choices["serve"]
     flags = {option for action in serve._actions for option in action.option_strings}
     for name in Settings.model_fields:
         assert "--" + name.replace("_", "-") in flags

@@ -7,13 +7,7 @@ import pytest
 from mock_logto import store as store_module
 from mock_logto.store import AuthorizationRequest, OpaqueAccessToken, Store
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000
-
-    def __call__(self) -> int:
-        return self.now
+from .support.apps import Clock
 
 
 def request() -> AuthorizationRequest:
@@ -32,7 +26,7 @@ def token(value: str, expires_at: int) -> OpaqueAccessToken:
 
 
 def test_sweep_drops_what_expired_and_keeps_the_rest() -> None:
-    clock = Clock()
+    clock = Clock(1_000)
     store = Store(clock)
     old = store.new_interaction(request(), None)
     grant = store.new_grant("app", "user", ["openid"], {})
@@ -49,7 +43,7 @@ def test_sweep_drops_what_expired_and_keeps_the_rest() -> None:
 
 def test_sweeping_happens_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "SWEEP_EVERY", 3)
-    clock = Clock()
+    clock = Clock(1_000)
     store = Store(clock)
     store.add_access_token(token("a", clock.now + 1))
     clock.now += 2

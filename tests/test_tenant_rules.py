@@ -19,7 +19,10 @@ from mock_logto.app import create_app
 from mock_logto.errors import FixtureError
 from mock_logto.loader import load_tenant
 from mock_logto.ops import users
-from mock_logto.settings import Settings
+
+from .support.admin import management_token
+from .support.apps import make_settings
+from .support.tenants import BASE_URL
 
 
 def base() -> dict[str, list[dict[str, Any]]]:
@@ -72,17 +75,8 @@ def write(path: Path, section: str | None = None, entry: dict[str, Any] | None =
 
 
 def admin_client(path: Path) -> TestClient:
-    app = create_app(Settings(_env_file=None, fixtures=path))  # type: ignore[call-arg]
-    client = TestClient(app, base_url="http://localhost:3001")
-    token = client.post(
-        "/oidc/token",
-        data={
-            "grant_type": "client_credentials",
-            "resource": "https://default.logto.app/api",
-            "scope": "all",
-        },
-        auth=("admin", "admin-secret"),
-    ).json()["access_token"]
+    client = TestClient(create_app(make_settings(fixtures=path)), base_url=BASE_URL)
+    token = management_token(client, "admin", "admin-secret")
     client.headers["Authorization"] = f"Bearer {token}"
     return client
 

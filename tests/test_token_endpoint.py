@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import jwt
 import pytest
 from starlette.testclient import TestClient
@@ -17,33 +18,14 @@ from starlette.testclient import TestClient
 from mock_logto.keys import KeyStore
 from mock_logto.models import ApplicationSecret
 
-from .conftest import FIXTURES, NOW
-from .verify import verify_access_token
+from .support.apps import NOW, ClientFactory, tenant_of
+from .support.errors import invalid_request, invalid_target
+from .support.paths import DEMO_FIXTURE
+from .support.tenants import API, DEMO_ADMIN, ISSUER, MANAGEMENT_API
+from .support.verify import verify_access_token
 
+#: The golden tenant's cart service (machine to machine).
 CART = ("y1wo0iqlzt30wfuyc4oep", "nMxGhxX9jaYxBl4C66fLjqW91jJMaIcS")
-WEB = ("2ihwrbehzzcfmvvf6va91", "hdGYOqermViwiys8OrKia7Av67Ucl1YS")
-API = "https://api.example.com"
-ISSUER = "http://localhost:3001/oidc"
-
-
-def logto_error(error: str, message: str, description: str) -> dict[str, str]:
-    """Logto's wrapping of an oidc-provider error, written out (not built by our code)."""
-    return {
-        "code": f"oidc.{error}",
-        "message": message,
-        "error": error,
-        "error_description": description,
-    }
-
-
-def invalid_request(description: str) -> dict[str, str]:
-    return logto_error("invalid_request", "Request is invalid.", description)
-
-
-def invalid_target(description: str) -> dict[str, str]:
-    return logto_error("invalid_target", "Invalid resource indicator.", description)
-
-
 CLIENT_AUTH_FAILED = {
     "code": "oidc.invalid_client",
     "message": "An OIDC error occurred: oidc.invalid_client.",
@@ -59,15 +41,15 @@ def post(
     auth: tuple[str, str] | None = CART,
     content_type: str = "application/x-www-form-urlencoded",
     **headers: str,
-) -> Any:
+) -> httpx2.Response:
     sent = {"Content-Type": content_type, **headers}
+    if auth is None:
+        return client.post("/oidc/token", content=body, headers=sent)
     return client.post("/oidc/token", content=body, headers=sent, auth=auth)
 
 
 @pytest.fixture
-def client_for(
-    make_client: Callable[..., TestClient], tmp_path: Path
-) -> Callable[[str], TestClient]:
+def client_for(make_client: ClientFactory, tmp_path: Path) -> Callable[[str], TestClient]:
     """A client over a tenant written inline as fixture YAML."""
 
     def factory(text: str) -> TestClient:
@@ -78,7 +60,7 @@ def client_for(
     return factory
 
 
-def tokens_of(client: TestClient, response: Any, audience: str) -> dict[str, Any]:
+def tokens_of(client: TestClient, response: httpx2.Response, audience: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     jwks = client.get("/oidc/jwks").json()
     return verify_access_token(
@@ -151,9 +133,7 @@ def test_body_size_is_capped_at_56_kib(client: TestClient) -> None:
 
 
 def test_json_body_repeated_resource_is_two_resources(client: TestClient) -> None:
-    body = json.dumps(
-        {"grant_type": "client_credentials", "resource": [API, "https://default.logto.app/api"]}
-    )
+    body = json.dumps({"grant_type": "client_credentials", "resource": [API, MANAGEMENT_API]})
     response = post(client, body, content_type="application/json")
     assert response.json() == invalid_target(
         "only a single resource indicator value is supported for this grant type"
@@ -237,7 +217,7 @@ def test_basic_credentials_are_form_urlencoded(client_for: Callable[[str], TestC
 
 
 def test_expired_named_secret(client: TestClient) -> None:
-    app = client.app.state.runtime.tenant.applications[CART[0]]  # type: ignore[attr-defined]
+    app = tenant_of(client).applications[CART[0]]
     app.secrets.append(ApplicationSecret("old", "expired-secret", 0, expires_at=NOW * 1000 - 1))
     response = post(
         client, f"grant_type=client_credentials&resource={API}", auth=(CART[0], "expired-secret")
@@ -249,9 +229,9 @@ def test_expired_named_secret(client: TestClient) -> None:
 
 
 def test_public_client_authenticates_with_client_id_and_cannot_use_client_credentials(
-    make_client: Callable[..., TestClient],
+    make_client: ClientFactory,
 ) -> None:
-    client = make_client(FIXTURES / "default.yaml")
+    client = make_client(DEMO_FIXTURE)
     response = post(client, "grant_type=client_credentials&client_id=demo-spa", auth=None)
     assert response.json() == invalid_request("requested grant type is not allowed for this client")
     response = post(client, "grant_type=client_credentials", auth=("demo-spa", "any"))
@@ -326,25 +306,25 @@ def test_parse_error_false_gives_the_raw_oidc_provider_body(client: TestClient) 
 
 
 def test_cloud_mode_moves_the_management_api_indicator(
-    make_client: Callable[..., TestClient],
+    make_client: ClientFactory,
 ) -> None:
-    client = make_client(FIXTURES / "default.yaml", cloud=True, tenant_id="acme")
+    client = make_client(DEMO_FIXTURE, cloud=True, tenant_id="acme")
     cloud_api = "https://acme.logto.app/api"
     response = post(
         client,
         f"grant_type=client_credentials&resource={cloud_api}&scope=all",
-        auth=("demo-admin", "demo-admin-secret"),
+        auth=DEMO_ADMIN,
     )
     assert tokens_of(client, response, cloud_api)["scope"] == "all"
     response = post(
         client,
-        "grant_type=client_credentials&resource=https://default.logto.app/api&scope=all",
-        auth=("demo-admin", "demo-admin-secret"),
+        f"grant_type=client_credentials&resource={MANAGEMENT_API}&scope=all",
+        auth=DEMO_ADMIN,
     )
     assert response.json() == invalid_target("resource indicator is missing, or unknown")
 
 
-def test_rs256_keys_sign_and_publish_rsa(make_client: Callable[..., TestClient]) -> None:
+def test_rs256_keys_sign_and_publish_rsa(make_client: ClientFactory) -> None:
     keys = KeyStore.generate("RS256")
     client = make_client(keys=keys)
     [jwk] = client.get("/oidc/jwks").json()["keys"]

@@ -5,29 +5,28 @@ sessions and logout. Runs on the demo tenant (fixtures/default.yaml).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-import time
-from collections.abc import Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.app import create_app
 from mock_logto.errors import MockLogtoError
 
-from .conftest import FIXTURES, make_settings
-from .golden_replay import decode_unverified
-from .test_token_endpoint import invalid_request, logto_error
+from .support.apps import ClientFactory, Clock, make_settings, tenant_of
+from .support.errors import invalid_request, invalid_target, logto_error
+from .support.paths import DEMO_FIXTURE
+from .support.sign_in import pkce_challenge, query_of
+from .support.tenants import DEMO_CALLBACK as WEB_CALLBACK
+from .support.tenants import DEMO_WEB as WEB
+from .support.tenants import ISSUER
+from .support.verify import decode_unverified
 
-DEMO = FIXTURES / "default.yaml"
-WEB = ("demo-web", "demo-web-secret")
-WEB_CALLBACK = "http://localhost:3000/callback"
 SPA_CALLBACK = "http://localhost:5173/callback"
-ISSUER = "http://localhost:3001/oidc"
 VERIFIER = "v" * 43
 INVALID_GRANT = {
     "code": "oidc.invalid_grant",
@@ -38,32 +37,18 @@ INVALID_GRANT = {
 }
 
 
-class Clock:
-    """A clock the test moves (cookies expire by it, so it starts at the wall clock)."""
-
-    def __init__(self) -> None:
-        self.now = int(time.time())
-
-    def __call__(self) -> int:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
+    """The server's clock, at the wall clock's time until the test moves it."""
     return Clock()
 
 
 @pytest.fixture
-def demo(make_client: Callable[..., TestClient], clock: Clock) -> TestClient:
-    client = make_client(DEMO, clock=clock)
+def demo(make_client: ClientFactory, clock: Clock) -> TestClient:
+    """The demo tenant at the test's clock, redirects not followed."""
+    client = make_client(DEMO_FIXTURE, clock=clock)
     client.follow_redirects = False
     return client
-
-
-def challenge(verifier: str = VERIFIER) -> str:
-    return (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    )
 
 
 def auth_params(**overrides: Any) -> dict[str, Any]:
@@ -74,16 +59,11 @@ def auth_params(**overrides: Any) -> dict[str, Any]:
         "scope": "openid offline_access profile email",
         "state": "st",
         "prompt": "consent",
-        "code_challenge": challenge(),
+        "code_challenge": pkce_challenge(VERIFIER),
         "code_challenge_method": "S256",
     }
     params.update(overrides)
     return {k: v for k, v in params.items() if v is not None}
-
-
-def query_of(location: str, fragment: bool = False) -> dict[str, str]:
-    parts = urlsplit(location)
-    return dict(parse_qsl(parts.fragment if fragment else parts.query))
 
 
 def code_for(client: TestClient, username: str = "alice", **overrides: Any) -> str:
@@ -93,7 +73,7 @@ def code_for(client: TestClient, username: str = "alice", **overrides: Any) -> s
     return query_of(response.headers["location"])["code"]
 
 
-def exchange(client: TestClient, code: str, **extra: str) -> Any:
+def exchange(client: TestClient, code: str, **extra: str) -> httpx2.Response:
     data = {
         "grant_type": "authorization_code",
         "code": code,
@@ -104,11 +84,9 @@ def exchange(client: TestClient, code: str, **extra: str) -> Any:
     return client.post("/oidc/token", data=data, auth=WEB)
 
 
-def refresh(
-    client: TestClient, token: str, auth: tuple[str, str] | None = WEB, **extra: str
-) -> Any:
+def refresh(client: TestClient, token: str, **extra: str) -> httpx2.Response:
     data = {"grant_type": "refresh_token", "refresh_token": token, **extra}
-    return client.post("/oidc/token", data=data, auth=auth)
+    return client.post("/oidc/token", data=data, auth=WEB)
 
 
 # --------------------------------------------------------------------------- /oidc/auth
@@ -210,12 +188,12 @@ def test_login_hint_signs_in_by_email_and_returns_state_and_iss(demo: TestClient
     assert claims["sub"] == "user-bob"
 
 
-def test_auto_sign_in_setting(make_client: Callable[..., TestClient]) -> None:
-    client = make_client(DEMO, auto_sign_in="bob")
+def test_auto_sign_in_setting(make_client: ClientFactory) -> None:
+    client = make_client(DEMO_FIXTURE, auto_sign_in="bob")
     response = client.get("/oidc/auth", params=auth_params(), follow_redirects=False)
     assert response.headers["location"].startswith(WEB_CALLBACK + "?code=")
     with pytest.raises(MockLogtoError, match="auto_sign_in: no fixture user .* 'carol'"):
-        create_app(make_settings(fixtures=DEMO, auto_sign_in="carol"))
+        create_app(make_settings(fixtures=DEMO_FIXTURE, auto_sign_in="carol"))
 
 
 def test_a_session_skips_the_sign_in_page_until_prompt_login(demo: TestClient) -> None:
@@ -365,11 +343,7 @@ def test_resource_not_requested_at_sign_in_is_invalid_target(demo: TestClient) -
     response = exchange(demo, code_for(demo), resource="https://api.example.com")
     assert (response.status_code, response.json()) == (
         400,
-        logto_error(
-            "invalid_target",
-            "Invalid resource indicator.",
-            "resource indicator is missing, or unknown",
-        ),
+        invalid_target("resource indicator is missing, or unknown"),
     )
 
 
@@ -391,7 +365,7 @@ def spa_tokens(client: TestClient) -> dict[str, Any]:
     return body
 
 
-def spa_refresh(client: TestClient, token: str) -> Any:
+def spa_refresh(client: TestClient, token: str) -> httpx2.Response:
     data = {"grant_type": "refresh_token", "refresh_token": token, "client_id": "demo-spa"}
     return client.post("/oidc/token", data=data)
 
@@ -427,7 +401,7 @@ def test_refresh_tokens_expire_after_14_days(demo: TestClient, clock: Clock) -> 
 
 def test_a_suspended_user_cannot_refresh(demo: TestClient) -> None:
     token = exchange(demo, code_for(demo)).json()["refresh_token"]
-    demo.app.state.runtime.tenant.users["user-alice"].is_suspended = True  # type: ignore[attr-defined]
+    tenant_of(demo).users["user-alice"].is_suspended = True
     assert refresh(demo, token).json() == INVALID_GRANT
 
 
@@ -526,11 +500,11 @@ def test_introspect_and_revoke_an_opaque_access_token(demo: TestClient, clock: C
 
 
 def test_token_exchange_with_an_actor_and_an_expired_pat(
-    make_client: Callable[..., TestClient], tmp_path: Any
+    make_client: ClientFactory, tmp_path: Path
 ) -> None:
     fixture = tmp_path / "exchange.yaml"
     fixture.write_text(
-        DEMO.read_text()
+        DEMO_FIXTURE.read_text()
         .replace(
             '    postLogoutRedirectUris: ["http://localhost:3000/"]',
             '    postLogoutRedirectUris: ["http://localhost:3000/"]\n'

@@ -7,12 +7,10 @@ exchanged for tokens, checked against the published JWKS.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import shutil
 from collections.abc import Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import jwt
@@ -24,7 +22,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from mock_logto.server import MockLogtoServer
 
-from ..conftest import make_settings
+from ..support.sign_in import pkce_challenge, query_of
+from ..support.tenants import API, DEMO_WEB
+from ..support.tenants import DEMO_CALLBACK as CALLBACK
+from ..support.verify import verify_over_http
 
 pytestmark = pytest.mark.e2e
 
@@ -40,18 +41,12 @@ if not (CHROMIUM and CHROMEDRIVER):
         "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
         allow_module_level=True,
     )
-CALLBACK = "http://localhost:3000/callback"
 VERIFIER = "browser-test-verifier-0123456789-abcdefghijklmnop"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[MockLogtoServer]:
-    with MockLogtoServer(make_settings(port=0)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
+    assert CHROMIUM and CHROMEDRIVER  # the module is skipped without them
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -73,18 +68,17 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 
 def authorize_url(server: MockLogtoServer, prompt: str = "consent") -> str:
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest())
     query = urlencode(
         {
             "client_id": "demo-web",
             "redirect_uri": CALLBACK,
             "response_type": "code",
             "scope": "openid offline_access profile email",
-            "resource": "https://api.example.com",
+            "resource": API,
             "state": "browser-state",
             "nonce": "browser-nonce",
             "prompt": prompt,
-            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge": pkce_challenge(VERIFIER),
             "code_challenge_method": "S256",
         }
     )
@@ -93,19 +87,19 @@ def authorize_url(server: MockLogtoServer, prompt: str = "consent") -> str:
 
 def wait_for_callback(browser: webdriver.Chrome) -> dict[str, str]:
     WebDriverWait(browser, 10).until(lambda b: b.current_url.startswith(CALLBACK))
-    return dict(parse_qsl(urlsplit(browser.current_url).query))
+    return query_of(browser.current_url)
 
 
 def exchange(server: MockLogtoServer, code: str) -> dict[str, str]:
     response = httpx.post(
         f"{server.issuer}/token",
-        auth=("demo-web", "demo-web-secret"),
+        auth=DEMO_WEB,
         data={
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": CALLBACK,
             "code_verifier": VERIFIER,
-            "resource": "https://api.example.com",
+            "resource": API,
         },
     )
     assert response.status_code == 200, response.text
@@ -133,26 +127,15 @@ def test_password_form_signs_in_and_the_code_exchanges(
     assert query["iss"] == server.issuer
 
     tokens = exchange(server, query["code"])
-    jwks = jwt.PyJWKClient(f"{server.issuer}/jwks")
-    id_claims = jwt.decode(
-        tokens["id_token"],
-        jwks.get_signing_key_from_jwt(tokens["id_token"]).key,
-        algorithms=["ES384"],
-        audience="demo-web",
-        issuer=server.issuer,
+    id_claims = verify_over_http(
+        tokens["id_token"], server.issuer, "demo-web", algorithms=["ES384"]
     )
     assert (id_claims["sub"], id_claims["nonce"], id_claims["email"]) == (
         "user-alice",
         "browser-nonce",
         "alice@example.com",
     )
-    api_claims = jwt.decode(
-        tokens["access_token"],
-        jwks.get_signing_key_from_jwt(tokens["access_token"]).key,
-        algorithms=["ES384"],
-        audience="https://api.example.com",
-        issuer=server.issuer,
-    )
+    api_claims = verify_over_http(tokens["access_token"], server.issuer, API, algorithms=["ES384"])
     assert api_claims["sub"] == "user-alice"
     server.check_errors()
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import jwt
 import pytest
 
 from mock_logto.server import MockLogtoServer
 
-from ..conftest import make_settings
+from ..support.tenants import API
+from ..support.verify import verify_over_http
 
 pytestmark = pytest.mark.e2e
 
@@ -22,12 +21,6 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mock_logto", *args], capture_output=True, text=True, timeout=30
     )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockLogtoServer]:
-    with MockLogtoServer(make_settings(port=0)) as running:
-        yield running
 
 
 def test_token_verifies_against_the_running_servers_jwks(server: MockLogtoServer) -> None:
@@ -40,7 +33,7 @@ def test_token_verifies_against_the_running_servers_jwks(server: MockLogtoServer
         "--user",
         "alice",
         "--resource",
-        "https://api.example.com",
+        API,
         "--scope",
         "read:items",
         "--scope",
@@ -52,10 +45,7 @@ def test_token_verifies_against_the_running_servers_jwks(server: MockLogtoServer
     )
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
-    key = jwt.PyJWKClient(server.jwks_uri).get_signing_key_from_jwt(token)
-    claims = jwt.decode(
-        token, key, algorithms=["ES384"], audience="https://api.example.com", issuer=server.issuer
-    )
+    claims = verify_over_http(token, server.issuer, API, algorithms=["ES384"])
     assert (claims["tier"], claims["level"], claims["sub"], claims["scope"]) == (
         "gold",
         3,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,34 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from ..support.dockerfile import env_of, image_env, instructions
+from ..support.paths import ROOT
+from ..support.server import free_port
 
 pytestmark = pytest.mark.e2e
-
-DOCKERFILE = ROOT / "Dockerfile"
-
-
-def instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    steps: list[tuple[str, str]] = []
-    current = ""
-    for line in DOCKERFILE.read_text().splitlines():
-        if line.lstrip().startswith("#") or (not line.strip() and not current):
-            continue
-        current += line.rstrip("\\").strip() + " "
-        if not line.endswith("\\"):
-            keyword, _, rest = current.strip().partition(" ")
-            steps.append((keyword.upper(), rest.strip()))
-            current = ""
-    return steps
-
-
-def env_of(argument: str) -> dict[str, str]:
-    pairs = {}
-    for item in argument.split():
-        key, _, value = item.partition("=")
-        pairs[key] = value
-    return pairs
 
 
 def test_dockerfile_follows_the_house_rules() -> None:
@@ -56,10 +32,7 @@ def test_dockerfile_follows_the_house_rules() -> None:
     assert steps[0] == ("FROM", "python:3.11-slim")
     assert ("EXPOSE", "3001") in steps
     assert ("USER", "10001") in steps and keywords.index("USER") > keywords.index("RUN")
-    env = {}
-    for keyword, argument in steps:
-        if keyword == "ENV":
-            env.update(env_of(argument))
+    env = image_env()
     assert env["MOCK_LOGTO_HOST"] == "0.0.0.0"
     assert env["MOCK_LOGTO_FIXTURES"] == "/fixtures"
     # The dependencies layer comes before the source is copied in.
@@ -67,12 +40,6 @@ def test_dockerfile_follows_the_house_rules() -> None:
     copies = [a for k, a in steps if k == "COPY"]
     assert copies[0] == "pyproject.toml ./"
     assert keywords.index("COPY", first_run) > first_run
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_image_steps_build_and_serve_in_a_fresh_environment(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from logto_admin.api.applications import (
     delete_api_applications_id,
@@ -75,9 +75,9 @@ from logto_admin.models import (
     PostApiUsersUserIdRolesBody,
 )
 
-from mock_logto.server import MockLogtoServer
-
-from ..conftest import make_settings
+from ..support.admin import management_token
+from ..support.server import serve
+from ..support.tenants import DEMO_ADMIN
 
 pytestmark = pytest.mark.e2e
 
@@ -105,16 +105,11 @@ users:
 def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthenticatedClient]:
     fixture = tmp_path_factory.mktemp("tenant") / "tenant.yaml"
     fixture.write_text(TENANT)
-    with MockLogtoServer(make_settings(port=0, fixtures=fixture)) as server:
-        token = httpx.post(
-            server.token_endpoint,
-            auth=("demo-admin", "demo-admin-secret"),
-            data={
-                "grant_type": "client_credentials",
-                "scope": "all",
-                "resource": server.settings.management_api_indicator,
-            },
-        ).json()["access_token"]
+    with serve(fixtures=fixture) as server:
+        with httpx2.Client(base_url=server.base_url) as http:
+            token = management_token(
+                http, *DEMO_ADMIN, resource=server.settings.management_api_indicator
+            )
         with AuthenticatedClient(
             base_url=server.base_url, token=token, raise_on_unexpected_status=True
         ) as client:

@@ -7,7 +7,6 @@ import json
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,16 +19,13 @@ import pytest
 
 from mock_logto.server import MockLogtoServer
 
-from ..conftest import GOLDEN_FIXTURE, make_settings
-from ..readme import code_blocks
+from ..support.apps import make_settings
+from ..support.paths import GOLDEN_FIXTURE
+from ..support.readme import code_blocks
+from ..support.server import free_port
+from ..support.verify import verify_over_http
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_ready(url: str, process: subprocess.Popen[str], timeout: float = 20.0) -> None:
@@ -63,21 +59,6 @@ def served(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[str]]]:
         if process.poll() is None:
             process.kill()
             process.communicate()
-
-
-def verify_over_http(token: str, issuer: str, audience: str) -> dict[str, object]:
-    with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration") as response:
-        discovery = json.load(response)
-    assert discovery["issuer"] == issuer
-    signing_key = jwt.PyJWKClient(discovery["jwks_uri"]).get_signing_key_from_jwt(token)
-    claims: dict[str, object] = jwt.decode(
-        token,
-        signing_key,
-        algorithms=discovery["id_token_signing_alg_values_supported"],
-        audience=audience,
-        issuer=issuer,
-    )
-    return claims
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

@@ -20,7 +20,8 @@ class LogtoAdmin:
     def create_organization(self, name: str) -> str:
         response = self.http.post("/organizations", json={"name": name})
         response.raise_for_status()
-        return response.json()["id"]
+        organization_id: str = response.json()["id"]
+        return organization_id
 
     def add_member(self, organization_id: str, user_id: str) -> None:
         url = f"/organizations/{organization_id}/users"

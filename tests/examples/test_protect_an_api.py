@@ -1,5 +1,7 @@
 """Protect a FastAPI API with Logto access tokens, and test it against mock-logto."""
 
+from typing import Any
+
 import httpx
 import jwt
 from fastapi import Depends, FastAPI, HTTPException
@@ -15,7 +17,7 @@ def create_api(issuer: str, audience: str = API) -> FastAPI:
     bearer = HTTPBearer()
     api = FastAPI()
 
-    def claims(credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> dict:
+    def claims(credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> dict[str, Any]:
         try:
             key = jwks.get_signing_key_from_jwt(credentials.credentials)
             return jwt.decode(
@@ -24,13 +26,13 @@ def create_api(issuer: str, audience: str = API) -> FastAPI:
         except jwt.PyJWTError as exc:
             raise HTTPException(401, "invalid token") from exc
 
-    def reader(token: dict = Depends(claims)) -> dict:
+    def reader(token: dict[str, Any] = Depends(claims)) -> dict[str, Any]:
         if "read:items" not in token.get("scope", "").split():
             raise HTTPException(403, "read:items required")
         return token
 
     @api.get("/items")
-    def items(token: dict = Depends(reader)) -> dict:
+    def items(token: dict[str, Any] = Depends(reader)) -> dict[str, Any]:
         return {"subject": token["sub"], "items": ["a", "b"]}
 
     return api

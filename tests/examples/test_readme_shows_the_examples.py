@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ..readme import code_blocks
+from ..support.readme import code_blocks
 
 EXAMPLES = sorted(
     p for p in Path(__file__).parent.glob("test_*.py") if p.name != Path(__file__).name

@@ -7,7 +7,7 @@ from logto import LogtoClient, LogtoConfig
 
 
 def test_sign_in_and_call_the_api_as_the_user(mock_logto):
-    async def scenario():
+    async def scenario() -> None:
         client = LogtoClient(
             LogtoConfig(
                 endpoint=mock_logto.base_url,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mock_logto.settings import Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from .paths import README
 
 
 def settings_rows() -> list[str]:
