@@ -10,7 +10,7 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
@@ -52,6 +52,12 @@ async def _management_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.to_dict(), status_code=exc.status_code)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client that went away mid-body gets no answer, and the log no traceback."""
+    logger.debug("%s %s: the client disconnected", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -81,7 +87,11 @@ def create_app(
             Middleware(HeadersMiddleware, cors=oidc.CORS),
             Middleware(ControlMiddleware, control=runtime.control, clock=runtime.clock),
         ],
-        exception_handlers={OAuthError: _oauth_error, ManagementApiError: _management_error},
+        exception_handlers={
+            OAuthError: _oauth_error,
+            ManagementApiError: _management_error,
+            ClientDisconnect: _client_gone,
+        },
     )
     app.state.runtime = runtime
     return app

@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import sys
 import urllib.error
 import urllib.request
@@ -110,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--expires-in", type=int, help="lifetime in seconds")
     token.add_argument("--decode", action="store_true", help="print header and claims as JSON")
     token.add_argument(
+        "--control-token",
+        default=None,
+        help="the server's control API token (default: $MOCK_LOGTO_CONTROL_TOKEN)",
+    )
+    token.add_argument(
         "--url",
         default=None,
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
@@ -153,10 +159,14 @@ def _token(args: argparse.Namespace) -> int:
             payload[key] = value
     if args.claim:
         payload["claims"] = dict(_claim(c) for c in args.claim)
+    headers = {"Content-Type": "application/json"}
+    control_token = args.control_token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
+    if control_token:
+        headers["X-Mock-Logto-Token"] = control_token
     request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
         f"{base}/__mock/tokens",
         data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
+        headers=headers,
         method="POST",
     )
     try:
@@ -210,8 +220,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .http.serving import uvicorn_config
+
     settings = _settings(args)
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    if settings.listens_beyond_loopback and settings.control_api and not settings.control_token:
+        # Reachable from other machines: the control API must not be open to them.
+        settings = settings.model_copy(update={"control_token": secrets.token_urlsafe(24)})
+        logger.warning(
+            "mock-logto: listening beyond loopback; the control API needs the token %s "
+            "(X-Mock-Logto-Token, or set MOCK_LOGTO_CONTROL_TOKEN)",
+            settings.control_token,
+        )
     tenant = load_settings_tenant(settings, system_clock)
     keys = load_keys(settings)
     app = create_app(settings, tenant=tenant, keys=keys)
@@ -225,14 +245,13 @@ def _serve(args: argparse.Namespace) -> int:
         fixtures,
         tenant.summary(),
     )
-    config = uvicorn.Config(
+    config = uvicorn_config(
         app,
+        settings,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         access_log=settings.log_level == "debug",
-        lifespan="off",
-        server_header=False,
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):

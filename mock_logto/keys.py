@@ -148,6 +148,8 @@ class KeyStore:
             header = json.loads(_b64decode(token.split(".", 1)[0]))
         except (ValueError, IndexError):
             return None
+        if not isinstance(header, dict):
+            return None
         for key in self._keys:
             if key.kid != header.get("kid"):
                 continue

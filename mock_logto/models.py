@@ -7,6 +7,7 @@ Entities are mutable on purpose: the Management API changes them and the next to
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -188,9 +189,10 @@ class Tenant:
 
     def personal_access_token(self, value: str) -> tuple[User, PersonalAccessToken] | None:
         """The user owning the personal access token `value`, and the token."""
+        given = value.encode(errors="surrogatepass")
         for user in self.users.values():
             for token in user.personal_access_tokens:
-                if token.value == value:
+                if hmac.compare_digest(token.value.encode(), given):
                     return user, token
         return None
 

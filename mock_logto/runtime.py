@@ -21,7 +21,7 @@ from .errors import MockLogtoError
 from .http.cookies import CookieSigner
 from .http.responses import StaticJSON, json_bytes
 from .keys import KeyStore
-from .loader import default_fixture_path, load_tenant
+from .loader import default_fixture_path, load_tenant, load_tenant_document
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
@@ -114,7 +114,20 @@ class Runtime:
         The clock, the request log and the faults are left as they are. A broken file raises
         :class:`~mock_logto.errors.FixtureError` and changes nothing.
         """
-        tenant = load_settings_tenant(self.settings, self.clock, fixtures)
+        return self._serve(load_settings_tenant(self.settings, self.clock, fixtures))
+
+    def load_document(self, document: object, display: str = "request body") -> Tenant:
+        """Serve the tenant of one fixture document already parsed (as `load_fixtures`)."""
+        tenant = load_tenant_document(
+            document,
+            display=display,
+            tenant_id=self.settings.tenant_id,
+            management_api_indicator=self.settings.management_api_indicator,
+            clock=self.clock,
+        )
+        return self._serve(tenant)
+
+    def _serve(self, tenant: Tenant) -> Tenant:
         auto = auto_sign_in_user(self.settings, tenant)
         self.tenant, self.auto_sign_in = tenant, auto
         self.store.clear()

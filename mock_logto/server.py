@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from .app import create_app
 from .errors import MockLogtoError
+from .http.serving import uvicorn_config
 from .settings import Settings
 
 
@@ -33,12 +34,8 @@ class MockLogtoServer:
             settings = settings.model_copy(update={"public_url": f"http://{self.host}:{self.port}"})
         self.settings = settings
         self.app = app or create_app(settings)
-        config = uvicorn.Config(
-            self._record_errors,
-            interface="asgi3",
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
+        config = uvicorn_config(
+            self._record_errors, settings, interface="asgi3", log_level="warning", access_log=False
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None

@@ -8,6 +8,7 @@ declares or sends more than the cap gets the route's own "too large" answer afte
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -39,18 +40,63 @@ async def read_body(request: Request, too_large: TooLarge, limit: int = MAX_BODY
     return bytes(chunks)
 
 
-def parse_json(raw: bytes | str) -> Any:
-    """`json.loads`, with too-deep nesting reported as the `ValueError` of a bad document."""
+#: Deepest JSON nesting read by default (the `max_json_depth` setting).
+MAX_JSON_DEPTH = 64
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    r"""Strict JSON: what cannot be stored and served back again is a bad document.
+
+    Refused as `ValueError`: nesting deeper than `max_depth`, `NaN` and `Infinity` (which
+    `json.loads` accepts, and `JSON.parse` does not), and lone UTF-16 surrogates (`"\\ud800"`),
+    which no UTF-8 answer can carry.
+    """
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:
+        raise ValueError("JSON nested too deeply")
     try:
-        return json.loads(raw)
+        value = json.loads(text, parse_constant=_no_constant)
     except RecursionError as exc:
         raise ValueError("JSON nested too deeply") from exc
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("JSON with a lone surrogate") from exc
+    return value
 
 
-def json_object(raw: bytes) -> dict[str, Any]:
+def _depth(text: str) -> int:
+    """The deepest bracket nesting of JSON text, strings skipped."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def json_object(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
     """The body as a JSON object; anything else is an empty object, as koa-body leaves it."""
     try:
-        data = parse_json(raw) if raw else {}
+        data = parse_json(raw, max_depth) if raw else {}
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -79,14 +125,14 @@ def form_params(text: str, *, keep_empty: bool = False) -> Params:
     return params
 
 
-def json_params(text: str) -> Params:
+def json_params(text: str, max_depth: int = MAX_JSON_DEPTH) -> Params:
     """A JSON object as form parameters, as Logto converts JSON bodies (core/oidc/init.ts).
 
     Scalars become strings, lists become repeated values, anything else an empty value;
     a body that is not a JSON object gives no parameters.
     """
     try:
-        data = parse_json(text)
+        data = parse_json(text, max_depth)
     except ValueError:
         return {}
     if not isinstance(data, dict):

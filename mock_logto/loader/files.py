@@ -81,11 +81,31 @@ def read(path: Path, display: str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError([f"{display}: cannot read the file: {exc}"]) from exc
+    return parse(text, display, json_format=path.suffix == ".json")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors' aliases: a document from a request cannot expand exponentially."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases are not accepted here")
+        return super().compose_node(parent, index)
+
+
+def parse(text: str, display: str, *, json_format: bool, trusted: bool = True) -> dict[str, Any]:
+    """A fixture document's top-level mapping, from JSON or YAML text.
+
+    `trusted=False` (a document from a request) refuses YAML aliases.
+    """
+    loader = yaml.SafeLoader if trusted else _NoAliasLoader
     try:
-        if path.suffix == ".json":
+        if json_format:
             data = json.loads(text) if text.strip() else {}
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+    except RecursionError as exc:
+        raise FixtureError([f"{display}: nested too deeply"]) from exc
     except json.JSONDecodeError as exc:
         raise FixtureError([f"{display}: line {exc.lineno}: invalid JSON: {exc.msg}"]) from exc
     except yaml.YAMLError as exc:
@@ -136,12 +156,27 @@ def fixture_files(path: Path) -> list[Path]:
 
 def read_entries(files: Sequence[Path]) -> dict[str, list[Located]]:
     """Every file's entries, merged section by section, each with where it came from."""
-    merged: dict[str, list[Located]] = {section: [] for section in SECTIONS}
+    documents: list[tuple[str, dict[str, Any]]] = []
     problems: list[str] = []
     for file in files:
-        display = str(file)
         try:
-            raw = read(file, display)
+            documents.append((str(file), read(file, str(file))))
+        except FixtureError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise FixtureError(problems)
+    return document_entries(documents)
+
+
+def document_entries(documents: Sequence[tuple[str, Any]]) -> dict[str, list[Located]]:
+    """Validated entries of (name, top-level mapping) documents, merged section by section."""
+    merged: dict[str, list[Located]] = {section: [] for section in SECTIONS}
+    problems: list[str] = []
+    for display, raw in documents:
+        if not isinstance(raw, dict):
+            problems.append(f"{display}: the top level must be a mapping of sections")
+            continue
+        try:
             document = validate(raw, display)
         except FixtureError as exc:
             problems.extend(exc.problems)

@@ -73,9 +73,17 @@ def authenticate(request: Request) -> dict[str, Any]:
         raise _claim_failed(
             "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "iss", claims
         )
-    if claims.get("aud") != rt.settings.management_api_indicator:
+    audience = claims.get("aud")
+    indicator = rt.settings.management_api_indicator
+    if audience != indicator and not (isinstance(audience, list) and indicator in audience):
         raise _claim_failed(
             "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "aud", claims
+        )
+    # jose checks `nbf` before `exp` (jwt_claims_set.js).
+    not_before = claims.get("nbf")
+    if isinstance(not_before, int | float) and not_before > rt.clock():
+        raise _claim_failed(
+            "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "nbf", claims
         )
     exp = claims.get("exp")
     if not isinstance(exp, int) or exp <= rt.clock():

@@ -22,15 +22,20 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
+def _invalid() -> ManagementApiError:
+    return ManagementApiError(
+        "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
+    )
+
+
 def _positive(raw: str) -> float:
+    """`Number(raw)` that zod's `number().positive()` accepts, and finite (else 400)."""
     try:
-        value = float(raw)
+        value = float(raw) if len(raw) <= 32 else math.inf
     except ValueError:
         value = math.nan
-    if not value > 0:
-        raise ManagementApiError(
-            "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
-        )
+    if not 0 < value < math.inf:
+        raise _invalid()
     return value
 
 
@@ -42,11 +47,10 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
         return None
     page = _positive(raw_page) if raw_page else 1
     size = _positive(raw_size) if raw_size else DEFAULT_PAGE_SIZE
-    if size > MAX_PAGE_SIZE:
-        raise ManagementApiError(
-            "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
-        )
-    return int(page), int(size)
+    # A fractional size below one row cannot be served (Logto's SQL `limit` refuses it too).
+    if size > MAX_PAGE_SIZE or size < 1:
+        raise _invalid()
+    return max(int(page), 1), int(size)
 
 
 def _link(request: Request, page: int, relation: str) -> str:

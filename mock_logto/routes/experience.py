@@ -64,7 +64,8 @@ def _too_large() -> Exception:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    return json_object(await read_body(request, _too_large))
+    depth = runtime_of(request).settings.max_json_depth
+    return json_object(await read_body(request, _too_large), depth)
 
 
 def _string(data: dict[str, Any], *path: str) -> str:

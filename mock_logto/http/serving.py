@@ -1,0 +1,106 @@
+"""uvicorn as mock-logto runs it: limits a laptop's server needs, set from the settings.
+
+uvicorn's httptools protocol has no cap on header size and no timeout before the first request,
+so a 150 MiB header or thousands of idle sockets could starve everyone else. The protocol below
+adds, as Node (Logto's runtime) has them: a header-size cap answered 431, a deadline to send the
+headers answered 408, and a connection cap answered 503, on top of uvicorn's keep-alive timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from ..settings import Settings
+
+_CLOSE = b"content-length: 0\r\nconnection: close\r\n\r\n"
+
+
+def _answer(transport: asyncio.Transport, status_line: bytes) -> None:
+    """Answer with an empty body and close (the request is not read any further)."""
+    if not transport.is_closing():
+        transport.write(b"HTTP/1.1 " + status_line + b"\r\n" + _CLOSE)
+        transport.close()
+
+
+def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
+    """An httptools protocol class enforcing the settings' header, time and connection limits."""
+    max_header_bytes = settings.max_header_bytes
+    header_timeout = settings.header_timeout
+    max_connections = settings.max_connections
+
+    class LimitedHttpToolsProtocol(HttpToolsProtocol):
+        _reading_headers = True
+        _header_bytes = 0
+        _tail = b""
+        _deadline: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > max_connections:
+                _answer(transport, b"503 Service Unavailable")
+                return
+            self._start_deadline()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_deadline()
+            super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            if self._reading_headers and not self._count_header_bytes(data):
+                _answer(self.transport, b"431 Request Header Fields Too Large")
+                return
+            super().data_received(data)
+
+        def _count_header_bytes(self, data: bytes) -> bool:
+            """Count what belongs to the request line and headers; False when over the cap."""
+            end = (self._tail + data).find(b"\r\n\r\n")
+            if end < 0:
+                self._header_bytes += len(data)
+                self._tail = (self._tail + data)[-3:]
+                return self._header_bytes <= max_header_bytes
+            self._header_bytes += max(end + 4 - len(self._tail), 0)
+            within = self._header_bytes <= max_header_bytes
+            self._reading_headers, self._header_bytes, self._tail = False, 0, b""
+            return within
+
+        def on_headers_complete(self) -> None:
+            self._stop_deadline()
+            super().on_headers_complete()
+
+        def on_response_complete(self) -> None:
+            self._reading_headers, self._header_bytes, self._tail = True, 0, b""
+            super().on_response_complete()
+            self._start_deadline()
+
+        def _start_deadline(self) -> None:
+            self._stop_deadline()
+            loop = asyncio.get_running_loop()
+            self._deadline = loop.call_later(header_timeout, self._headers_too_slow)
+
+        def _stop_deadline(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _headers_too_slow(self) -> None:
+            if self._reading_headers:
+                _answer(self.transport, b"408 Request Timeout")
+
+    return LimitedHttpToolsProtocol
+
+
+def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration of a mock-logto server (CLI and threaded server alike)."""
+    return uvicorn.Config(
+        app,
+        http=limited_protocol(settings),
+        timeout_keep_alive=settings.keep_alive_timeout,
+        limit_concurrency=settings.max_connections,
+        lifespan="off",
+        server_header=False,
+        **options,
+    )
