@@ -76,7 +76,8 @@ def create_app(
     runtime = Runtime.build(settings or Settings(), tenant=tenant, keys=keys, clock=clock)
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
-        Mount("/api", routes=[*experience.routes(), *management.routes()], name="api"),
+        *experience.routes("/api"),
+        *management.routes("/api"),
         *interaction.page_routes(),
     ]
     if runtime.settings.control_api:

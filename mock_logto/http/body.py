@@ -15,11 +15,15 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from ..errors import MalformedBodyError
+
 #: oidc-provider reads at most this much of a body (raw-body `limit: '56kb'`); the mock applies
 #: it to every route.
 MAX_BODY_BYTES = 56 * 1024
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+#: Media types koa-body parses as JSON.
+JSON_TYPES = frozenset({JSON, "application/merge-patch+json", "application/vnd.api+json"})
 
 #: Multi-valued parameters, in the order given (`resource` may repeat).
 Params = dict[str, list[str]]
@@ -46,7 +50,23 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise ValueError(name)
+
+
+def node_message(text: str, exc: ValueError) -> str:
+    """What Node's `JSON.parse` says about `text` (as koa-body passes it on), near enough.
+
+    Truncated input is "Unexpected end of JSON input"; otherwise V8 names the first bad
+    character and quotes the text.
+    """
+    position = getattr(exc, "pos", None)
+    if position is None:
+        constant = str(exc)
+        position = text.find(constant) if constant in ("NaN", "Infinity", "-Infinity") else -1
+    if position < 0 or position >= len(text.rstrip()):
+        return "Unexpected end of JSON input" if position >= 0 or not text.strip() else str(exc)
+    quoted = text if len(text) <= 40 else text[:37] + "..."
+    return f"Unexpected token '{text[position]}', \"{quoted}\" is not valid JSON"
 
 
 def parse_json(raw: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
@@ -93,12 +113,21 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def json_object(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
-    """The body as a JSON object; anything else is an empty object, as koa-body leaves it."""
-    try:
-        data = parse_json(raw, max_depth) if raw else {}
-    except ValueError:
+def json_object(
+    raw: bytes, content_type: str | None, max_depth: int = MAX_JSON_DEPTH
+) -> dict[str, Any]:
+    """A JSON body as koa-body reads it: an object, or `{}` for another type or no body.
+
+    Raises:
+        MalformedBodyError: for JSON that does not parse (Node's message).
+    """
+    if not raw.strip() or media_type(content_type or "") not in JSON_TYPES:
         return {}
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        data = parse_json(text, max_depth)
+    except ValueError as exc:
+        raise MalformedBodyError(node_message(text, exc)) from exc
     return data if isinstance(data, dict) else {}
 
 

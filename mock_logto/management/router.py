@@ -51,12 +51,31 @@ def logto_route(method: str, path: str) -> str | None:
     return None
 
 
+def logto_methods(path: str) -> list[str]:
+    """The methods Logto serves at `path`, as koa-router lists them (HEAD with GET)."""
+    methods: list[str] = []
+    for route_method, pattern, _ in _logto_routes():
+        if pattern.match(path) and route_method not in methods:
+            methods.extend(["HEAD", "GET"] if route_method == "GET" else [route_method])
+    return methods
+
+
 async def unserved(request: Request) -> Response:
-    """Logto's routes the mock lacks: 501 naming them; anything else: Logto's 404."""
+    """Logto's routes the mock lacks: 501 naming them; anything else: Logto's 404.
+
+    Other methods of a path Logto serves get koa-router's `allowedMethods` answer: OPTIONS lists
+    them (200, `Allow`), any other method is 405.
+    """
     authenticate(request)
     template = logto_route(request.method, request.url.path)
     if template is None:
-        return PlainTextResponse("Not Found", status_code=404)
+        allowed = logto_methods(request.url.path)
+        if not allowed:
+            return PlainTextResponse("Not Found", status_code=404)
+        headers = {"Allow": ", ".join(allowed)}
+        if request.method == "OPTIONS":
+            return Response(b"", status_code=200, headers=headers)
+        return PlainTextResponse("Method Not Allowed", status_code=405, headers=headers)
     raise ManagementApiError(
         "mock.not_implemented",
         f"mock-logto does not serve {request.method} {template} of Logto's Management API yet.",
@@ -187,21 +206,24 @@ UNGUARDED: tuple[tuple[str, str, Handler], ...] = (
 )
 
 
-def routes() -> list[BaseRoute]:
-    """Routes under `/api`; the catch-all must stay last."""
+def routes(prefix: str = "/api") -> list[BaseRoute]:
+    """Routes under `prefix`; the catch-all must stay last.
+
+    Not a Mount: a Mount's `.*` stops at a newline, so an id ending in `%0A` would miss its route.
+    """
     served: list[BaseRoute] = [
-        Route(path, guarded(handler), methods=[method]) for method, path, handler in SERVED
+        Route(prefix + path, guarded(handler), methods=[method]) for method, path, handler in SERVED
     ]
     unguarded: list[BaseRoute] = [
-        Route(path, handler, methods=[method]) for method, path, handler in UNGUARDED
+        Route(prefix + path, handler, methods=[method]) for method, path, handler in UNGUARDED
     ]
     return [
         *unguarded,
         *served,
         Route(
-            "/{path:path}",
+            prefix + "/{path:path}",
             unserved,
-            methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             name="management_unserved",
         ),
     ]

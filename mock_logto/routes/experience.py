@@ -65,7 +65,8 @@ def _too_large() -> Exception:
 
 async def _json_body(request: Request) -> dict[str, Any]:
     depth = runtime_of(request).settings.max_json_depth
-    return json_object(await read_body(request, _too_large), depth)
+    raw = await read_body(request, _too_large)
+    return json_object(raw, request.headers.get("content-type"), depth)
 
 
 def _string(data: dict[str, Any], *path: str) -> str:
@@ -152,16 +153,21 @@ async def submit(request: Request) -> Response:
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
-def routes() -> list[BaseRoute]:
-    """Routes under `/api`."""
+def routes(prefix: str = "/api") -> list[BaseRoute]:
+    """Routes under `prefix`."""
     return [
-        Route("/experience", start, methods=["PUT"], name="experience"),
+        Route(f"{prefix}/experience", start, methods=["PUT"], name="experience"),
         Route(
-            "/experience/verification/password",
+            f"{prefix}/experience/verification/password",
             verify_password,
             methods=["POST"],
             name="experience_password",
         ),
-        Route("/experience/identification", identify, methods=["POST"], name="experience_identify"),
-        Route("/experience/submit", submit, methods=["POST"], name="experience_submit"),
+        Route(
+            f"{prefix}/experience/identification",
+            identify,
+            methods=["POST"],
+            name="experience_identify",
+        ),
+        Route(f"{prefix}/experience/submit", submit, methods=["POST"], name="experience_submit"),
     ]
