@@ -26,7 +26,7 @@ test: install
 ## The in-process tests only (not marked e2e: no subprocesses), in parallel, without coverage:
 ## seconds, for the edit-and-test loop. CI runs `make test`.
 test-fast: install
-	$(BIN)/python -m pytest -m "not e2e" -n auto -q
+	$(BIN)/python -m pytest -m "not e2e and not generated" -n auto -q
 
 ## Lint, format check, strict typing, fixtures and the Dockerfile (hadolint).
 lint: install

@@ -49,7 +49,8 @@ class Settings(BaseSettings):
         None,
         description=(
             "JWKS file with the private signing key(s); created on first start if missing, so "
-            "a restarted server keeps validating its old tokens. Default: a fresh key per start."
+            "JWTs issued before a restart still verify (nothing else survives one). "
+            "Default: a fresh key per start."
         ),
     )
     signing_alg: SigningAlg = Field(
