@@ -57,8 +57,9 @@ nasty_text = st.one_of(
 )
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | nasty_text,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(nasty_text, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(nasty_text, children, max_size=4)
+    ),
     max_leaves=12,
 )
 content_types = st.sampled_from(
@@ -100,10 +101,12 @@ def test_the_token_endpoint_answers_anything_with_an_oauth_error(
     params: dict[str, str], content_type: str, as_json: bool, authorization: str | None
 ) -> None:
     body = json.dumps(params) if as_json else "&".join(f"{k}={v}" for k, v in params.items())
-    headers: dict[str, bytes] = {"Content-Type": content_type.encode()} if content_type else {}
+    headers: dict[bytes, bytes] = {b"Content-Type": content_type.encode()} if content_type else {}
     if authorization is not None:
-        headers["Authorization"] = authorization.encode("utf-8", "surrogatepass")
-    check(CLIENT.post("/oidc/token", content=body.encode("utf-8", "surrogatepass"), headers=headers))
+        headers[b"Authorization"] = authorization.encode("utf-8", "surrogatepass")
+    check(
+        CLIENT.post("/oidc/token", content=body.encode("utf-8", "surrogatepass"), headers=headers)
+    )
 
 
 @BOUNDED

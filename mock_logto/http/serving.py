@@ -3,7 +3,9 @@
 uvicorn's httptools protocol has no cap on header size and no timeout before the first request,
 so a 150 MiB header or thousands of idle sockets could starve everyone else. The protocol below
 adds, as Node (Logto's runtime) has them: a header-size cap answered 431, a deadline to send the
-headers answered 408, and a connection cap answered 503, on top of uvicorn's keep-alive timeout.
+headers answered 408, and a connection cap, on top of uvicorn's keep-alive timeout. At the cap a
+new connection makes room by closing the oldest one that has not sent a byte (idle sockets cannot
+crowd out real clients); only when none is idle is it answered 503.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
     header_timeout = settings.header_timeout
     max_connections = settings.max_connections
 
+    #: Connections that have not sent a byte since they opened or were last answered, oldest
+    #: first (a dict keeps insertion order): the ones to close when the cap is reached.
+    idle: dict[HttpToolsProtocol, None] = {}
+
     class LimitedHttpToolsProtocol(HttpToolsProtocol):
         _reading_headers = True
         _header_bytes = 0
@@ -40,16 +46,27 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            if len(self.connections) > max_connections:
+            if len(self.connections) > max_connections and not self._evict_an_idle_one():
                 _answer(transport, b"503 Service Unavailable")
                 return
+            idle[self] = None
             self._start_deadline()
 
+        def _evict_an_idle_one(self) -> bool:
+            """Make room by closing the oldest idle connection, as a busy server sheds load."""
+            for oldest in idle:
+                del idle[oldest]
+                oldest.transport.close()
+                return True
+            return False
+
         def connection_lost(self, exc: Exception | None) -> None:
+            idle.pop(self, None)
             self._stop_deadline()
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
+            idle.pop(self, None)
             if self._reading_headers and not self._count_header_bytes(data):
                 _answer(self.transport, b"431 Request Header Fields Too Large")
                 return
@@ -74,6 +91,8 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
         def on_response_complete(self) -> None:
             self._reading_headers, self._header_bytes, self._tail = True, 0, b""
             super().on_response_complete()
+            if not self.transport.is_closing():
+                idle[self] = None  # waiting for its next request: the newest idle one
             self._start_deadline()
 
         def _start_deadline(self) -> None:
@@ -99,7 +118,6 @@ def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Conf
         app,
         http=limited_protocol(settings),
         timeout_keep_alive=settings.keep_alive_timeout,
-        limit_concurrency=settings.max_connections,
         lifespan="off",
         server_header=False,
         **options,

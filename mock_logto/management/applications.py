@@ -46,7 +46,7 @@ async def list_applications(request: Request) -> Response:
     if search:
         needle = search.strip("%").casefold()
         apps = [a for a in apps if needle in a.name.casefold() or needle in a.id.casefold()]
-    return paginated(request, [shapes.application(a, tenant.id) for a in apps], optional=True)
+    return paginated(request, apps, optional=True, shape=lambda a: shapes.application(a, tenant.id))
 
 
 async def get_application(request: Request) -> Response:

@@ -8,7 +8,7 @@ is kept (`<http://localhost:3001/applications?page=2>; rel="next"`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -61,14 +61,24 @@ def _link(request: Request, page: int, relation: str) -> str:
     return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
 
 
-def paginated(request: Request, items: Sequence[Any], *, optional: bool = False) -> Response:
-    """A JSON list response, one page of `items` with Logto's headers."""
+def paginated(
+    request: Request,
+    items: Sequence[Any],
+    *,
+    optional: bool = False,
+    shape: Callable[[Any], Any] | None = None,
+) -> Response:
+    """A JSON list response, one page of `items` with Logto's headers.
+
+    With `shape`, only the page's entities are shaped (a large tenant's list costs its page).
+    """
     asked = page_of(request, optional)
     if asked is None:
-        return JSONResponse(list(items))
+        return JSONResponse([shape(i) for i in items] if shape else list(items))
     page, size = asked
     offset = (page - 1) * size
-    response = JSONResponse(list(items[offset : offset + size]))
+    window = items[offset : offset + size]
+    response = JSONResponse([shape(i) for i in window] if shape else list(window))
     total_pages = math.ceil(len(items) / size) or 1
     response.headers["Total-Number"] = str(len(items))
     links = [_link(request, 1, "first"), _link(request, total_pages, "last")]
