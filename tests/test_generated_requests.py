@@ -23,6 +23,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.specs.openapi.checks import response_schema_conformance
 from starlette.testclient import TestClient
 
 from mock_logto.app import create_app
@@ -194,7 +195,16 @@ SCHEMA.config.phases.coverage.enabled = os.environ.get("GENERATED_COVERAGE") == 
 @SCHEMA.parametrize()
 @BOUNDED
 def test_every_documented_operation_answers_generated_requests(case: Any) -> None:
-    check(case.call(headers=ADMIN))
+    """No 5xx; what reads answer matches the served document's schema for its status.
+
+    Writes are not held to it yet: the mock still stores some bodies Logto's zod guards refuse
+    (a number as `profile.address.locality`, an empty `corsAllowedOrigins` entry), and echoes
+    them; guard validation as Logto's is the Management API issue's work.
+    """
+    response = case.call(headers=ADMIN)
+    check(response)
+    if case.method == "GET":
+        case.validate_response(response, checks=[response_schema_conformance])
 
 
 def test_zz_report_how_many_answers_were_checked() -> None:
