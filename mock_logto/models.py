@@ -19,6 +19,8 @@ ORGANIZATION_RESOURCE = "urn:logto:resource:organizations"
 MANAGEMENT_API_SCOPE = "all"
 MANAGEMENT_API_ROLE_NAME = "Logto Management API access"
 MANAGEMENT_API_ROLE_DESCRIPTION = "This default role grants access to the Logto management API."
+#: The secret Logto gives a new confidential app.
+DEFAULT_SECRET_NAME = "Default secret"  # noqa: S105 - a name, not a secret
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ import pytest
 from mock_logto.cli import main
 from mock_logto.errors import FixtureError
 from mock_logto.loader import derive, load_tenant
+from mock_logto.loader.build import MIXED
 from mock_logto.models import MANAGEMENT_API_ROLE_NAME
 
 from .support.paths import FIXTURES, GOLDEN, GOLDEN_FIXTURE
@@ -113,6 +114,21 @@ BROKEN = [
         "secret-on-public-client",
         BASE.replace("users:", "  - {name: spa, type: SPA, secret: x}\nusers:"),
         "applications[1] (spa): secret: SPA apps are public clients: no secret",
+    ),
+    (
+        "secrets-on-public-client",
+        BASE.replace("users:", "  - {name: spa, type: SPA, secrets: [{name: a}]}\nusers:"),
+        "applications[1] (spa): secrets[0]: SPA apps are public clients: no secret",
+    ),
+    (
+        "secret-named-twice",
+        BASE.replace("secret: s3cret,", "secret: s3cret, secrets: [{name: Default secret}],"),
+        "applications[0] (m2m): secrets[0]: duplicate secret name 'Default secret'",
+    ),
+    (
+        "negative-timestamp",
+        BASE.replace("{username: alice,", "{username: alice, lastSignInAt: -1,"),
+        "users[0] (alice): lastSignInAt: Input should be greater than or equal to 0",
     ),
     (
         "role-on-web-app",
@@ -292,6 +308,37 @@ def test_ids_and_secrets_left_out_are_stable_across_loads(tmp_path: Path) -> Non
     assert first.applications[web_id].internal_secret.startswith("#internal:")
     assert list(first.users) == list(second.users) == [derive("user", "alice", length=12)]
     assert [r.id for r in first.resources.values()] == [r.id for r in second.resources.values()]
+
+
+def test_named_secrets_and_timestamps_are_kept_as_written(tmp_path: Path) -> None:
+    text = (
+        BASE.replace("scopes: [{name: read}", "scopes: [{name: read, createdAt: 5}")
+        .replace(
+            "secret: s3cret,",
+            "secrets: [{name: a, value: va, createdAt: 7, expiresAt: 9}, {name: b}],",
+        )
+        .replace("users:", "  - {id: gone, name: gone, type: Traditional, secrets: []}\nusers:")
+        .replace(
+            "{username: alice,",
+            "{username: alice, createdAt: 10, updatedAt: 11, lastSignInAt: 12, "
+            "personalAccessTokens: [{name: t, createdAt: 13}],",
+        )
+    )
+    tenant = load_tenant(_write(tmp_path, text), clock=lambda: 100)
+    [read, write] = next(r for r in tenant.resources.values() if r.name == "API").scopes
+    assert (read.created_at, write.created_at) == (5, 100_000)
+    [a, b] = tenant.applications["m2m"].secrets
+    assert (a.name, a.value, a.created_at, a.expires_at) == ("a", "va", 7, 9)
+    assert (b.name, b.value, b.created_at, b.expires_at) == (
+        "b",
+        derive("secret", "m2m", "b", length=32, alphabet=MIXED),
+        100_000,
+        None,
+    )
+    assert tenant.applications["gone"].secrets == []
+    [alice] = tenant.users.values()
+    assert (alice.created_at, alice.updated_at, alice.last_sign_in_at) == (10, 11, 12)
+    assert alice.personal_access_tokens[0].created_at == 13
 
 
 def test_management_api_resource_and_role_are_built_in(tmp_path: Path) -> None:

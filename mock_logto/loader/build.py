@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 from ..errors import TenantError
 from ..http.uris import absolute_uri_problem
 from ..models import (
+    DEFAULT_SECRET_NAME,
     MANAGEMENT_API_ROLE_DESCRIPTION,
     MANAGEMENT_API_ROLE_NAME,
     MANAGEMENT_API_SCOPE,
@@ -164,7 +165,8 @@ class Builder:
             scope_id = scope_spec.id or derive("scope", spec.indicator, scope_spec.name)
             if not self.claim_id("scope", scope_id, where, scope_spec.id is not None):
                 continue
-            scope = Scope(scope_id, resource.id, scope_spec.name, scope_spec.description, 0)
+            created = scope_spec.created_at if scope_spec.created_at is not None else self.now_ms
+            scope = Scope(scope_id, resource.id, scope_spec.name, scope_spec.description, created)
             with self.refused(where, f"scopes[{index}].name"):
                 resources.add_scope(resource, scope)
 
@@ -244,16 +246,27 @@ class Builder:
                     if absolute_uri_problem(uri):
                         self.problem(where, f"{to_camel(field)}[{index}]", f"'{uri}' is not a URI")
             app = applications.create(self.tenant, self.application(app_id, spec))
-            if app.is_confidential or spec.secret is not None:
-                value = spec.secret or derive("secret", app_id, length=32, alphabet=MIXED)
-                with self.refused(where):
-                    applications.add_secret(
-                        app, ApplicationSecret("Default secret", value, self.now_ms)
-                    )
+            self.secrets(app, spec, where)
             if spec.roles:
                 with self.refused(where):
                     roles.check_holder(app)
                     self.role_links(app, spec.roles, where)
+
+    def secrets(self, app: Application, spec: ApplicationSpec, where: Where) -> None:
+        """`secret` (the "Default secret"), then `secrets`; neither: a derived default one."""
+        if spec.secret is not None or (spec.secrets is None and app.is_confidential):
+            value = spec.secret or derive("secret", app.id, length=32, alphabet=MIXED)
+            with self.refused(where):
+                applications.add_secret(
+                    app, ApplicationSecret(DEFAULT_SECRET_NAME, value, self.now_ms)
+                )
+        for index, secret in enumerate(spec.secrets or []):
+            value = secret.value or derive("secret", app.id, secret.name, length=32, alphabet=MIXED)
+            created = secret.created_at if secret.created_at is not None else self.now_ms
+            with self.refused(where, f"secrets[{index}]"):
+                applications.add_secret(
+                    app, ApplicationSecret(secret.name, value, created, secret.expires_at)
+                )
 
     def application(self, app_id: str, spec: ApplicationSpec) -> Application:
         internal = spec.internal_secret or "#internal:" + derive(
@@ -295,7 +308,8 @@ class Builder:
                 value = pat.value or "pat_" + derive(
                     "pat", user_id, pat.name, length=32, alphabet=MIXED
                 )
-                token = PersonalAccessToken(pat.name, value, self.now_ms, pat.expires_at)
+                created = pat.created_at if pat.created_at is not None else self.now_ms
+                token = PersonalAccessToken(pat.name, value, created, pat.expires_at)
                 with self.refused(where, f"personalAccessTokens[{index}]"):
                     users.add_personal_access_token(self.tenant, user, token)
             self.role_links(user, spec.roles, where)
@@ -314,7 +328,8 @@ class Builder:
             profile=dict(spec.profile),
             is_suspended=spec.is_suspended,
             created_at=created,
-            updated_at=created,
+            updated_at=spec.updated_at if spec.updated_at is not None else created,
+            last_sign_in_at=spec.last_sign_in_at,
         )
 
     def organization_scopes(self, entries: list[Located]) -> None:
@@ -345,7 +360,7 @@ class Builder:
                     continue
                 for index, ref in enumerate(spec.organization_scopes):
                     scope = self.resolve(
-                        self.organization_scope_by_reference,
+                        lambda r: organizations.scope_by_reference(self.tenant, r),
                         ref,
                         "organization scope",
                         where,
@@ -361,14 +376,6 @@ class Builder:
                     ):
                         role.resource_scope_ids.append(resource_scope.id)
                 organizations.create_role(self.tenant, role)
-
-    def organization_scope_by_reference(self, ref: str) -> OrganizationScope | None:
-        scopes = self.tenant.organization_scopes
-        return scopes.get(ref) or next((s for s in scopes.values() if s.name == ref), None)
-
-    def organization_role_by_reference(self, ref: str) -> OrganizationRole | None:
-        org_roles = self.tenant.organization_roles
-        return org_roles.get(ref) or next((r for r in org_roles.values() if r.name == ref), None)
 
     def organizations(self, entries: list[Located]) -> None:
         for located in entries:
@@ -441,7 +448,7 @@ class Builder:
             for index, role_ref in enumerate(role_refs):
                 role_field = f"{field}.roles[{index}]"
                 role = self.resolve(
-                    self.organization_role_by_reference,
+                    lambda r: organizations.role_by_reference(self.tenant, r),
                     role_ref,
                     "organization role",
                     where,
@@ -474,9 +481,8 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organization_scopes(entries["organization_scopes"])
     builder.organization_roles(entries["organization_roles"])
     builder.organizations(entries["organizations"])
-    for api_resource in tenant.resources.values():
-        for scope in api_resource.scopes:
-            scope.created_at = now_ms
+    for scope in management.scopes:
+        scope.created_at = now_ms
     return builder.problems
 
 

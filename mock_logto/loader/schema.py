@@ -16,6 +16,7 @@ from ..models import ApplicationType, RoleType
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 NoSpace = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^\S+$")]
 EntityId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s/]+$")]
+Timestamp = Annotated[int, Field(ge=0, description="Milliseconds since the epoch.")]
 
 
 class _Spec(BaseModel):
@@ -32,6 +33,7 @@ class ScopeSpec(_Spec):
     id: EntityId | None = None
     name: NoSpace
     description: str = ""
+    created_at: Timestamp | None = None
 
 
 class ResourceSpec(_Spec):
@@ -57,24 +59,40 @@ class RoleSpec(_Spec):
 
 
 class CustomClientMetadataSpec(_Spec):
-    """The subset of Logto's `customClientMetadata` the mock acts on."""
+    """Logto's `customClientMetadata` (every key its Management API returns)."""
 
     cors_allowed_origins: list[str] | None = None
     id_token_ttl: int | None = Field(None, gt=0)
+    refresh_token_ttl: int | None = Field(None, gt=0)
     refresh_token_ttl_in_days: int | None = Field(None, gt=0)
+    tenant_id: str | None = None
     always_issue_refresh_token: bool | None = None
     rotate_refresh_token: bool | None = None
     allow_token_exchange: bool | None = None
 
 
+class ApplicationSecretSpec(_Spec):
+    """A named client secret; a missing value is derived from the app's id and the name."""
+
+    name: NonEmpty
+    value: NonEmpty | None = None
+    created_at: Timestamp | None = None
+    expires_at: Timestamp | None = None
+
+
 class ApplicationSpec(_Spec):
-    """An application (OIDC client)."""
+    """An application (OIDC client).
+
+    `secret` is the secret named "Default secret"; `secrets` lists named ones. With neither, a
+    confidential app gets a derived "Default secret"; `secrets: []` gives it none.
+    """
 
     id: EntityId | None = None
     name: NonEmpty
     type: ApplicationType
     description: str | None = None
     secret: NonEmpty | None = None
+    secrets: list[ApplicationSecretSpec] | None = None
     internal_secret: NonEmpty | None = None
     redirect_uris: list[str] = []
     post_logout_redirect_uris: list[str] = []
@@ -82,7 +100,7 @@ class ApplicationSpec(_Spec):
     custom_client_metadata: CustomClientMetadataSpec = CustomClientMetadataSpec()
     custom_data: dict[str, Any] = {}
     is_third_party: bool = False
-    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+    created_at: Timestamp | None = None
 
 
 class PersonalAccessTokenSpec(_Spec):
@@ -90,7 +108,8 @@ class PersonalAccessTokenSpec(_Spec):
 
     name: NonEmpty
     value: Annotated[str, StringConstraints(pattern=r"^pat_\S+$")] | None = None
-    expires_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+    created_at: Timestamp | None = None
+    expires_at: Timestamp | None = None
 
 
 class UserSpec(_Spec):
@@ -110,7 +129,9 @@ class UserSpec(_Spec):
     is_suspended: bool = False
     roles: list[str] = []
     personal_access_tokens: list[PersonalAccessTokenSpec] = []
-    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    last_sign_in_at: Timestamp | None = None
 
 
 class OrganizationScopeSpec(_Spec):
@@ -153,7 +174,7 @@ class OrganizationSpec(_Spec):
     name: NonEmpty
     description: str | None = None
     custom_data: dict[str, Any] = {}
-    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+    created_at: Timestamp | None = None
     users: list[OrganizationUserSpec] = []
     applications: list[OrganizationApplicationSpec] = []
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from ..errors import invalid_input
 from ..http.responses import JSONResponse
-from ..models import Application, ApplicationSecret, ApplicationType
+from ..models import DEFAULT_SECRET_NAME, Application, ApplicationSecret, ApplicationType
 from ..ops import applications, roles
 from . import shapes
 from .common import (
@@ -93,7 +93,7 @@ async def create_application(request: Request) -> Response:
     )
     _apply_oidc_metadata(app, object_field(data, "oidcClientMetadata"))
     if app.is_confidential:
-        applications.add_secret(app, ApplicationSecret("Default secret", new_secret(), now))
+        applications.add_secret(app, ApplicationSecret(DEFAULT_SECRET_NAME, new_secret(), now))
     applications.create(tenant, app)
     return JSONResponse(shapes.application(app, tenant.id))
 

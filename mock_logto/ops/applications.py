@@ -49,6 +49,7 @@ def add_secret(app: Application, secret: ApplicationSecret) -> None:
             "entity.unique_integrity_violation",
             "The entity already exists. Please check the input and try again.",
             field="name",
+            text=f"duplicate secret name '{secret.name}'",
         )
     app.secrets.append(secret)
 

@@ -177,6 +177,18 @@ def name_free(entities: Iterable[TemplateEntity], name: str, kind: str, own_id: 
             )
 
 
+def scope_by_reference(tenant: Tenant, ref: str) -> OrganizationScope | None:
+    """An organization scope by id or name (fixtures may use either)."""
+    scopes = tenant.organization_scopes
+    return scopes.get(ref) or next((s for s in scopes.values() if s.name == ref), None)
+
+
+def role_by_reference(tenant: Tenant, ref: str) -> OrganizationRole | None:
+    """An organization role by id or name (fixtures may use either)."""
+    found = tenant.organization_roles
+    return found.get(ref) or next((r for r in found.values() if r.name == ref), None)
+
+
 def create_scope(tenant: Tenant, scope: OrganizationScope) -> OrganizationScope:
     """Add an organization scope (its name must be free)."""
     name_free(tenant.organization_scopes.values(), scope.name, "organization scope")
