@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
     )
 
+    _add_export_parser(commands)
+
     keys = commands.add_parser(
         "keys",
         help="create or show a signing key file",
@@ -134,6 +136,57 @@ def build_parser() -> argparse.ArgumentParser:
     show = key_commands.add_parser("show", help="print the public JWKS of a key file")
     show.add_argument("path", type=Path, metavar="PATH")
     return parser
+
+
+def _add_export_parser(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="save a running server's live tenant as a fixture file",
+        description=(
+            "Write the tenant a running mock-logto serves (its fixtures plus every Management "
+            "API change since) as a fixture file, to load in a later run."
+        ),
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write here (default: stdout)"
+    )
+    export.add_argument(
+        "--format",
+        choices=["yaml", "json"],
+        default=None,
+        help="default: json for a FILE ending in .json, else yaml",
+    )
+    export.add_argument(
+        "--control-token",
+        default=None,
+        help="the server's control API token (default: $MOCK_LOGTO_CONTROL_TOKEN)",
+    )
+    export.add_argument(
+        "--url",
+        default=None,
+        help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
+    )
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .transfer.export import export_fixtures
+
+    base = args.url or os.environ.get("MOCK_LOGTO_URL") or "http://localhost:3001"
+    output: Path | None = args.output
+    kind: Literal["yaml", "json"] = args.format or (
+        "json" if output and output.suffix == ".json" else "yaml"
+    )
+    text = export_fixtures(
+        base,
+        format=kind,
+        control_token=args.control_token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN"),
+    )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return 0
 
 
 def _claim(text: str) -> tuple[str, Any]:
@@ -284,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         if args.command == "keys":
             return _keys(args)
+        if args.command == "export":
+            return _export(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:

@@ -12,6 +12,7 @@ from typing import Any
 
 from .clock import MockClock
 from .control import Fault, LoggedRequest
+from .loader.dump import Format, export_header, fixture_text
 from .runtime import Runtime
 from .server import MockLogtoServer
 
@@ -106,6 +107,20 @@ class MockLogto:
                 delay=delay,
             )
         )
+
+    def export(self, path: Path | str | None = None, *, format: Format | None = None) -> str:
+        """The live tenant as a fixture file's text (YAML, or JSON), written to `path` if given.
+
+        Fixtures plus every Management API change since: `reset(path)` in a later test or run,
+        or `mock-logto serve --fixtures path`, gives the same Management API answers. The format
+        is `format`, else `path`'s suffix (`.json`), else YAML.
+        """
+        kind: Format = format or ("json" if path and Path(path).suffix == ".json" else "yaml")
+        tenant = self.runtime.tenant
+        text = fixture_text(tenant, kind, header=export_header(tenant))
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; returns its `kid`."""

@@ -4,6 +4,7 @@
 | --- | --- |
 | `POST /__mock/reset` | back to the start-up fixtures; clock, log and faults cleared (204) |
 | `PUT /__mock/fixtures` | load other fixtures: `{"fixtures": {…}}`, a YAML body, or `{"path"}` of a file beside the start-up fixtures (a broken one: 400, no change) |
+| `GET /__mock/fixtures` | the live tenant as a fixture file (`?format=yaml`, the default, or `json`) |
 | `GET /__mock/clock`, `POST /__mock/clock` `{"advance": s}` | the server's time; move it forward |
 | `GET`/`DELETE /__mock/requests` | the requests received (newest last, secrets hidden unless `?secrets=true`); clear them |
 | `POST`/`GET`/`DELETE /__mock/faults` | the next N requests to a path fail, or wait |
@@ -31,6 +32,7 @@ from ..http.access import check_control_access
 from ..http.body import MAX_BODY_BYTES, media_type, parse_json, read_body
 from ..http.responses import JSONResponse
 from ..loader import default_fixture_path, parse
+from ..loader.dump import FORMATS, export_header, fixture_text
 from ..models import Tenant
 from ..oidc.grants.base import BEARER
 from ..runtime import Runtime, runtime_of
@@ -121,6 +123,26 @@ async def fixtures(request: Request) -> Response:
     except MockLogtoError as exc:
         raise _bad(str(exc)) from exc
     return JSONResponse({"tenant": tenant.summary()})
+
+
+#: Content types of an exported fixture file, by format.
+EXPORT_MEDIA_TYPES = {
+    "yaml": "application/yaml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+async def export(request: Request) -> Response:
+    """`GET /__mock/fixtures`: the live tenant as a fixture file that loads into the same answers.
+
+    Dumped on the event loop, so no Management API change lands halfway through.
+    """
+    kind = request.query_params.get("format", "yaml")
+    if kind not in FORMATS:
+        raise _bad("'format' is yaml or json")
+    tenant = runtime_of(request).tenant
+    text = fixture_text(tenant, kind, header=export_header(tenant))
+    return Response(text, headers={"Content-Type": EXPORT_MEDIA_TYPES[kind]})
 
 
 async def clock(request: Request) -> Response:
@@ -238,6 +260,7 @@ def routes() -> list[BaseRoute]:
     table: list[tuple[str, Handler, list[str]]] = [
         ("/reset", reset, ["POST"]),
         ("/fixtures", fixtures, ["PUT"]),
+        ("/fixtures", export, ["GET"]),
         ("/clock", clock, ["GET", "POST"]),
         ("/requests", requests, ["GET", "DELETE"]),
         ("/faults", faults, ["GET", "POST", "DELETE"]),

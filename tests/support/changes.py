@@ -1,0 +1,80 @@
+"""The rich tenant (rich-tenant.yaml) and a round of Management API changes made to it."""
+
+from __future__ import annotations
+
+import httpx2
+
+from .paths import ROOT
+
+RICH_FIXTURE = ROOT / "tests" / "support" / "rich-tenant.yaml"
+#: The rich tenant's M2M app with Management API access.
+IMPORTER = ("app-importer", "importer-secret")
+
+
+def _ok(response: httpx2.Response) -> httpx2.Response:
+    assert response.status_code < 300, (response.request.url, response.status_code, response.text)
+    return response
+
+
+def change_through_the_api(client: httpx2.Client) -> None:
+    """Create, change and delete something of every kind, as a test building state would."""
+    post, patch, delete = client.post, client.patch, client.delete
+    app = _ok(post("/api/applications", json={"name": "Later", "type": "MachineToMachine"})).json()
+    _ok(
+        post(f"/api/applications/{app['id']}/secrets", json={"name": "ci", "expiresAt": 2 * 10**12})
+    )
+    _ok(post(f"/api/applications/{app['id']}/roles", json={"roleIds": ["role-worker"]}))
+    _ok(
+        patch("/api/applications/app-web", json={"description": "The shop", "customData": {"x": 1}})
+    )
+    _ok(delete("/api/applications/app-worker/secrets/rotated"))
+    _ok(delete("/api/applications/app-native"))
+
+    resource = _ok(
+        post("/api/resources", json={"name": "Later API", "indicator": "https://later.test"})
+    ).json()
+    scope = _ok(
+        post(f"/api/resources/{resource['id']}/scopes", json={"name": "go", "description": "Go"})
+    ).json()
+    role = _ok(
+        post("/api/roles", json={"name": "later", "description": "L", "scopeIds": [scope["id"]]})
+    ).json()
+    _ok(delete("/api/roles/" + _role_id(client, "empty-role")))
+
+    user = _ok(
+        post(
+            "/api/users",
+            json={"username": "eve", "password": "eve-pw", "profile": {"nickname": "E"}},
+        )
+    ).json()
+    _ok(post(f"/api/users/{user['id']}/roles", json={"roleIds": [role["id"], "role-viewer"]}))
+    _ok(post(f"/api/users/{user['id']}/personal-access-tokens", json={"name": "cli"}))
+    _ok(patch(f"/api/users/{user['id']}/is-suspended", json={"isSuspended": True}))
+    _ok(patch("/api/users/user-ann/password", json={"password": "changed"}))
+    _ok(patch("/api/users/user-ben", json={"name": "Ben", "customData": {"k": [1]}}))
+    _ok(delete("/api/users/dora"))
+
+    org_scope = _ok(post("/api/organization-scopes", json={"name": "later:org"})).json()
+    org_role = _ok(
+        post(
+            "/api/organization-roles",
+            json={
+                "name": "later-role",
+                "organizationScopeIds": [org_scope["id"], "oscope-read"],
+                "resourceScopeIds": [scope["id"]],
+            },
+        )
+    ).json()
+    org = _ok(post("/api/organizations", json={"name": "Later org", "customData": {"a": 1}})).json()
+    path = f"/api/organizations/{org['id']}"
+    _ok(post(path + "/users", json={"userIds": [user["id"], "user-ann"]}))
+    _ok(post(f"{path}/users/{user['id']}/roles", json={"organizationRoleIds": [org_role["id"]]}))
+    _ok(post(path + "/applications", json={"applicationIds": [app["id"]]}))
+    _ok(delete("/api/organizations/org-empty"))
+    _ok(delete("/api/organizations/org-one/users/user-social"))
+
+
+def _role_id(client: httpx2.Client, name: str) -> str:
+    roles = _ok(client.get("/api/roles", params={"search": name})).json()
+    role_id: str = next(r["id"] for r in roles if r["name"] == name)
+    return role_id
