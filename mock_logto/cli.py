@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_export_parser(commands)
+    _add_import_parser(commands)
 
     keys = commands.add_parser(
         "keys",
@@ -166,6 +167,92 @@ def _add_export_parser(commands: Any) -> None:
         default=None,
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
     )
+
+
+def _add_import_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="write a real Logto tenant as a fixture file",
+        description=(
+            "Read a Logto tenant (Cloud or self-hosted) through its Management API, with an M2M "
+            "app that has the role 'Logto Management API access', and write it as a fixture "
+            "file: ids kept, passwords generated (Logto never returns them)."
+        ),
+    )
+    parser.add_argument("--endpoint", required=True, help="Logto's URL, e.g. https://x.logto.app")
+    parser.add_argument("--app-id", required=True, help="the M2M app's id")
+    parser.add_argument(
+        "--app-secret",
+        default=None,
+        help="the M2M app's secret (default: $MOCK_LOGTO_IMPORT_APP_SECRET, kept out of `ps`)",
+    )
+    parser.add_argument(
+        "--tenant-id",
+        default=None,
+        help="Logto Cloud's tenant id (default: from a <tenant>.logto.app endpoint; else OSS)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="YAML file to write (default: stdout)"
+    )
+    for kind in ("users", "organizations"):
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            f"--{kind}", type=int, metavar="N", help=f"at most N {kind} (the newest first)"
+        )
+        group.add_argument(
+            f"--no-{kind}", dest=kind, action="store_const", const=0, help=f"no {kind}"
+        )
+    parser.add_argument(
+        "--password", help="this password for every user who has one (default: generated)"
+    )
+    parser.add_argument(
+        "--no-secrets",
+        dest="secrets",
+        action="store_false",
+        help="placeholders instead of the secrets Logto returns (for a file to commit)",
+    )
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .transfer.importer import ImportOptions, import_tenant
+    from .transfer.logto import ManagementClient, Progress
+
+    output: Path | None = args.output
+    if output is not None and output.suffix == ".json":
+        raise MockLogtoError(f"{output}: import writes YAML, whose comments mark what it made up")
+    secret = args.app_secret or os.environ.get("MOCK_LOGTO_IMPORT_APP_SECRET")
+    if not secret:
+        raise MockLogtoError("give --app-secret or set MOCK_LOGTO_IMPORT_APP_SECRET")
+    for name in ("users", "organizations"):
+        if (getattr(args, name) or 0) < 0:
+            raise MockLogtoError(f"--{name} takes a count (0 or more)")
+    client = ManagementClient(
+        args.endpoint,
+        args.app_id,
+        secret,
+        tenant_id=args.tenant_id,
+        progress=Progress(sys.stderr),
+    )
+    options = ImportOptions(
+        users=args.users,
+        organizations=args.organizations,
+        password=args.password,
+        secrets=args.secrets,
+    )
+    imported = import_tenant(client, options)
+    text = imported.text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        # Real secrets may be in it: a new file is readable by its owner only.
+        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        print(f"wrote {output}: {imported.tenant.summary()}", file=sys.stderr)
+    problems = imported.problems(str(output or "stdout"))
+    if problems:
+        raise FixtureError([*problems, "the file was written; fix these lines by hand"])
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -339,6 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _keys(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "import":
+            return _import(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:

@@ -10,6 +10,7 @@ Values left at the format's defaults are left out.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -281,18 +282,26 @@ def _yaml(value: Any) -> str:
     return yaml.dump(value, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
+def _comment(texts: Iterable[str], indent: str) -> list[str]:
+    """Comment lines, each text wrapped to the format's 100 columns."""
+    return [
+        f"{indent}# {line}"
+        for text in texts
+        for line in textwrap.wrap(text, 98 - len(indent), break_on_hyphens=False) or [""]
+    ]
+
+
 def render_yaml(
     document: Document, *, header: Sequence[str] = (), notes: Notes | None = None
 ) -> str:
     """YAML text, with `header` comment lines on top and each entry's `notes` above it."""
-    lines = [f"# {line}".rstrip() for line in header]
+    lines = _comment(header, "")
     for section, entries in document.items():
         if lines:
             lines.append("")
         lines.append(f"{section}:")
         for entry in entries:
-            for note in (notes or {}).get((section, str(entry.get("id"))), ()):
-                lines.append(f"  # {note}".rstrip())
+            lines.extend(_comment((notes or {}).get((section, str(entry.get("id"))), ()), "  "))
             block = _yaml([entry]).rstrip("\n").splitlines()
             lines.extend(f"  {line}" for line in block)
     if not document:
