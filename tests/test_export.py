@@ -11,13 +11,17 @@ import yaml
 from starlette.testclient import TestClient
 
 from mock_logto.cli import main
+from mock_logto.errors import MockLogtoError
 from mock_logto.testing import MockLogto
+from mock_logto.transfer.export import export_fixtures
+from mock_logto.transfer.transport import HttpRequest, HttpResponse, Transport, Unreachable
 
 from .support.admin import as_admin
 from .support.answers import GET_ROUTES, management_answers
 from .support.apps import ClientFactory
 from .support.changes import IMPORTER, RICH_FIXTURE, change_through_the_api
-from .support.tenants import DEMO_ADMIN
+from .support.tenants import BASE_URL, DEMO_ADMIN
+from .support.transport import in_process
 
 
 @pytest.fixture
@@ -121,3 +125,52 @@ def test_the_pytest_handle_exports_and_reloads(mock_logto: MockLogto, tmp_path: 
         mock_logto.reset(tmp_path / "state.yaml")
         as_admin(client, DEMO_ADMIN)
         assert management_answers(client).answers == before
+
+
+def test_the_export_client_says_why_there_is_no_export(make_client: ClientFactory) -> None:
+    golden = make_client()
+    assert export_fixtures(BASE_URL, transport=in_process(golden)).startswith("# mock-logto export")
+    as_json = json.loads(export_fixtures(BASE_URL, format="json", transport=in_process(golden)))
+    assert "web-app" in {a["name"] for a in as_json["applications"]}
+
+    guarded = in_process(make_client(control_token="control-token-for-tests"))
+    with pytest.raises(MockLogtoError) as info:
+        export_fixtures(BASE_URL, transport=guarded)
+    assert str(info.value) == (
+        f"{BASE_URL}: The control API needs its token (X-Mock-Logto-Token). Pass "
+        "--control-token or set MOCK_LOGTO_CONTROL_TOKEN."
+    )
+    assert export_fixtures(BASE_URL, control_token="control-token-for-tests", transport=guarded)
+
+    with pytest.raises(MockLogtoError) as info:
+        export_fixtures(BASE_URL, transport=in_process(make_client(control_api=False)))
+    assert (
+        str(info.value) == f"{BASE_URL} is mock-logto with its control API off (control_api=false)"
+    )
+
+    older = _answering(405, in_process(golden))
+    with pytest.raises(MockLogtoError) as info:
+        export_fixtures(BASE_URL, transport=older)
+    assert (
+        str(info.value) == f"{BASE_URL} is a mock-logto too old to export (no GET /__mock/fixtures)"
+    )
+
+    def unreachable(request: HttpRequest) -> HttpResponse:
+        raise Unreachable("connection refused")
+
+    with pytest.raises(MockLogtoError) as info:
+        export_fixtures(BASE_URL, transport=_answering(404, unreachable))
+    assert str(info.value) == (
+        f"{BASE_URL} does not look like mock-logto: GET /__mock/fixtures answered 404 text/html"
+    )
+
+
+def _answering(status: int, otherwise: Transport) -> Transport:
+    """`status` (an HTML page) for the export route; `otherwise` answers the rest."""
+
+    def send(request: HttpRequest) -> HttpResponse:
+        if "/__mock/fixtures" in request.url:
+            return HttpResponse(status, {"content-type": "text/html"}, b"<p>no</p>")
+        return otherwise(request)
+
+    return send

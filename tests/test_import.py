@@ -468,3 +468,16 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
         {"givenName": "Alice"},
     )
     assert tenant.organizations["o1"].user_roles == {"u1": []}
+
+
+def test_an_answer_not_shaped_as_logtos_is_one_sentence() -> None:
+    broken = {**CLOUD, "/api/resources": [{"id": "r1", "name": "no indicator"}]}
+    client = ManagementClient(
+        "https://acme.logto.app", "id", "secret", transport=fake_logto(broken)
+    )
+    with pytest.raises(MockLogtoError) as info:
+        import_tenant(client)
+    assert str(info.value) == (
+        "https://acme.logto.app: an answer about resources is not shaped as Logto's "
+        "(KeyError: 'indicator')"
+    )

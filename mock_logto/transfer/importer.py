@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from .. import __version__
-from ..errors import FixtureError
+from ..errors import FixtureError, MockLogtoError
 from ..http.uris import absolute_uri_problem
 from ..loader import load_tenant_document
 from ..loader.build import MIXED, derive, management_api
@@ -148,15 +148,17 @@ class _Reader:
             created_at=int(item.get("createdAt") or 0),
         )
 
-    def known_scope(self, item: dict[str, Any]) -> str:
+    def known_scope(self, item: dict[str, Any]) -> str | None:
         """A scope's id, its resource added if the resource list did not show it."""
         scope_id = str(item["id"])
         if self.tenant.find_scope(scope_id) is None:
             owner = _object(item.get("resource"))
             resource = self.tenant.resources.get(str(owner.get("id")))
             if resource is None:
+                if not isinstance(owner.get("indicator"), str):
+                    return None
                 resource = ApiResource(
-                    str(owner["id"]), str(owner["name"]), str(owner["indicator"])
+                    str(owner["id"]), str(owner.get("name") or owner["id"]), owner["indicator"]
                 )
                 self.tenant.resources[resource.id] = resource
             resource.scopes.append(self.scope(item, resource.id))
@@ -173,8 +175,12 @@ class _Reader:
                 type="MachineToMachine" if item.get("type") == "MachineToMachine" else "User",
                 is_default=bool(item.get("isDefault")),
             )
-            scopes = self.client.get_all(f"/roles/{role.id}/scopes")
-            role.scope_ids = [self.known_scope(s) for s in scopes]
+            for scope in self.client.get_all(f"/roles/{role.id}/scopes"):
+                scope_id = self.known_scope(scope)
+                if scope_id is None:
+                    self.note("roles", role.id, f"scopes: left out {scope.get('name')}")
+                else:
+                    role.scope_ids.append(scope_id)
             self.tenant.roles[role.id] = role
 
     # ------------------------------------------------------------------ applications
@@ -434,8 +440,16 @@ class _Reader:
             self.organization_template,
             self.organizations,
         ):
-            step()
-            self.client.progress.done()
+            try:
+                step()
+            except (KeyError, TypeError, ValueError) as exc:
+                # An answer without a field every Logto version sends: say so, no traceback.
+                raise MockLogtoError(
+                    f"{self.client.endpoint}: an answer about {step.__name__.replace('_', ' ')} "
+                    f"is not shaped as Logto's ({type(exc).__name__}: {exc})"
+                ) from exc
+            finally:
+                self.client.progress.done()
         self.imported.header = self.header()
         return self.imported
 
