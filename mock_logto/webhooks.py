@@ -175,11 +175,10 @@ class HookLog:
 def headers_for(
     hook_headers: dict[str, str] | None, signing_key: str, body: bytes
 ) -> dict[str, str]:
-    """The request headers of a delivery, in ky's order, names lower-case (as fetch sends)."""
-    headers = {"user-agent": USER_AGENT}
+    """The request headers of a delivery in the order Logto's fetch sends them (lower-case)."""
+    headers = {SIGNATURE_HEADER: sign(signing_key, body)} if signing_key else {}
+    headers["user-agent"] = USER_AGENT
     headers.update({k.lower(): v for k, v in (hook_headers or {}).items()})
-    if signing_key:
-        headers[SIGNATURE_HEADER] = sign(signing_key, body)
     headers.setdefault("content-type", "application/json")
     headers.setdefault("accept", "*/*")
     return headers

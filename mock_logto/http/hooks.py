@@ -101,6 +101,8 @@ def sign_in_event(
     payload["userId"] = user.id
     payload["userIp"] = request.client.host if request.client else ""
     payload["user"] = user_info(user)
+    # Logto's payload names the app signed in to as the user's `applicationId` (webhooks/73).
+    payload["user"]["applicationId"] = client_id
     app = rt.tenant.applications.get(client_id)
     if app is not None:
         payload["application"] = {
