@@ -121,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
     )
 
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of fixture files",
+        description=(
+            "The fixture format as a JSON Schema, for editors: point a YAML language server at "
+            "it (`# yaml-language-server: $schema=mock-logto.schema.json`)."
+        ),
+    )
+    schema.add_argument("-o", "--output", type=Path, help="write it to this file instead")
+
     _add_export_parser(commands)
     _add_import_parser(commands)
 
@@ -334,6 +344,16 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from .loader.json_schema import schema_text
+
+    if args.output is None:
+        sys.stdout.write(schema_text())
+    else:
+        args.output.write_text(schema_text(), encoding="utf-8")
+    return 0
+
+
 def _keys(args: argparse.Namespace) -> int:
     if args.keys_command == "generate":
         if args.path.exists() and not args.force:
@@ -428,6 +448,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "schema":
+            return _schema(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:

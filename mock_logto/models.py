@@ -169,6 +169,27 @@ class Organization:
 
 
 @dataclass(slots=True)
+class Hook:
+    """A webhook (Logto's `hooks` row): where to POST which events, signed with `signing_key`."""
+
+    id: str
+    name: str
+    #: The events it receives; empty for a legacy hook that names one `event`.
+    events: list[str]
+    url: str
+    signing_key: str
+    event: str | None = None
+    headers: dict[str, str] | None = None
+    retries: int | None = None
+    enabled: bool = True
+    created_at: int = 0
+
+    def receives(self, event: str) -> bool:
+        """Logto's filter: enabled, and the event listed (or the legacy `event` equal)."""
+        return self.enabled and (event in self.events if self.events else self.event == event)
+
+
+@dataclass(slots=True)
 class Tenant:
     """Everything one Logto tenant holds, indexed for the lookups the endpoints make."""
 
@@ -181,6 +202,7 @@ class Tenant:
     organization_scopes: dict[str, OrganizationScope] = field(default_factory=dict)
     organization_roles: dict[str, OrganizationRole] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
+    hooks: dict[str, Hook] = field(default_factory=dict)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""

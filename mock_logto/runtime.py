@@ -29,6 +29,7 @@ from .settings import Settings
 from .store import Store
 from .tokens import TokenIssuer, organization_audience
 from .types import Clock
+from .webhooks import Webhooks
 
 JWKS_MEDIA_TYPE = "application/jwk-set+json; charset=utf-8"
 T = TypeVar("T")
@@ -80,9 +81,12 @@ class Runtime:
     auto_sign_in: User | None = field(init=False)
     discovery: StaticJSON = field(init=False)
     jwks: StaticJSON = field(init=False)
+    #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
+    webhooks: Webhooks = field(init=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.clock)
+        self.webhooks = Webhooks(lambda: self.clock() * 1000)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
         self.auto_sign_in = auto_sign_in_user(self.settings, self.tenant)
         document = discovery_document(self.settings.issuer, self.keys)
@@ -138,6 +142,7 @@ class Runtime:
         self.load_fixtures(fixtures or self.initial_fixtures)
         self.clock.reset()
         self.control.clear()
+        self.webhooks.clear()
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..ops import applications, organizations, resources, roles, users
 from ..ops.organizations import MemberKind
-from .files import Located, Where
+from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
     OrganizationRoleSpec,
@@ -126,11 +126,17 @@ class Builder:
         return True
 
     def resolve(
-        self, find: Callable[[str], T | None], ref: str, kind: str, where: Where, field: str
+        self,
+        find: Callable[[str], T | None],
+        ref: str,
+        kind: str,
+        where: Where,
+        field: str,
+        names: Iterable[str] = (),
     ) -> T | None:
         found = find(ref)
         if found is None:
-            self.problem(where, field, f"unknown {kind} '{ref}'")
+            self.problem(where, field, f"unknown {kind} '{ref}'{suggestion(ref, names)}")
         return found
 
     # -- sections --------------------------------------------------------------------
@@ -227,7 +233,12 @@ class Builder:
         for index, ref in enumerate(refs):
             field = f"roles[{index}]"
             role = self.resolve(
-                lambda r: roles.by_reference(self.tenant, r), ref, "role", where, field
+                lambda r: roles.by_reference(self.tenant, r),
+                ref,
+                "role",
+                where,
+                field,
+                (r.name for r in self.tenant.roles.values()),
             )
             if role is not None:
                 with self.refused(where, field):
@@ -365,6 +376,7 @@ class Builder:
                         "organization scope",
                         where,
                         f"organizationScopes[{index}]",
+                        (s.name for s in self.tenant.organization_scopes.values()),
                     )
                     if scope is not None and scope.id not in role.organization_scope_ids:
                         role.organization_scope_ids.append(scope.id)
@@ -398,6 +410,7 @@ class Builder:
                     "user",
                     where,
                     f"users[{index}].user",
+                    (u.username or "" for u in self.tenant.users.values()),
                 )
                 if user is not None:
                     self.member(
@@ -453,6 +466,7 @@ class Builder:
                     "organization role",
                     where,
                     role_field,
+                    (r.name for r in self.tenant.organization_roles.values()),
                 )
                 if role is not None:
                     with self.refused(where, role_field):

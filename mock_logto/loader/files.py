@@ -6,8 +6,9 @@ order. Every problem is one line naming the file, the entry and the field.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -122,6 +123,23 @@ def parse(text: str, display: str, *, json_format: bool, trusted: bool = True) -
     return data
 
 
+def suggestion(given: str, known: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for a near miss among `known`, else nothing."""
+
+    def folded(name: str) -> str:
+        return name.replace("_", "").replace("-", "").lower()
+
+    candidates = {folded(name): name for name in known}
+    close = difflib.get_close_matches(folded(given), list(candidates), n=1, cutoff=0.75)
+    return f" (did you mean '{candidates[close[0]]}'?)" if close else ""
+
+
+def _unknown_key(loc: list[int | str]) -> str:
+    from .json_schema import allowed_keys  # the schema is built only when a key is wrong
+
+    return "unknown key" + suggestion(str(loc[-1]), allowed_keys(loc[:-1]))
+
+
 def validate(data: dict[str, Any], display: str) -> FixtureDocument:
     """The file's shape checked against the fixture format."""
     try:
@@ -130,7 +148,7 @@ def validate(data: dict[str, Any], display: str) -> FixtureDocument:
         problems = []
         for err in exc.errors():
             loc = list(err["loc"])
-            message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            message = _unknown_key(loc) if err["type"] == "extra_forbidden" else err["msg"]
             if len(loc) >= 2 and isinstance(loc[1], int):
                 section, index = str(loc[0]), loc[1]
                 raw = data.get(section)
@@ -145,7 +163,11 @@ def validate(data: dict[str, Any], display: str) -> FixtureDocument:
 def fixture_files(path: Path) -> list[Path]:
     """The fixture files at `path`: the file itself, or a directory's files in name order."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in FIXTURE_SUFFIXES and p.is_file())
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in FIXTURE_SUFFIXES and p.is_file() and not p.name.endswith(".schema.json")
+        )
         if not files:
             raise FixtureError([f"{path}: no fixture files (*.yaml, *.yml, *.json) in directory"])
         return files

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -56,7 +56,8 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
 def _link(request: Request, page: int, relation: str) -> str:
     pairs = dict(parse_qsl(request.url.query, keep_blank_values=True))
     pairs["page"] = str(page)
-    path = request.url.path.removeprefix("/api")
+    # Percent-encoded: a header is Latin-1, a path parameter may not be (`recent-logs` of any id).
+    path = quote(request.url.path.removeprefix("/api"), safe="/:@!$&'()*+,;=-._~%")
     origin = f"{request.url.scheme}://{request.url.netloc}"
     return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
 

@@ -18,8 +18,9 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
-from . import applications, openapi, organizations, resources, roles, users
+from . import applications, hooks, openapi, organizations, resources, roles, users
 from .common import Handler, guarded, tenant_of
+from .events import with_events
 from .guard import authenticate
 
 
@@ -186,6 +187,14 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/organization-roles/{id}/resource-scopes", organizations.list_role_resource_scopes),
     ("POST", "/organization-roles/{id}/resource-scopes", organizations.add_role_resource_scopes),
     ("GET", "/sign-in-exp", sign_in_experience),
+    ("GET", "/hooks", hooks.list_hooks),
+    ("POST", "/hooks", hooks.create_hook),
+    ("GET", "/hooks/{id}", hooks.get_hook),
+    ("PATCH", "/hooks/{id}", hooks.update_hook),
+    ("DELETE", "/hooks/{id}", hooks.delete_hook),
+    ("PATCH", "/hooks/{id}/signing-key", hooks.regenerate_signing_key),
+    ("POST", "/hooks/{id}/test", hooks.test_hook),
+    ("GET", "/hooks/{id}/recent-logs", hooks.recent_logs),
 )
 
 
@@ -212,7 +221,8 @@ def routes(prefix: str = "/api") -> list[BaseRoute]:
     Not a Mount: a Mount's `.*` stops at a newline, so an id ending in `%0A` would miss its route.
     """
     served: list[BaseRoute] = [
-        Route(prefix + path, guarded(handler), methods=[method]) for method, path, handler in SERVED
+        Route(prefix + path, guarded(with_events(method, path, handler)), methods=[method])
+        for method, path, handler in SERVED
     ]
     unguarded: list[BaseRoute] = [
         Route(prefix + path, handler, methods=[method]) for method, path, handler in UNGUARDED

@@ -167,6 +167,26 @@ async def requests(request: Request) -> Response:
     return JSONResponse([entry.to_dict(redact=redact) for entry in log.requests])
 
 
+async def deliveries(request: Request) -> Response:
+    """`GET|DELETE /__mock/deliveries`: the webhook deliveries made, oldest first.
+
+    Answers included; waits for those in flight; `?event=` and `?hookId=` filter.
+    """
+    webhooks = runtime_of(request).webhooks
+    if request.method == "DELETE":
+        webhooks.clear()
+        return Response(status_code=204)
+    await anyio.to_thread.run_sync(webhooks.wait)
+    event, hook_id = request.query_params.get("event"), request.query_params.get("hookId")
+    return JSONResponse(
+        [
+            d.to_dict()
+            for d in webhooks.deliveries()
+            if event in (None, d.event) and hook_id in (None, d.hook_id)
+        ]
+    )
+
+
 async def faults(request: Request) -> Response:
     """`POST|GET|DELETE /__mock/faults`."""
     rules = runtime_of(request).control
@@ -263,6 +283,7 @@ def routes() -> list[BaseRoute]:
         ("/fixtures", export, ["GET"]),
         ("/clock", clock, ["GET", "POST"]),
         ("/requests", requests, ["GET", "DELETE"]),
+        ("/deliveries", deliveries, ["GET", "DELETE"]),
         ("/faults", faults, ["GET", "POST", "DELETE"]),
         ("/keys/rotate", rotate_keys, ["POST"]),
         ("/tokens", tokens, ["POST"]),

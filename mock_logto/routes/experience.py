@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError, invalid_input
 from ..http.body import json_object, read_body
+from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..oidc.authorization import password_matches, sign_in
@@ -150,6 +151,7 @@ async def submit(request: Request) -> Response:
             status_code=404,
         )
     sign_in(interaction, user, rt.clock())
+    sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
