@@ -424,6 +424,30 @@ CLOUD = {
         {"id": "gone", "organizationRoles": []},
     ],
     "/api/organizations/o1/applications": [],
+    "/api/hooks": [
+        {
+            "tenantId": "acme",
+            "id": "h2",
+            "name": "Future",
+            "event": None,
+            "events": ["Future.Event"],
+            "config": {"url": "https://hooks.test/2"},
+            "signingKey": "k2",
+            "enabled": True,
+            "createdAt": 2,
+        },
+        {
+            "tenantId": "acme",
+            "id": "h1",
+            "name": "Users",
+            "event": None,
+            "events": ["User.Created", "Future.Event"],
+            "config": {"url": "https://hooks.test/1", "headers": {"X-A": "b"}, "retries": 3},
+            "signingKey": "k1",
+            "enabled": False,
+            "createdAt": 1,
+        },
+    ],
 }
 
 
@@ -441,8 +465,8 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
     )
     header = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
     assert (
-        "Left out, of types mock-logto does not serve: proxy (Protected, proxy); saml (SAML, "
-        "saml)." in header
+        "Left out, as mock-logto does not serve them: proxy (Protected, proxy); saml (SAML, "
+        "saml); Future (a hook of no known event, h2)." in header
     )
     # A Logto without named secrets: its one secret column; a hidden one: a placeholder.
     assert tenant.applications["legacy"].secrets[0].value == "legacy-secret-column"
@@ -468,6 +492,16 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
         {"givenName": "Alice"},
     )
     assert tenant.organizations["o1"].user_roles == {"u1": []}
+    [hook] = tenant.hooks.values()
+    assert (hook.id, hook.events, hook.headers, hook.retries, hook.enabled, hook.signing_key) == (
+        "h1",
+        ["User.Created"],
+        {"X-A": "b"},
+        3,
+        False,
+        "k1",
+    )
+    assert "  # events: left out Future.Event (unknown to mock-logto)\n  - id: h1\n" in text
 
 
 def test_an_answer_not_shaped_as_logtos_is_one_sentence() -> None:

@@ -25,6 +25,7 @@ from ..models import (
     ApiResource,
     Application,
     ApplicationSecret,
+    Hook,
     Organization,
     OrganizationRole,
     OrganizationScope,
@@ -35,11 +36,12 @@ from ..models import (
     Tenant,
     User,
 )
-from ..ops import applications, organizations, resources, roles, users
+from ..ops import applications, hooks, organizations, resources, roles, users
 from ..ops.organizations import MemberKind
 from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
+    HookSpec,
     OrganizationRoleSpec,
     OrganizationScopeSpec,
     OrganizationSpec,
@@ -441,6 +443,32 @@ class Builder:
                         f"applications[{index}]",
                     )
 
+    def hooks(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: HookSpec = located.spec
+            where = located.where
+            if not spec.events and spec.event is None:
+                self.problem(where, "events", "give events (or the legacy single event)")
+                continue
+            hook_id = spec.id or derive("hook", spec.name)
+            if not self.claim_id("hook", hook_id, where, spec.id is not None):
+                continue
+            key = spec.signing_key or derive("signing-key", hook_id, length=32, alphabet=MIXED)
+            hook = Hook(
+                id=hook_id,
+                name=spec.name,
+                events=list(spec.events),
+                url=spec.config.url,
+                signing_key=key,
+                event=spec.event,
+                headers=dict(spec.config.headers) if spec.config.headers is not None else None,
+                retries=spec.config.retries,
+                enabled=spec.enabled,
+                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+            )
+            with self.refused(where):
+                hooks.add(self.tenant, hook)
+
     def member(
         self,
         organization: Organization,
@@ -495,6 +523,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organization_scopes(entries["organization_scopes"])
     builder.organization_roles(entries["organization_roles"])
     builder.organizations(entries["organizations"])
+    builder.hooks(entries["hooks"])
     for scope in management.scopes:
         scope.created_at = now_ms
     return builder.problems

@@ -19,6 +19,7 @@ import yaml
 from ..models import (
     ApiResource,
     Application,
+    Hook,
     Organization,
     OrganizationRole,
     OrganizationScope,
@@ -219,6 +220,21 @@ class _Dumper:
         _put(entry, "applications", apps)
         return entry
 
+    def hook(self, hook: Hook) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": hook.id, "name": hook.name}
+        _put(entry, "events", list(hook.events))
+        _put(entry, "event", hook.event)
+        config: dict[str, Any] = {"url": hook.url}
+        if hook.headers is not None:
+            config["headers"] = dict(hook.headers)
+        if hook.retries is not None:
+            config["retries"] = hook.retries
+        entry["config"] = config
+        entry["signingKey"] = hook.signing_key
+        _put(entry, "enabled", hook.enabled, True)
+        entry["createdAt"] = hook.created_at
+        return entry
+
     def member(self, kind: str, ref: str, role_ids: list[str]) -> dict[str, Any]:
         entry: dict[str, Any] = {kind: ref}
         _put(entry, "roles", self.organization_role_refs(role_ids))
@@ -248,6 +264,7 @@ def fixture_document(tenant: Tenant) -> Document:
             dumper.organization_role(r) for r in tenant.organization_roles.values()
         ],
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
+        "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
     }
     return {section: entries for section, entries in document.items() if entries}
 

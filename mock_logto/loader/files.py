@@ -148,7 +148,11 @@ def validate(data: dict[str, Any], display: str) -> FixtureDocument:
         problems = []
         for err in exc.errors():
             loc = list(err["loc"])
-            message = _unknown_key(loc) if err["type"] == "extra_forbidden" else err["msg"]
+            message = (
+                _unknown_key(loc)
+                if err["type"] == "extra_forbidden"
+                else err["msg"].removeprefix("Value error, ")
+            )
             if len(loc) >= 2 and isinstance(loc[1], int):
                 section, index = str(loc[0]), loc[1]
                 raw = data.get(section)

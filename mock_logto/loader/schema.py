@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 from ..models import ApplicationType, RoleType
+from ..webhooks import HOOK_EVENTS
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 NoSpace = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^\S+$")]
@@ -179,6 +180,43 @@ class OrganizationSpec(_Spec):
     applications: list[OrganizationApplicationSpec] = []
 
 
+def _known_event(value: str) -> str:
+    if value not in HOOK_EVENTS:
+        raise ValueError(f"unknown event '{value}'")
+    return value
+
+
+HookEvent = Annotated[
+    str,
+    AfterValidator(_known_event),
+    WithJsonSchema({"type": "string", "enum": list(HOOK_EVENTS)}),
+]
+
+
+class HookConfigSpec(_Spec):
+    """Where a hook posts: Logto's `config` (the URL is any string, as Logto takes it)."""
+
+    url: NonEmpty
+    headers: dict[str, str] | None = None
+    retries: int | None = Field(None, ge=0, le=3)
+
+
+class HookSpec(_Spec):
+    """A webhook: `events` (or the legacy single `event`) and `config`.
+
+    A `signingKey` left out is derived from the id, as secrets are.
+    """
+
+    id: EntityId | None = None
+    name: NonEmpty
+    events: list[HookEvent] = []
+    event: HookEvent | None = None
+    config: HookConfigSpec
+    signing_key: NonEmpty | None = None
+    enabled: bool = True
+    created_at: Timestamp | None = None
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -189,6 +227,7 @@ class FixtureDocument(_Spec):
     organization_scopes: list[OrganizationScopeSpec] = []
     organization_roles: list[OrganizationRoleSpec] = []
     organizations: list[OrganizationSpec] = []
+    hooks: list[HookSpec] = []
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -200,4 +239,5 @@ SECTIONS = (
     "organization_scopes",
     "organization_roles",
     "organizations",
+    "hooks",
 )

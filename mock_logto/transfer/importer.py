@@ -32,6 +32,7 @@ from ..models import (
     Application,
     ApplicationSecret,
     ApplicationType,
+    Hook,
     Organization,
     OrganizationRole,
     OrganizationScope,
@@ -41,6 +42,7 @@ from ..models import (
     Tenant,
     User,
 )
+from ..webhooks import HOOK_EVENTS
 from .logto import ManagementClient
 
 APPLICATION_TYPES: tuple[str, ...] = get_args(ApplicationType)
@@ -429,6 +431,45 @@ class _Reader:
                 "organizations", org.id, f"{left_out} {kind} member(s) left out (not imported)"
             )
 
+    # ------------------------------------------------------------------ hooks
+
+    def hooks(self) -> None:
+        listed = self.client.get_all("/hooks", label="hooks", optional=True)
+        # Logto lists the newest first, the later of a tie first: reversed, the order made.
+        for item in reversed(listed):
+            hook_id = str(item["id"])
+            events = [e for e in item.get("events") or [] if e in HOOK_EVENTS]
+            event = item.get("event") if item.get("event") in HOOK_EVENTS else None
+            for unknown in [*(item.get("events") or []), item.get("event")]:
+                if unknown is not None and unknown not in HOOK_EVENTS:
+                    self.note(
+                        "hooks", hook_id, f"events: left out {unknown} (unknown to mock-logto)"
+                    )
+            if not events and event is None:
+                self.skipped.append(f"{item.get('name')} (a hook of no known event, {hook_id})")
+                continue
+            config = _object(item.get("config"))
+            headers = config.get("headers")
+            retries = config.get("retries")
+            key = _text(item.get("signingKey"))
+            if not key or not self.options.secrets:
+                key = self.placeholder(hook_id, "signing-key")
+                self.note("hooks", hook_id, "signingKey: a placeholder")
+            self.tenant.hooks[hook_id] = Hook(
+                id=hook_id,
+                name=str(item["name"]),
+                events=events,
+                url=str(config["url"]),
+                signing_key=key,
+                event=event,
+                headers={str(k): str(v) for k, v in headers.items()}
+                if isinstance(headers, dict)
+                else None,
+                retries=int(retries) if isinstance(retries, int | float) else None,
+                enabled=item.get("enabled") is not False,
+                created_at=int(item.get("createdAt") or 0),
+            )
+
     # ------------------------------------------------------------------ all of it
 
     def read(self) -> Imported:
@@ -439,6 +480,7 @@ class _Reader:
             self.users,
             self.organization_template,
             self.organizations,
+            self.hooks,
         ):
             try:
                 step()
@@ -462,9 +504,9 @@ class _Reader:
         ]
         if self.options.secrets:
             lines.append(
-                "SECRET: this file holds the tenant's application secrets and personal access "
-                "tokens as Logto showed them. Keep it out of version control, or import "
-                "again with --no-secrets."
+                "SECRET: this file holds the tenant's application secrets, personal access "
+                "tokens and hook signing keys as Logto showed them. Keep it out of version "
+                "control, or import again with --no-secrets."
             )
         if any(u.password for u in self.tenant.users.values()):
             lines.append(
@@ -480,11 +522,11 @@ class _Reader:
             )
         if self.skipped:
             lines.append(
-                "Left out, of types mock-logto does not serve: " + "; ".join(self.skipped) + "."
+                "Left out, as mock-logto does not serve them: " + "; ".join(self.skipped) + "."
             )
         lines.append(
-            "Not carried over: connectors and social identities, sign-in experience, hooks, "
-            "custom JWT, SSO, MFA settings."
+            "Not carried over: connectors and social identities, sign-in experience, custom "
+            "JWT, SSO, MFA settings, hooks' delivery logs."
         )
         return lines
 

@@ -218,16 +218,20 @@ class ManagementClient:
         *,
         label: str | None = None,
         limit: int | None = None,
+        optional: bool = False,
     ) -> list[Any]:
         """Every item of a list, page by page, at most `limit` (the first ones as Logto lists).
 
-        A list Logto does not page (no `Total-Number`) is read at once.
+        A list Logto does not page (no `Total-Number`) is read at once. `optional`: a route this
+        Logto does not have (404, or 501 of the mock) is an empty list.
         """
         items: list[Any] = []
         page = 1
         while limit is None or len(items) < limit:
             pages = {"page": str(page), "page_size": str(PAGE_SIZE)}
             answer = self._get(path, {**(query or {}), **pages})
+            if optional and answer.status in (404, 501):
+                break
             batch = answer.json() if answer.status == 200 else None
             if not isinstance(batch, list):
                 raise self._problem(path, answer)

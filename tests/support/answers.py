@@ -94,6 +94,11 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/organization-roles/{id}", path)
         get("/organization-roles/{id}/scopes", path + "/scopes")
         get("/organization-roles/{id}/resource-scopes", path + "/resource-scopes")
+    get("/hooks", "/hooks", "?includeExecutionStats=true")
+    for hook in get("/hooks", "/hooks"):
+        path = f"/hooks/{hook['id']}"
+        get("/hooks/{id}", path)
+        get("/hooks/{id}/recent-logs", path + "/recent-logs")
     get("/sign-in-exp", "/sign-in-exp")
     return walk
 

@@ -130,6 +130,16 @@ BROKEN = [
         "users[0] (alice): lastSignInAt: Input should be greater than or equal to 0",
     ),
     (
+        "hook-unknown-event",
+        BASE + "hooks:\n  - {name: h, events: [User.Creatd], config: {url: 'mock://sink'}}\n",
+        "hooks[0] (h): events[0]: unknown event 'User.Creatd'",
+    ),
+    (
+        "hook-without-events",
+        BASE + "hooks:\n  - {name: h, config: {url: 'mock://sink'}}\n",
+        "hooks[0] (h): events: give events (or the legacy single event)",
+    ),
+    (
         "role-on-web-app",
         BASE.replace("users:", "  - {name: web, type: Traditional, roles: [service]}\nusers:"),
         "applications[1] (web): roles: only MachineToMachine apps can be given roles",

@@ -72,6 +72,18 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post(path + "/applications", json={"applicationIds": [app["id"]]}))
     _ok(delete("/api/organizations/org-empty"))
     _ok(delete("/api/organizations/org-one/users/user-social"))
+    # Last, so that no write above is delivered to it (its logs would differ).
+    hook = _ok(
+        post(
+            "/api/hooks",
+            json={
+                "name": "Later hook",
+                "events": ["Role.Created", "Role.Created", "User.Deleted"],
+                "config": {"url": "mock://sink", "headers": {"A": "b"}},
+            },
+        )
+    ).json()
+    _ok(patch(f"/api/hooks/{hook['id']}/signing-key"))
 
 
 def _role_id(client: httpx2.Client, name: str) -> str:
