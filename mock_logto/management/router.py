@@ -18,7 +18,16 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
-from . import applications, hooks, openapi, organizations, resources, roles, users
+from . import (
+    applications,
+    hooks,
+    openapi,
+    organizations,
+    resources,
+    roles,
+    subject_tokens,
+    users,
+)
 from .common import Handler, guarded, tenant_of
 from .events import with_events
 from .guard import authenticate
@@ -195,6 +204,7 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("PATCH", "/hooks/{id}/signing-key", hooks.regenerate_signing_key),
     ("POST", "/hooks/{id}/test", hooks.test_hook),
     ("GET", "/hooks/{id}/recent-logs", hooks.recent_logs),
+    ("POST", "/subject-tokens", subject_tokens.create_subject_token),
 )
 
 
