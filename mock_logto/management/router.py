@@ -21,6 +21,7 @@ from ..http.responses import JSONResponse
 from . import (
     applications,
     hooks,
+    oidc_keys,
     openapi,
     organizations,
     resources,
@@ -205,6 +206,9 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("POST", "/hooks/{id}/test", hooks.test_hook),
     ("GET", "/hooks/{id}/recent-logs", hooks.recent_logs),
     ("POST", "/subject-tokens", subject_tokens.create_subject_token),
+    ("GET", "/configs/oidc/{keyType}", oidc_keys.list_keys),
+    ("POST", "/configs/oidc/{keyType}/rotate", oidc_keys.rotate_keys),
+    ("DELETE", "/configs/oidc/{keyType}/{keyId}", oidc_keys.delete_key),
 )
 
 
