@@ -30,6 +30,8 @@ _EC_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 _RSA_ALGS = ("PS256", "RS256")
 #: Logto's rotation keeps this many keys, the new one first (routes/logto-config).
 KEPT_ON_ROTATION = 2
+#: The size of the RSA keys Logto generates (cli/commands/database/utils.ts).
+LOGTO_RSA_BITS = 4096
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -99,10 +101,10 @@ def _signing_key(key: Key) -> SigningKey:
     return SigningKey(key=key, kid=kid, alg=_alg_of(key), id=_key_id(kid))
 
 
-def generate_key(alg: SigningAlg = "ES384") -> SigningKey:
-    """A new private key for `alg`."""
+def generate_key(alg: SigningAlg = "ES384", rsa_bits: int = 2048) -> SigningKey:
+    """A new private key for `alg` (RSA: 2048 bits unless told; Logto's own are 4096)."""
     if alg == "RS256":
-        return _signing_key(RSAKey.generate_key(2048))
+        return _signing_key(RSAKey.generate_key(rsa_bits))
     return _signing_key(ECKey.generate_key("P-384"))
 
 
@@ -155,13 +157,17 @@ class KeyStore:
             json.dump(document, handle, indent=2)
 
     def rotate(
-        self, alg: SigningAlg, keep: int | None = None, created_at: int | None = None
+        self,
+        alg: SigningAlg,
+        keep: int | None = None,
+        created_at: int | None = None,
+        rsa_bits: int = 2048,
     ) -> SigningKey:
         """A new key signs from now on; the old ones stay published so their tokens verify.
 
         With `keep`, only that many keys are kept, the newest first (Logto keeps 2).
         """
-        key = generate_key(alg)
+        key = generate_key(alg, rsa_bits)
         if created_at is not None:
             key = replace(key, created_at=created_at)
         self._keys.insert(0, key)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
+
+from mock_logto.errors import FixtureError
+from mock_logto.loader import load_tenant
 
 from .support.apps import ClientFactory
 from .support.golden2 import (
@@ -172,3 +176,20 @@ def test_subject_token_is_single_use_and_expires(replayer: Replayer) -> None:
     assert refused.status_code == 400
     assert exchange(kept)[0] == 200
     assert decode_unverified(answer["access_token"])[0]["alg"] == "ES384"
+
+
+def test_a_fixture_third_party_app_cannot_enable_token_exchange(tmp_path: Path) -> None:
+    path = tmp_path / "tenant.yaml"
+    path.write_text(
+        "applications:\n"
+        "  - {name: partner, type: Traditional, isThirdParty: true,\n"
+        "     redirectUris: ['http://localhost/cb'],\n"
+        "     customClientMetadata: {allowTokenExchange: true}}\n"
+    )
+    with pytest.raises(FixtureError) as info:
+        load_tenant(path)
+    [problem] = info.value.problems
+    assert problem.endswith(
+        "applications[0] (partner): allowTokenExchange: "
+        "a third-party application cannot enable token exchange"
+    ), problem

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from ..errors import invalid_input
 from ..http.responses import JSONResponse
-from ..keys import KEPT_ON_ROTATION, key_not_found, key_required
+from ..keys import KEPT_ON_ROTATION, LOGTO_RSA_BITS, key_not_found, key_required
 from ..runtime import Runtime, runtime_of
 from ..settings import SigningAlg
 from .common import json_body, no_content
@@ -76,7 +76,10 @@ async def rotate_keys(request: Request) -> Response:
     rt = runtime_of(request)
     if key_type == "private-keys":
         rt.keys.rotate(
-            SIGNING_KEY_ALGORITHMS[algorithm], keep=KEPT_ON_ROTATION, created_at=rt.clock()
+            SIGNING_KEY_ALGORITHMS[algorithm],
+            keep=KEPT_ON_ROTATION,
+            created_at=rt.clock(),
+            rsa_bits=LOGTO_RSA_BITS,
         )
         _private_keys_changed(rt)
     else:
