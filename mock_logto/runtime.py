@@ -147,8 +147,18 @@ class Runtime:
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""
         key = self.keys.rotate(self.settings.signing_alg)
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        self.keys_changed()
         return key.kid
+
+    def keys_changed(self) -> None:
+        """Publish the signing keys as they are now: `/oidc/jwks` and discovery's algorithms.
+
+        Every request sees the change at once, as a Logto whose instances share a cache does
+        (a single Logto process without Redis only picks it up on restart).
+        """
+        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        document = discovery_document(self.settings.issuer, self.keys)
+        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
 
     def issue_token(
         self,

@@ -255,6 +255,8 @@ class Builder:
                     if absolute_uri_problem(uri):
                         self.problem(where, f"{to_camel(field)}[{index}]", f"'{uri}' is not a URI")
             app = applications.create(self.tenant, self.application(app_id, spec))
+            with self.refused(where):
+                applications.check_token_exchange(app.is_third_party, app.custom_client_metadata)
             if app.is_confidential or spec.secret is not None:
                 value = spec.secret or derive("secret", app_id, length=32, alphabet=MIXED)
                 with self.refused(where):

@@ -18,7 +18,17 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
-from . import applications, hooks, openapi, organizations, resources, roles, users
+from . import (
+    applications,
+    hooks,
+    oidc_keys,
+    openapi,
+    organizations,
+    resources,
+    roles,
+    subject_tokens,
+    users,
+)
 from .common import Handler, guarded, tenant_of
 from .events import with_events
 from .guard import authenticate
@@ -195,6 +205,10 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("PATCH", "/hooks/{id}/signing-key", hooks.regenerate_signing_key),
     ("POST", "/hooks/{id}/test", hooks.test_hook),
     ("GET", "/hooks/{id}/recent-logs", hooks.recent_logs),
+    ("POST", "/subject-tokens", subject_tokens.create_subject_token),
+    ("GET", "/configs/oidc/{keyType}", oidc_keys.list_keys),
+    ("POST", "/configs/oidc/{keyType}/rotate", oidc_keys.rotate_keys),
+    ("DELETE", "/configs/oidc/{keyType}/{keyId}", oidc_keys.delete_key),
 )
 
 
