@@ -5,16 +5,21 @@ BIN    := $(VENV)/bin
 
 .PHONY: install serve test test-fast lint check bench clean
 
-$(BIN)/mock-logto: pyproject.toml
+# Serving needs only the package; tests, lint and bench also need the dev tools.
+$(VENV)/.serve-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.serve-installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/mock-logto
+install: $(VENV)/.dev-installed
 
 ## Serve the default fixtures on http://localhost:3001 (Ctrl-C stops it).
-serve: install
+serve: $(VENV)/.serve-installed
 	$(BIN)/mock-logto serve
 
 ## The test suite, under coverage. `coverage run` rather than pytest-cov: the package is also

@@ -169,30 +169,10 @@ def _token(args: argparse.Namespace) -> int:
             payload[key] = value
     if args.claim:
         payload["claims"] = dict(_claim(c) for c in args.claim)
-    headers = {"Content-Type": "application/json"}
-    control_token = args.control_token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
-    if control_token:
-        headers["X-Mock-Logto-Token"] = control_token
-    request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
-        f"{base}/__mock/tokens",
-        data=json.dumps(payload).encode(),
-        headers=headers,
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            token = json.load(response)["access_token"]
-    except urllib.error.HTTPError as exc:
-        try:
-            message = json.load(exc)["message"]
-        except (ValueError, KeyError):
-            message = f"HTTP {exc.code}"
-        raise MockLogtoError(message) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise MockLogtoError(
-            f"cannot reach {base} ({reason}); is `mock-logto serve` running there?"
-        ) from exc
+    answer = control_call(base, "POST", "/tokens", payload, args.control_token)
+    token = answer.get("access_token") if isinstance(answer, dict) else None
+    if not isinstance(token, str):
+        raise MockLogtoError(f"{base} is not mock-logto: its /__mock/tokens answer has no token")
     if args.decode:
         header, claims = (
             json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
@@ -202,6 +182,51 @@ def _token(args: argparse.Namespace) -> int:
     else:
         print(token)
     return 0
+
+
+def control_call(
+    base: str, method: str, path: str, payload: Any = None, token: str | None = None
+) -> Any:
+    """A request to a running server's control API; every failure is one clear sentence."""
+    headers = {"Content-Type": "application/json"}
+    token = token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
+    if token:
+        headers["X-Mock-Logto-Token"] = token
+    request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
+        f"{base}/__mock{path}",
+        data=None if payload is None else json.dumps(payload).encode(),
+        headers=headers,
+        method=method,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.load(response)
+    except urllib.error.HTTPError as exc:
+        raise MockLogtoError(_control_refusal(base, exc)) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise MockLogtoError(
+            f"cannot reach {base} ({reason}); is `mock-logto serve` running there?"
+        ) from exc
+    except ValueError as exc:
+        raise MockLogtoError(f"{base} is not mock-logto: its answer is not JSON") from exc
+
+
+def _control_refusal(base: str, error: urllib.error.HTTPError) -> str:
+    """What a control API refusal means, from its body (mock-logto's own errors say `mock.*`)."""
+    try:
+        body = json.load(error)
+    except ValueError:
+        body = None
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str) or not code.startswith("mock."):
+        if error.code == 404:
+            return f"{base} has no control API: not mock-logto, or serving with --no-control-api"
+        return f"{base} is not mock-logto's control API (HTTP {error.code})"
+    message = str(body.get("message", code)) if isinstance(body, dict) else code
+    if code == "mock.unauthorized":
+        message += " Pass --control-token or set MOCK_LOGTO_CONTROL_TOKEN."
+    return message
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -240,9 +265,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .http.serving import uvicorn_config
+    from .http.serving import listening_socket, uvicorn_config
 
     settings = _settings(args)
+    sock = listening_socket(settings.host, settings.port)
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
     if settings.listens_beyond_loopback and settings.control_api and not settings.control_token:
         # Reachable from other machines: the control API must not be open to them.
@@ -275,7 +301,7 @@ def _serve(args: argparse.Namespace) -> int:
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 

@@ -32,6 +32,8 @@ from .types import Clock
 from .webhooks import Webhooks
 
 JWKS_MEDIA_TYPE = "application/jwk-set+json; charset=utf-8"
+#: Claims every access token gets from the issuer; a token made to order cannot set them.
+STANDARD_CLAIMS = frozenset({"jti", "sub", "iat", "exp", "scope", "client_id", "iss", "aud"})
 T = TypeVar("T")
 
 
@@ -178,6 +180,12 @@ class Runtime:
         together an organization-level API token. `scopes` are taken as given (not checked
         against roles), so a test can make any token it needs.
         """
+        standard = sorted(STANDARD_CLAIMS.intersection(claims or {}))
+        if standard:
+            raise MockLogtoError(
+                f"claims cannot set {', '.join(standard)}: they come from the app, user, "
+                "resource, organization, scopes and expiry given"
+            )
         tenant = self.tenant
         application = _found(applications.by_reference(tenant, client), "application", client)
         subject = _found(users.by_reference(tenant, user), "user", user).id if user else None
