@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install serve test test-fast lint check bench clean
+.PHONY: install serve test test-fast lint check bench lock dist clean
 
 # Serving needs only the package; tests, lint and bench also need the dev tools.
 $(VENV)/.serve-installed: pyproject.toml
@@ -46,6 +46,18 @@ check: lint test
 bench: install
 	$(BIN)/python bench/startup_and_tokens.py
 	$(BIN)/python bench/sign_ins_and_memory.py
+
+## Pin the runtime dependencies the Docker image installs (after changing them in pyproject.toml).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet .
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/python -m pip freeze --exclude mock-logto; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+## The wheel and sdist, checked as PyPI would (twine check).
+dist: install
+	rm -rf dist && $(BIN)/python -m build --outdir dist . >/dev/null
+	$(BIN)/python -m twine check --strict dist/*
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
