@@ -382,3 +382,108 @@ def test_the_plugin_handle_shows_deliveries_and_resets_them(pytester: pytest.Pyt
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+SCOPE_EVENTS = [
+    "Role.Created",
+    "Role.Scopes.Updated",
+    "OrganizationRole.Created",
+    "OrganizationRole.Scopes.Updated",
+]
+
+
+def context(path: str, status: int) -> dict[str, Any]:
+    """The metadata and management context of a `POST` under `/api` (Logto's payload order)."""
+    return {
+        "createdAt": CREATED_AT,
+        "userAgent": "deliveries-test",
+        "ip": "testclient",
+        "path": path,
+        "method": "POST",
+        "status": status,
+        "params": {},
+        "matchedRoute": path,
+    }
+
+
+def test_creating_a_role_with_scopes_fires_scopes_updated_first(
+    admin_and_control: tuple[TestClient, TestClient],
+) -> None:
+    """Logto's `POST /roles` appends `Role.Scopes.Updated` itself, before `Role.Created`."""
+    admin, ctl = admin_and_control
+    hook = new_hook(admin, SCOPE_EVENTS, "mock://sink")
+    [api] = [r for r in admin.get("/api/resources").json() if r["name"] == "Demo API"]
+    scopes = admin.get(f"/api/resources/{api['id']}/scopes").json()
+    wanted = [scopes[1], scopes[0]]
+    ua = {"User-Agent": "deliveries-test"}
+    role = admin.post(
+        "/api/roles",
+        json={"name": "editor", "description": "d", "scopeIds": [s["id"] for s in wanted]},
+        headers=ua,
+    ).json()
+    plain = admin.post("/api/roles", json={"name": "plain", "description": "d"}, headers=ua)
+    payloads = [d["request"]["json"] for d in ctl.get("/__mock/deliveries").json()]
+    assert payloads == [
+        {
+            "event": "Role.Scopes.Updated",
+            **context("/roles", 200),
+            "roleId": role["id"],
+            "data": wanted,
+            "hookId": hook["id"],
+        },
+        {"event": "Role.Created", **context("/roles", 200), "data": role, "hookId": hook["id"]},
+        {
+            "event": "Role.Created",
+            **context("/roles", 200),
+            "data": plain.json(),
+            "hookId": hook["id"],
+        },
+    ]
+    # A refused request fires nothing (the role is kept, as Logto keeps it).
+    ctl.delete("/__mock/deliveries")
+    unknown = admin.post(
+        "/api/roles",
+        json={"name": "broken", "description": "d", "scopeIds": ["nope"]},
+        headers=ua,
+    )
+    assert unknown.status_code == 404
+    assert ctl.get("/__mock/deliveries").json() == []
+
+
+def test_creating_an_organization_role_with_scopes_fires_scopes_updated_first(
+    admin_and_control: tuple[TestClient, TestClient],
+) -> None:
+    """Logto's `POST /organization-roles` appends `OrganizationRole.Scopes.Updated` (no data)."""
+    admin, ctl = admin_and_control
+    hook = new_hook(admin, SCOPE_EVENTS, "mock://sink")
+    [org_scope, *_] = admin.get("/api/organization-scopes").json()
+    [api] = [r for r in admin.get("/api/resources").json() if r["name"] == "Demo API"]
+    [resource_scope, *_] = admin.get(f"/api/resources/{api['id']}/scopes").json()
+    ua = {"User-Agent": "deliveries-test"}
+    bodies = [
+        {"name": "with-org-scope", "organizationScopeIds": [org_scope["id"]]},
+        {"name": "with-resource-scope", "resourceScopeIds": [resource_scope["id"]]},
+        {"name": "without", "organizationScopeIds": [], "resourceScopeIds": []},
+    ]
+    made = [admin.post("/api/organization-roles", json=b, headers=ua).json() for b in bodies]
+    payloads = [d["request"]["json"] for d in ctl.get("/__mock/deliveries").json()]
+    expected: list[dict[str, Any]] = []
+    for index, role in enumerate(made):
+        if index < 2:
+            expected.append(
+                {
+                    "event": "OrganizationRole.Scopes.Updated",
+                    **context("/organization-roles", 201),
+                    "organizationRoleId": role["id"],
+                    "hookId": hook["id"],
+                }
+            )
+        expected.append(
+            {
+                "event": "OrganizationRole.Created",
+                **context("/organization-roles", 201),
+                "data": role,
+                "hookId": hook["id"],
+            }
+        )
+    assert payloads == expected
