@@ -17,6 +17,7 @@ def test_there_are_examples() -> None:
         "test_management_api_client.py",
         "test_protect_an_api.py",
         "test_sign_in_with_the_logto_sdk.py",
+        "test_webhook_handler.py",
     ]
 
 
