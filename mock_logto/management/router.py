@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
-from . import applications, openapi, organizations, resources, roles, users
+from . import applications, jwt_customizer, openapi, organizations, resources, roles, users
 from .common import Handler, guarded, tenant_of
 from .guard import authenticate
 
@@ -186,6 +186,14 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/organization-roles/{id}/resource-scopes", organizations.list_role_resource_scopes),
     ("POST", "/organization-roles/{id}/resource-scopes", organizations.add_role_resource_scopes),
     ("GET", "/sign-in-exp", sign_in_experience),
+    ("GET", "/configs/jwt-customizer", jwt_customizer.list_all),
+    ("POST", "/configs/jwt-customizer/test", jwt_customizer.test),
+    ("GET", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.get_one),
+    ("PUT", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.upsert),
+    ("PATCH", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.update),
+    ("DELETE", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.delete),
+    ("GET", "/configs/id-token", jwt_customizer.get_id_token),
+    ("PUT", "/configs/id-token", jwt_customizer.put_id_token),
 )
 
 
