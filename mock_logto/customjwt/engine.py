@@ -19,6 +19,7 @@ import atexit
 import json
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 TIMEOUT_MS = 3000
@@ -113,6 +114,7 @@ class _Compiled:
 
 _compiled: OrderedDict[str, _Compiled] = OrderedDict()
 _cache_lock = threading.Lock()
+_workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mock-logto-jwt")
 _timed_out: list[_Compiled] = []
 
 
@@ -153,13 +155,18 @@ def run_script(script: str, payload: dict[str, Any]) -> dict[str, Any]:
     """
     from py_mini_racer import JSPromise, JSTimeoutException
 
-    compiled = _context(script)
     timeout = TIMEOUT_MS / 1000
-    try:
+
+    def call() -> Any:
+        compiled = _context(script)  # made in the worker too: it binds to no caller's loop
         with compiled.lock:
             promise = compiled.run(json.dumps(payload), timeout_sec=timeout)
             assert isinstance(promise, JSPromise)  # noqa: S101 - the harness is async
-            outcome = json.loads(str(promise.get(timeout=timeout)))
+            return json.loads(str(promise.get(timeout=timeout)))
+
+    try:
+        # mini-racer refuses blocking waits inside a running event loop: run in a worker.
+        outcome = _workers.submit(call).result()
     except (JSTimeoutException, TimeoutError) as error:
         _forget(script)
         message = f"Script execution timed out after {TIMEOUT_MS}ms"
