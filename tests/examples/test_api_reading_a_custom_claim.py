@@ -60,26 +60,30 @@ def logto_api(mock_logto):
         yield client
 
 
-def get_reports(mock_logto) -> httpx.Response:
+def get_reports(issuer: str, token_endpoint: str) -> tuple[int, dict[str, Any]]:
     """The backend's call: a client credentials token, then the API."""
     token = httpx.post(
-        mock_logto.token_endpoint,
+        token_endpoint,
         auth=("demo-m2m", "demo-m2m-secret"),
         data={"grant_type": "client_credentials", "resource": API},
     ).json()["access_token"]
-    api = TestClient(create_api(mock_logto.issuer))
-    return api.get("/reports", headers={"Authorization": f"Bearer {token}"})
+    api = TestClient(create_api(issuer))
+    response = api.get("/reports", headers={"Authorization": f"Bearer {token}"})
+    return response.status_code, response.json()
 
 
 def test_a_client_on_the_pro_plan_reads_reports(mock_logto, logto_api):
     logto_api.patch("/applications/demo-m2m", json={"customData": {"plan": "pro"}})
-    assert get_reports(mock_logto).json() == {"client": "demo-m2m", "plan": "pro"}
+    status, body = get_reports(mock_logto.issuer, mock_logto.token_endpoint)
+    assert (status, body) == (200, {"client": "demo-m2m", "plan": "pro"})
 
 
 def test_a_client_on_the_default_plan_is_refused(mock_logto, logto_api):
-    assert get_reports(mock_logto).status_code == 403
+    status, body = get_reports(mock_logto.issuer, mock_logto.token_endpoint)
+    assert (status, body) == (403, {"detail": "the pro plan is required"})
 
 
 def test_a_python_function_can_stand_in_for_the_script(mock_logto):
     mock_logto.customize_claims("client-credentials", lambda payload: {"plan": "pro"})
-    assert get_reports(mock_logto).json()["plan"] == "pro"
+    status, body = get_reports(mock_logto.issuer, mock_logto.token_endpoint)
+    assert (status, body["plan"]) == (200, "pro")
