@@ -287,3 +287,90 @@ def test_tokens_made_to_order_do_not_run_the_customizer(mock_logto: MockLogto) -
     assert "plan" not in decode_unverified(user)[1]
     assert decode_unverified(machine)[1]["plan"] == "free"
     assert calls == []
+
+
+# ------------------------------------------------------------------ fixtures
+
+FIXTURE_SCRIPTS = """
+customJwt:
+  clientCredentials:
+    script: |
+      const getCustomJwtClaims = async ({ context, environmentVariables }) =>
+        ({ plan: environmentVariables.PLAN, app_name: context.application.name });
+    environmentVariables: { PLAN: pro }
+  idToken: { enabledExtendedClaims: [custom_data] }
+"""
+
+
+def test_a_fixture_script_applies_to_the_next_token(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    (tmp_path / "a-tenant.yaml").write_text(DEMO_FIXTURE.read_text())
+    (tmp_path / "b-claims.yaml").write_text(FIXTURE_SCRIPTS)
+    client = make_client(tmp_path)
+    token = client.post("/oidc/token", data=CC_BODY, auth=M2M).json()["access_token"]
+    claims = verify_access_token(
+        token,
+        client.get("/oidc/jwks").json(),
+        issuer=ISSUER,
+        audience="https://api.example.com",
+        now=NOW,
+    )
+    assert (claims["plan"], claims["app_name"], claims["sub"]) == (
+        "pro",
+        "Demo backend",
+        "demo-m2m",
+    )
+    admin = {"Authorization": f"Bearer {management_token(client, *DEMO_ADMIN)}"}
+    stored = client.get("/api/configs/jwt-customizer/client-credentials", headers=admin)
+    assert stored.json() == {
+        "script": "const getCustomJwtClaims = async ({ context, environmentVariables }) =>\n"
+        "  ({ plan: environmentVariables.PLAN, app_name: context.application.name });\n",
+        "environmentVariables": {"PLAN": "pro"},
+    }
+    assert client.get("/api/configs/id-token", headers=admin).json() == {
+        "enabledExtendedClaims": ["custom_data"]
+    }
+    assert client.get("/api/configs/jwt-customizer/access-token", headers=admin).status_code == 404
+    # A reset brings the fixture's script back after the Management API removed it.
+    client.delete("/api/configs/jwt-customizer/client-credentials", headers=admin)
+    token = client.post("/oidc/token", data=CC_BODY, auth=M2M).json()["access_token"]
+    assert "plan" not in decode_unverified(token)[1]
+    client.post("/__mock/reset")
+    token = client.post("/oidc/token", data=CC_BODY, auth=M2M).json()["access_token"]
+    assert decode_unverified(token)[1]["plan"] == "pro"
+
+
+def test_custom_jwt_fixture_problems(tmp_path: Path) -> None:
+    from mock_logto.errors import FixtureError
+    from mock_logto.loader import load_tenant
+
+    (tmp_path / "a.yaml").write_text(FIXTURE_SCRIPTS)
+    (tmp_path / "b.yaml").write_text(
+        "customJwt:\n  clientCredentials: { script: x }\n"
+        "  idToken: { enabledExtendedClaims: [roles] }\n"
+    )
+    (tmp_path / "c.yaml").write_text("customJwt:\n  accessToken: { scrpt: x }\n  idTokens: {}\n")
+    with pytest.raises(FixtureError) as raised:
+        load_tenant(tmp_path)
+    a, b, c = (str(tmp_path / name) for name in ("a.yaml", "b.yaml", "c.yaml"))
+    assert raised.value.problems == [
+        f"{c}: customJwt.accessToken.script: Field required",
+        f"{c}: customJwt.accessToken.scrpt: unknown key (did you mean 'script'?)",
+        f"{c}: customJwt.idTokens: unknown key (did you mean 'idToken'?)",
+    ]
+    (tmp_path / "c.yaml").unlink()
+    with pytest.raises(FixtureError) as raised:
+        load_tenant(tmp_path)
+    assert raised.value.problems == [
+        f"{b}: customJwt.clientCredentials: set in another fixture file too",
+        f"{b}: customJwt.idToken: set in another fixture file too",
+    ]
+    (tmp_path / "b.yaml").write_text("customJwt:\n  accessToken: { script: x }\n")
+    (tmp_path / "a.yaml").write_text("customJwt:\n  idToken: { enabledExtendedClaims: [role] }\n")
+    with pytest.raises(FixtureError) as raised:
+        load_tenant(tmp_path)
+    assert raised.value.problems == [
+        f"{a}: customJwt.idToken.enabledExtendedClaims[0]: unknown claim 'role' "
+        "(did you mean 'roles'?)"
+    ]
