@@ -374,3 +374,51 @@ def test_custom_jwt_fixture_problems(tmp_path: Path) -> None:
         f"{a}: customJwt.idToken.enabledExtendedClaims[0]: unknown claim 'role' "
         "(did you mean 'roles'?)"
     ]
+
+
+# ------------------------------------------------------------------ ID token config
+
+EXTENDED_SCOPES = (
+    "openid offline_access custom_data roles identities "
+    "urn:logto:scope:organizations urn:logto:scope:organization_roles"
+)
+EXTENDED = (
+    "custom_data",
+    "identities",
+    "sso_identities",
+    "roles",
+    "organizations",
+    "organization_data",
+    "organization_roles",
+)
+
+
+def test_the_id_token_config_chooses_the_extended_claims(demo: TestClient) -> None:
+    from .test_user_sign_in import code_for, exchange
+
+    def sign_in() -> tuple[set[str], set[str]]:
+        """The extended claims of alice's ID token, and of `/oidc/me`."""
+        body = exchange(demo, code_for(demo, scope=EXTENDED_SCOPES)).json()
+        id_token = verify_access_token(
+            body["id_token"],
+            demo.get("/oidc/jwks").json(),
+            issuer=ISSUER,
+            audience="demo-web",
+            now=NOW,
+        )
+        bearer = {"Authorization": f"Bearer {body['access_token']}"}
+        userinfo = demo.get("/oidc/me", headers=bearer).json()
+        return set(EXTENDED).intersection(id_token), set(EXTENDED).intersection(userinfo)
+
+    demo.follow_redirects = False
+    everything = set(EXTENDED)
+    assert sign_in() == ({"roles", "organizations", "organization_roles"}, everything)
+    admin = {"Authorization": f"Bearer {management_token(demo, *DEMO_ADMIN)}"}
+    chosen = {"enabledExtendedClaims": ["custom_data", "organization_data", "sso_identities"]}
+    put = demo.put("/api/configs/id-token", json=chosen, headers=admin)
+    assert (put.status_code, put.json()) == (200, chosen)
+    assert sign_in() == ({"custom_data", "organization_data", "sso_identities"}, everything)
+    assert demo.put("/api/configs/id-token", json={}, headers=admin).json() == {}
+    assert sign_in() == (set(), everything)
+    demo.post("/__mock/reset")
+    assert sign_in() == ({"roles", "organizations", "organization_roles"}, everything)

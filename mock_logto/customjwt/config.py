@@ -51,7 +51,8 @@ class CustomJwt:
 
     scripts: dict[str, dict[str, Any]] = field(default_factory=dict)
     functions: dict[str, ClaimsFunction] = field(default_factory=dict)
-    #: `idToken` config (`enabledExtendedClaims`); None until set, as in a tenant made by the API.
+    #: `idToken` config (`enabledExtendedClaims`), read by :mod:`mock_logto.claims` for ID
+    #: tokens; None until set: a new Logto tenant's seeded config applies.
     id_token: dict[str, Any] | None = None
 
     def active(self, kind: str) -> bool:
