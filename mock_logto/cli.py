@@ -121,6 +121,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
     )
 
+    sign_in = commands.add_parser(
+        "sign-in",
+        help="sign a user in to an app through a running server and print the tokens",
+        description=(
+            "The real flow, as an app runs it: /oidc/auth (PKCE, login_hint), the code, the "
+            "token endpoint. Prints the token response as JSON."
+        ),
+    )
+    sign_in.add_argument("--app", required=True, help="application id (client_id)")
+    sign_in.add_argument("--user", required=True, help="username or email of the user")
+    sign_in.add_argument("--secret", help="the app's secret (confidential apps)")
+    sign_in.add_argument("--redirect-uri", help="needed when the app has several")
+    sign_in.add_argument("--resource", help="API resource indicator: a JWT access token for it")
+    sign_in.add_argument("--organization", help="organization id: adds an organization token")
+    sign_in.add_argument(
+        "--scope",
+        action="append",
+        default=None,
+        metavar="SCOPE",
+        help="a scope (repeatable; default: openid profile offline_access)",
+    )
+    sign_in.add_argument("--decode", action="store_true", help="print the JWTs' claims too")
+    sign_in.add_argument(
+        "--url",
+        default=None,
+        help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
+    )
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of fixture files",
@@ -309,38 +337,93 @@ def _token(args: argparse.Namespace) -> int:
             payload[key] = value
     if args.claim:
         payload["claims"] = dict(_claim(c) for c in args.claim)
+    answer = control_call(base, "POST", "/tokens", payload, args.control_token)
+    token = answer.get("access_token") if isinstance(answer, dict) else None
+    if not isinstance(token, str):
+        raise MockLogtoError(f"{base} is not mock-logto: its /__mock/tokens answer has no token")
+    if args.decode:
+        print(json.dumps(_decode(token), indent=2))
+    else:
+        print(token)
+    return 0
+
+
+def control_call(
+    base: str, method: str, path: str, payload: Any = None, token: str | None = None
+) -> Any:
+    """A request to a running server's control API; every failure is one clear sentence."""
     headers = {"Content-Type": "application/json"}
-    control_token = args.control_token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
-    if control_token:
-        headers["X-Mock-Logto-Token"] = control_token
+    token = token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
+    if token:
+        headers["X-Mock-Logto-Token"] = token
     request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
-        f"{base}/__mock/tokens",
-        data=json.dumps(payload).encode(),
+        f"{base}/__mock{path}",
+        data=None if payload is None else json.dumps(payload).encode(),
         headers=headers,
-        method="POST",
+        method=method,
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            token = json.load(response)["access_token"]
+            return json.load(response)
     except urllib.error.HTTPError as exc:
-        try:
-            message = json.load(exc)["message"]
-        except (ValueError, KeyError):
-            message = f"HTTP {exc.code}"
-        raise MockLogtoError(message) from exc
+        raise MockLogtoError(_control_refusal(base, exc)) from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise MockLogtoError(
             f"cannot reach {base} ({reason}); is `mock-logto serve` running there?"
         ) from exc
-    if args.decode:
-        header, claims = (
-            json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-            for part in token.split(".")[:2]
+    except ValueError as exc:
+        raise MockLogtoError(f"{base} is not mock-logto: its answer is not JSON") from exc
+
+
+def _control_refusal(base: str, error: urllib.error.HTTPError) -> str:
+    """What a control API refusal means, from its body (mock-logto's own errors say `mock.*`)."""
+    try:
+        body = json.load(error)
+    except ValueError:
+        body = None
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str) or not code.startswith("mock."):
+        if error.code == 404:
+            return f"{base} has no control API: not mock-logto, or serving with --no-control-api"
+        return f"{base} is not mock-logto's control API (HTTP {error.code})"
+    message = str(body.get("message", code)) if isinstance(body, dict) else code
+    if code == "mock.unauthorized":
+        message += " Pass --control-token or set MOCK_LOGTO_CONTROL_TOKEN."
+    return message
+
+
+def _decode(token: str) -> dict[str, Any]:
+    header, claims = (
+        json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        for part in token.split(".")[:2]
+    )
+    return {"header": header, "claims": claims}
+
+
+def _sign_in(args: argparse.Namespace) -> int:
+    from .sign_in import SignIn, run
+
+    base = (args.url or os.environ.get("MOCK_LOGTO_URL") or "http://localhost:3001").rstrip("/")
+    tokens = run(
+        SignIn(
+            base_url=base,
+            app=args.app,
+            user=args.user,
+            secret=args.secret,
+            redirect_uri=args.redirect_uri,
+            resource=args.resource,
+            organization=args.organization,
+            scopes=tuple(args.scope or ()),
         )
-        print(json.dumps({"header": header, "claims": claims}, indent=2))
-    else:
-        print(token)
+    )
+    if args.decode:
+        tokens["decoded"] = {
+            name: _decode(value)
+            for name, value in tokens.items()
+            if isinstance(value, str) and value.count(".") == 2
+        }
+    print(json.dumps(tokens, indent=2))
     return 0
 
 
@@ -380,9 +463,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .http.serving import uvicorn_config
+    from .http.serving import listening_socket, uvicorn_config
 
     settings = _settings(args)
+    sock = listening_socket(settings.host, settings.port)
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
     if settings.listens_beyond_loopback and settings.control_api and not settings.control_token:
         # Reachable from other machines: the control API must not be open to them.
@@ -415,7 +499,7 @@ def _serve(args: argparse.Namespace) -> int:
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
@@ -450,6 +534,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "sign-in":
+            return _sign_in(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:

@@ -32,6 +32,8 @@ from .types import Clock
 from .webhooks import Webhooks
 
 JWKS_MEDIA_TYPE = "application/jwk-set+json; charset=utf-8"
+#: Claims every access token gets from the issuer; a token made to order cannot set them.
+STANDARD_CLAIMS = frozenset({"jti", "sub", "iat", "exp", "scope", "client_id", "iss", "aud"})
 T = TypeVar("T")
 
 
@@ -147,8 +149,18 @@ class Runtime:
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""
         key = self.keys.rotate(self.settings.signing_alg)
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        self.keys_changed()
         return key.kid
+
+    def keys_changed(self) -> None:
+        """Publish the signing keys as they are now: `/oidc/jwks` and discovery's algorithms.
+
+        Every request sees the change at once, as a Logto whose instances share a cache does
+        (a single Logto process without Redis only picks it up on restart).
+        """
+        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        document = discovery_document(self.settings.issuer, self.keys)
+        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
 
     def issue_token(
         self,
@@ -166,8 +178,16 @@ class Runtime:
         `client` is the app (id or name); `user` makes it a user token (else `sub` is the app);
         `resource` is the audience, or `organization` alone gives an organization token, both
         together an organization-level API token. `scopes` are taken as given (not checked
-        against roles), so a test can make any token it needs.
+        against roles), so a test can make any token it needs. No custom JWT customizer runs:
+        the token carries the `claims` asked for, nothing else (the customizer is a step of the
+        token endpoint, which a test of it goes through).
         """
+        standard = sorted(STANDARD_CLAIMS.intersection(claims or {}))
+        if standard:
+            raise MockLogtoError(
+                f"claims cannot set {', '.join(standard)}: they come from the app, user, "
+                "resource, organization, scopes and expiry given"
+            )
         tenant = self.tenant
         application = _found(applications.by_reference(tenant, client), "application", client)
         subject = _found(users.by_reference(tenant, user), "user", user).id if user else None

@@ -27,7 +27,6 @@ BEYOND_A_SCHEMA = {
     "user-given-m2m-role",
     "duplicate-app-id",
     "secret-named-twice",
-    "hook-without-events",
     "duplicate-indicator",
     "management-scope-in-user-role",
     "duplicate-username",

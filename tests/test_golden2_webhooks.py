@@ -90,6 +90,7 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
     yield found
     found.server.shutdown()
+    found.server.server_close()  # the listening socket, else a ResourceWarning fails a later test
 
 
 def _shape(expected: Any, actual: Any, path: str) -> None:

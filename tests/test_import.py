@@ -112,11 +112,19 @@ def test_no_secrets_writes_placeholders_only(rich: TestClient, tmp_path: Path) -
     for user in rich.get("/api/users").json():
         for token in rich.get(f"/api/users/{user['id']}/personal-access-tokens").json():
             secrets.add(token["value"])
+    for hook in rich.get("/api/hooks").json():
+        secrets.add(hook["signingKey"])
+    for config in rich.get("/api/configs/jwt-customizer").json():
+        secrets.update(config["value"].get("environmentVariables", {}).values())
+    assert "rich-tenant-script-key" in secrets
     imported = import_tenant(client_for(rich), ImportOptions(secrets=False))
     text = imported.text()
     assert [s for s in secrets if s in text] == []
     assert "  # secrets: placeholders (--no-secrets)\n" in text
     assert "SECRET: this file holds" not in text
+    assert "# customJwt: the environment variables of the access-token script are placeholders" in (
+        text
+    )
     tenant = load_tenant(write(tmp_path, imported))
     worker = tenant.applications["app-worker"]
     assert [s.name for s in worker.secrets] == ["Default secret"]
@@ -424,6 +432,14 @@ CLOUD = {
         {"id": "gone", "organizationRoles": []},
     ],
     "/api/organizations/o1/applications": [],
+    "/api/configs/jwt-customizer": [
+        {
+            "key": "jwt.clientCredentials",
+            "value": {"script": "const getCustomJwtClaims = async () => ({});"},
+        },
+        {"key": "jwt.somethingNew", "value": {"script": "x"}},
+    ],
+    "/api/configs/id-token": {"enabledExtendedClaims": ["roles", "not_yet_known"]},
     "/api/hooks": [
         {
             "tenantId": "acme",
@@ -466,7 +482,7 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
     header = " ".join(line[2:] for line in text.splitlines() if line.startswith("# "))
     assert (
         "Left out, as mock-logto does not serve them: proxy (Protected, proxy); saml (SAML, "
-        "saml); Future (a hook of no known event, h2)." in header
+        "saml); Future (a hook of no served event, h2)." in header
     )
     # A Logto without named secrets: its one secret column; a hidden one: a placeholder.
     assert tenant.applications["legacy"].secrets[0].value == "legacy-secret-column"
@@ -492,6 +508,10 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
         {"givenName": "Alice"},
     )
     assert tenant.organizations["o1"].user_roles == {"u1": []}
+    assert tenant.custom_jwt.scripts == {
+        "client-credentials": {"script": "const getCustomJwtClaims = async () => ({});"}
+    }
+    assert tenant.custom_jwt.id_token == {"enabledExtendedClaims": ["roles"]}
     [hook] = tenant.hooks.values()
     assert (hook.id, hook.events, hook.headers, hook.retries, hook.enabled, hook.signing_key) == (
         "h1",
@@ -501,7 +521,7 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
         False,
         "k1",
     )
-    assert "  # events: left out Future.Event (unknown to mock-logto)\n  - id: h1\n" in text
+    assert "  # events: left out Future.Event (not served)\n  - id: h1\n" in text
 
 
 def test_an_answer_not_shaped_as_logtos_is_one_sentence() -> None:

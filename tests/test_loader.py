@@ -161,31 +161,6 @@ def test_named_secrets_and_timestamps_are_kept_as_written(tmp_path: Path) -> Non
     assert alice.personal_access_tokens[0].created_at == 13
 
 
-def test_hooks_load_with_a_derived_signing_key_unless_given(tmp_path: Path) -> None:
-    text = (
-        "hooks:\n"
-        "  - {id: h1, name: a, events: [User.Created, User.Created], config: {url: 'mock://sink',"
-        " headers: {X-A: b}, retries: 0}, enabled: false, createdAt: 5}\n"
-        "  - {name: b, event: PostSignIn, config: {url: x}, signingKey: given-key}\n"
-    )
-    tenant = load_tenant(_write(tmp_path, text), clock=lambda: 100)
-    first, second = tenant.hooks.values()
-    assert (first.events, first.headers, first.retries, first.enabled, first.created_at) == (
-        ["User.Created"],
-        {"X-A": "b"},
-        0,
-        False,
-        5,
-    )
-    assert first.signing_key == derive("signing-key", "h1", length=32, alphabet=MIXED)
-    assert (second.id, second.event, second.signing_key, second.created_at) == (
-        derive("hook", "b"),
-        "PostSignIn",
-        "given-key",
-        100_000,
-    )
-
-
 def test_management_api_resource_and_role_are_built_in(tmp_path: Path) -> None:
     tenant = load_tenant(_write(tmp_path, "{}\n"))
     management = tenant.resource_by_indicator("https://default.logto.app/api")

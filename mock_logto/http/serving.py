@@ -11,11 +11,14 @@ crowd out real clients); only when none is idle is it answered 503.
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ..errors import MockLogtoError
 from ..settings import Settings
 
 _CLOSE = b"content-length: 0\r\nconnection: close\r\n\r\n"
@@ -110,6 +113,33 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
                 _answer(self.transport, b"408 Request Timeout")
 
     return LimitedHttpToolsProtocol
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to `host:port` and listening, or one sentence saying why it cannot be.
+
+    Bound before anything is loaded or printed, so a busy port (3001 is Logto's own, often taken
+    on the machines that use this) is one clear line, not a traceback after "listening on".
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise MockLogtoError(f"cannot listen on {host}: {exc.strerror}; check --host") from exc
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise MockLogtoError(
+                f"port {port} on {host} is in use; choose another with --port or MOCK_LOGTO_PORT"
+            ) from exc
+        raise MockLogtoError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    return sock
 
 
 def uvicorn_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 
+from ..customjwt import engine
+from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, FIXTURE_KEYS
 from ..errors import TenantError
 from ..http.uris import absolute_uri_problem
 from ..models import (
@@ -38,9 +40,11 @@ from ..models import (
 )
 from ..ops import applications, hooks, organizations, resources, roles, users
 from ..ops.organizations import MemberKind
+from ..webhooks import HOOK_EVENTS
 from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
+    CustomJwtSpec,
     HookSpec,
     OrganizationRoleSpec,
     OrganizationScopeSpec,
@@ -259,6 +263,8 @@ class Builder:
                     if absolute_uri_problem(uri):
                         self.problem(where, f"{to_camel(field)}[{index}]", f"'{uri}' is not a URI")
             app = applications.create(self.tenant, self.application(app_id, spec))
+            with self.refused(where):
+                applications.check_token_exchange(app.is_third_party, app.custom_client_metadata)
             self.secrets(app, spec, where)
             if spec.roles:
                 with self.refused(where):
@@ -443,32 +449,6 @@ class Builder:
                         f"applications[{index}]",
                     )
 
-    def hooks(self, entries: list[Located]) -> None:
-        for located in entries:
-            spec: HookSpec = located.spec
-            where = located.where
-            if not spec.events and spec.event is None:
-                self.problem(where, "events", "give events (or the legacy single event)")
-                continue
-            hook_id = spec.id or derive("hook", spec.name)
-            if not self.claim_id("hook", hook_id, where, spec.id is not None):
-                continue
-            key = spec.signing_key or derive("signing-key", hook_id, length=32, alphabet=MIXED)
-            hook = Hook(
-                id=hook_id,
-                name=spec.name,
-                events=list(spec.events),
-                url=spec.config.url,
-                signing_key=key,
-                event=spec.event,
-                headers=dict(spec.config.headers) if spec.config.headers is not None else None,
-                retries=spec.config.retries,
-                enabled=spec.enabled,
-                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
-            )
-            with self.refused(where):
-                hooks.add(self.tenant, hook)
-
     def member(
         self,
         organization: Organization,
@@ -500,6 +480,69 @@ class Builder:
                     with self.refused(where, role_field):
                         organizations.assign_member_roles(self.tenant, held, kind, [role.id])
 
+    def hooks(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: HookSpec = located.spec
+            hook_id = spec.id or derive("hook", spec.name)
+            if not self.claim_id("hook", hook_id, located.where, spec.id is not None):
+                continue
+            for index, event in enumerate(spec.events):
+                if event not in HookSpec.EVENTS:
+                    hint = suggestion(event, HookSpec.EVENTS)
+                    if event in HOOK_EVENTS:
+                        hint = " (Logto accepts it only with its dev features on)"
+                    self.problem(
+                        located.where, f"events[{index}]", f"unknown event '{event}'{hint}"
+                    )
+            signing_key = spec.signing_key or derive(
+                "signing-key", hook_id, length=32, alphabet=MIXED
+            )
+            hook = Hook(
+                id=hook_id,
+                name=spec.name,
+                events=list(spec.events),
+                url=spec.config.url,
+                signing_key=signing_key,
+                headers=dict(spec.config.headers) if spec.config.headers is not None else None,
+                retries=spec.config.retries,
+                enabled=spec.enabled,
+                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+            )
+            with self.refused(located.where):
+                hooks.add(self.tenant, hook)
+
+    def custom_jwt(self, entries: list[Located]) -> None:
+        """`customJwt`: each token type's script and the ID token config, set once."""
+        config = self.tenant.custom_jwt
+        for located in entries:
+            spec: CustomJwtSpec = located.spec
+
+            def problem(field: str, message: str, file: str = located.where.file) -> None:
+                self.problems.append(f"{file}: customJwt.{field}: {message}")
+
+            for key, kind in FIXTURE_KEYS.items():
+                customizer = getattr(spec, to_snake(key))
+                if customizer is None:
+                    continue
+                if kind in config.scripts:
+                    problem(key, "set in another fixture file too")
+                elif not engine.available():
+                    problem(key, str(engine.EngineMissing()))
+                else:
+                    config.scripts[kind] = customizer.model_dump(by_alias=True, exclude_none=True)
+            if spec.id_token is None:
+                continue
+            if config.id_token is not None:
+                problem("idToken", "set in another fixture file too")
+                continue
+            claims = spec.id_token.enabled_extended_claims
+            for index, claim in enumerate(claims or []):
+                if claim not in EXTENDED_ID_TOKEN_CLAIMS:
+                    hint = suggestion(claim, EXTENDED_ID_TOKEN_CLAIMS)
+                    field = f"idToken.enabledExtendedClaims[{index}]"
+                    problem(field, f"unknown claim '{claim}'{hint}")
+            config.id_token = {} if claims is None else {"enabledExtendedClaims": list(claims)}
+
 
 #: Which `ids` kind the entity named by a conflict's `conflict_id` is.
 _KIND_OF_CONFLICT = {
@@ -524,6 +567,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organization_roles(entries["organization_roles"])
     builder.organizations(entries["organizations"])
     builder.hooks(entries["hooks"])
+    builder.custom_jwt(entries["custom_jwt"])
     for scope in management.scopes:
         scope.created_at = now_ms
     return builder.problems

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
+from ..customjwt.config import FIXTURE_KEYS
 from ..models import (
     ApiResource,
     Application,
@@ -29,7 +30,8 @@ from ..models import (
 )
 from ..ops import applications, organizations, roles, users
 
-Document = dict[str, list[dict[str, Any]]]
+#: Sections: lists of entries, and `customJwt`, one mapping.
+Document = dict[str, Any]
 Format = Literal["yaml", "json"]
 #: Comments for entries, by (section key, entry id): written above the entry in YAML.
 Notes = Mapping[tuple[str, str], Sequence[str]]
@@ -221,9 +223,9 @@ class _Dumper:
         return entry
 
     def hook(self, hook: Hook) -> dict[str, Any]:
-        entry: dict[str, Any] = {"id": hook.id, "name": hook.name}
-        _put(entry, "events", list(hook.events))
-        _put(entry, "event", hook.event)
+        # A legacy hook (one `event`, no `events`) is written with that event as its list.
+        events = list(hook.events) or ([hook.event] if hook.event else [])
+        entry: dict[str, Any] = {"id": hook.id, "name": hook.name, "events": events}
         config: dict[str, Any] = {"url": hook.url}
         if hook.headers is not None:
             config["headers"] = dict(hook.headers)
@@ -265,8 +267,25 @@ def fixture_document(tenant: Tenant) -> Document:
         ],
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
+        "customJwt": custom_jwt(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}
+
+
+def custom_jwt(tenant: Tenant) -> dict[str, Any]:
+    """`customJwt`: each token kind's script as stored, and the ID token config if set.
+
+    Python callables set by tests are not data, so they are not written.
+    """
+    config = tenant.custom_jwt
+    section: dict[str, Any] = {
+        key: dict(config.scripts[kind])
+        for key, kind in FIXTURE_KEYS.items()
+        if kind in config.scripts
+    }
+    if config.id_token is not None:
+        section["idToken"] = dict(config.id_token)
+    return section
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -316,6 +335,9 @@ def render_yaml(
     for section, entries in document.items():
         if lines:
             lines.append("")
+        if isinstance(entries, dict):
+            lines.extend(_yaml({section: entries}).rstrip("\n").splitlines())
+            continue
         lines.append(f"{section}:")
         for entry in entries:
             lines.extend(_comment((notes or {}).get((section, str(entry.get("id"))), ()), "  "))

@@ -6,11 +6,12 @@ Entries keep references as written (names, indicators, usernames); :mod:`.build`
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS
 from ..models import ApplicationType, RoleType
 from ..webhooks import HOOK_EVENTS
 
@@ -180,41 +181,57 @@ class OrganizationSpec(_Spec):
     applications: list[OrganizationApplicationSpec] = []
 
 
-def _known_event(value: str) -> str:
-    if value not in HOOK_EVENTS:
-        raise ValueError(f"unknown event '{value}'")
-    return value
-
-
-HookEvent = Annotated[
-    str,
-    AfterValidator(_known_event),
-    WithJsonSchema({"type": "string", "enum": list(HOOK_EVENTS)}),
-]
-
-
 class HookConfigSpec(_Spec):
-    """Where a hook posts: Logto's `config` (the URL is any string, as Logto takes it)."""
+    """Where a hook's deliveries go, as `POST /api/hooks` takes its `config`."""
 
-    url: NonEmpty
+    url: str = Field(description="The endpoint; `mock://sink` is answered by the mock itself.")
     headers: dict[str, str] | None = None
     retries: int | None = Field(None, ge=0, le=3)
 
 
 class HookSpec(_Spec):
-    """A webhook: `events` (or the legacy single `event`) and `config`.
+    """A webhook, as `POST /api/hooks` takes it; `signingKey` is derived when left out."""
 
-    A `signingKey` left out is derived from the id, as secrets are.
-    """
+    #: Logto refuses `PostSignInAdaptiveMfaTriggered` unless its dev features are on.
+    EVENTS: ClassVar[tuple[str, ...]] = tuple(
+        e for e in HOOK_EVENTS if e != "PostSignInAdaptiveMfaTriggered"
+    )
 
     id: EntityId | None = None
     name: NonEmpty
-    events: list[HookEvent] = []
-    event: HookEvent | None = None
+    events: list[str] = Field(
+        min_length=1, json_schema_extra={"items": {"type": "string", "enum": list(EVENTS)}}
+    )
     config: HookConfigSpec
-    signing_key: NonEmpty | None = None
     enabled: bool = True
-    created_at: Timestamp | None = None
+    signing_key: NonEmpty | None = None
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
+class JwtCustomizerSpec(_Spec):
+    """A custom JWT script, as `PUT /api/configs/jwt-customizer/{tokenType}` takes it."""
+
+    script: str = Field(description="Defines `getCustomJwtClaims`; runs in V8 (the `jwt` extra).")
+    environment_variables: dict[str, str] | None = None
+    context_sample: dict[str, Any] | None = None
+    token_sample: dict[str, Any] | None = None
+
+
+class IdTokenConfigSpec(_Spec):
+    """The ID token config, as `PUT /api/configs/id-token` takes it."""
+
+    enabled_extended_claims: list[str] | None = Field(
+        None,
+        json_schema_extra={"items": {"type": "string", "enum": list(EXTENDED_ID_TOKEN_CLAIMS)}},
+    )
+
+
+class CustomJwtSpec(_Spec):
+    """Custom JWT claims: the customizer of each token type, and the ID token's claims."""
+
+    access_token: JwtCustomizerSpec | None = None
+    client_credentials: JwtCustomizerSpec | None = None
+    id_token: IdTokenConfigSpec | None = None
 
 
 class FixtureDocument(_Spec):
@@ -228,6 +245,7 @@ class FixtureDocument(_Spec):
     organization_roles: list[OrganizationRoleSpec] = []
     organizations: list[OrganizationSpec] = []
     hooks: list[HookSpec] = []
+    custom_jwt: CustomJwtSpec | None = None
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -240,4 +258,5 @@ SECTIONS = (
     "organization_roles",
     "organizations",
     "hooks",
+    "custom_jwt",
 )

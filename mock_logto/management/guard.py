@@ -29,6 +29,15 @@ def _claim_failed(code: str, name: str, claim: str, payload: dict[str, Any]) -> 
     )
 
 
+def _header(token: str) -> dict[str, Any]:
+    """The JWS header of a token `_payload` accepted."""
+    segment = token.split(".", 1)[0]
+    header: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    )
+    return header
+
+
 def _payload(token: str) -> dict[str, Any] | None:
     parts = token.split(".")
     if len(parts) != 3:
@@ -61,6 +70,8 @@ def authenticate(request: Request) -> dict[str, Any]:
         )
     if _payload(token) is None:
         raise _unauthorized({"code": "ERR_JWS_INVALID", "name": "JWSInvalid"})
+    if not rt.keys.candidates(_header(token)):  # e.g. a deleted key's token (keys-logs/47)
+        raise _unauthorized({"code": "ERR_JWKS_NO_MATCHING_KEY", "name": "JWKSNoMatchingKey"})
     claims = rt.keys.verify(token)
     if claims is None:
         raise _unauthorized(

@@ -18,7 +18,18 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
-from . import applications, hooks, openapi, organizations, resources, roles, users
+from . import (
+    applications,
+    hooks,
+    jwt_customizer,
+    oidc_keys,
+    openapi,
+    organizations,
+    resources,
+    roles,
+    subject_tokens,
+    users,
+)
 from .common import Handler, guarded, tenant_of
 from .events import with_events
 from .guard import authenticate
@@ -195,6 +206,18 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("PATCH", "/hooks/{id}/signing-key", hooks.regenerate_signing_key),
     ("POST", "/hooks/{id}/test", hooks.test_hook),
     ("GET", "/hooks/{id}/recent-logs", hooks.recent_logs),
+    ("POST", "/subject-tokens", subject_tokens.create_subject_token),
+    ("GET", "/configs/oidc/{keyType}", oidc_keys.list_keys),
+    ("POST", "/configs/oidc/{keyType}/rotate", oidc_keys.rotate_keys),
+    ("DELETE", "/configs/oidc/{keyType}/{keyId}", oidc_keys.delete_key),
+    ("GET", "/configs/jwt-customizer", jwt_customizer.list_all),
+    ("POST", "/configs/jwt-customizer/test", jwt_customizer.test),
+    ("GET", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.get_one),
+    ("PUT", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.upsert),
+    ("PATCH", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.update),
+    ("DELETE", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.delete),
+    ("GET", "/configs/id-token", jwt_customizer.get_id_token),
+    ("PUT", "/configs/id-token", jwt_customizer.put_id_token),
 )
 
 

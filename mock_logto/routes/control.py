@@ -2,14 +2,16 @@
 
 | Route | What |
 | --- | --- |
-| `POST /__mock/reset` | back to the start-up fixtures; clock, log and faults cleared (204) |
+| `POST /__mock/reset` | back to the start-up fixtures; clock, log, faults and deliveries cleared (204) |
 | `PUT /__mock/fixtures` | load other fixtures: `{"fixtures": {…}}`, a YAML body, or `{"path"}` of a file beside the start-up fixtures (a broken one: 400, no change) |
 | `GET /__mock/fixtures` | the live tenant as a fixture file (`?format=yaml`, the default, or `json`) |
 | `GET /__mock/clock`, `POST /__mock/clock` `{"advance": s}` | the server's time; move it forward |
 | `GET`/`DELETE /__mock/requests` | the requests received (newest last, secrets hidden unless `?secrets=true`); clear them |
+| `GET`/`DELETE /__mock/deliveries` | the webhook deliveries made, with their answers (`?event=`, `?hookId=`); clear them |
 | `POST`/`GET`/`DELETE /__mock/faults` | the next N requests to a path fail, or wait |
 | `POST /__mock/keys/rotate` | sign with a new key; old keys stay in the JWKS |
-| `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints) |
+| `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints; no customizer runs) |
+| `PUT /__mock/claims` | static claims for every access token of a type, as a custom JWT customizer adds them |
 
 Every route first passes :func:`~mock_logto.http.access.check_control_access` (same-origin,
 allowed host or token, JSON bodies). Errors are `{"code": "mock.<what>", "message"}`.
@@ -27,6 +29,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..control import Fault
+from ..customjwt.config import TOKEN_KEYS
 from ..errors import FixtureError, ManagementApiError, MockLogtoError
 from ..http.access import check_control_access
 from ..http.body import MAX_BODY_BYTES, media_type, parse_json, read_body
@@ -263,6 +266,25 @@ async def tokens(request: Request) -> Response:
     return JSONResponse({"access_token": token, "token_type": BEARER})
 
 
+async def claims(request: Request) -> Response:
+    """`PUT /__mock/claims` `{"tokenType", "claims"}`: static claims for every access token.
+
+    `tokenType` is `access-token` or `client-credentials`; the claims are added as a customizer
+    adds them; `"claims": null` removes them. Lasts until the next reset.
+    """
+    data = await _body(request)
+    token_type = _field(data, "tokenType", str, None)
+    if token_type not in TOKEN_KEYS:
+        raise _bad(f"'tokenType' must be one of {', '.join(TOKEN_KEYS)}")
+    added = _field(data, "claims", dict, None)
+    functions = runtime_of(request).tenant.custom_jwt.functions
+    if added is None:
+        functions.pop(token_type, None)
+    else:
+        functions[token_type] = lambda _payload: dict(added)
+    return JSONResponse({"tokenType": token_type, "claims": added})
+
+
 def guarded(handler: Handler) -> Handler:
     """The control API's access rules, then the handler."""
 
@@ -287,6 +309,7 @@ def routes() -> list[BaseRoute]:
         ("/faults", faults, ["GET", "POST", "DELETE"]),
         ("/keys/rotate", rotate_keys, ["POST"]),
         ("/tokens", tokens, ["POST"]),
+        ("/claims", claims, ["PUT"]),
     ]
     return [
         Route(path, guarded(handler), methods=methods, name=handler.__name__)

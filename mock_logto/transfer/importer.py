@@ -20,12 +20,14 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from .. import __version__
+from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, TOKEN_KEYS
 from ..errors import FixtureError, MockLogtoError
 from ..http.uris import absolute_uri_problem
 from ..loader import load_tenant_document
 from ..loader.build import MIXED, derive, management_api
 from ..loader.dump import fixture_document, fixture_text, serve_hint
-from ..loader.schema import CustomClientMetadataSpec
+from ..loader.schema import CustomClientMetadataSpec, HookSpec, JwtCustomizerSpec
+from ..management.jwt_customizer import DEFAULT_ID_TOKEN_CONFIG
 from ..models import (
     DEFAULT_SECRET_NAME,
     ApiResource,
@@ -42,7 +44,6 @@ from ..models import (
     Tenant,
     User,
 )
-from ..webhooks import HOOK_EVENTS
 from .logto import ManagementClient
 
 APPLICATION_TYPES: tuple[str, ...] = get_args(ApplicationType)
@@ -112,6 +113,8 @@ class _Reader:
         self.tenant = Tenant(id=client.tenant_id, management_api_indicator=client.indicator)
         self.imported = Imported(self.tenant, client.endpoint)
         self.skipped: list[str] = []
+        #: Header lines about what has no entry of its own to be noted above.
+        self.remarks: list[str] = []
 
     def note(self, section: str, entity_id: str, text: str) -> None:
         self.imported.notes[(section, entity_id)].append(text)
@@ -438,15 +441,17 @@ class _Reader:
         # Logto lists the newest first, the later of a tie first: reversed, the order made.
         for item in reversed(listed):
             hook_id = str(item["id"])
-            events = [e for e in item.get("events") or [] if e in HOOK_EVENTS]
-            event = item.get("event") if item.get("event") in HOOK_EVENTS else None
-            for unknown in [*(item.get("events") or []), item.get("event")]:
-                if unknown is not None and unknown not in HOOK_EVENTS:
-                    self.note(
-                        "hooks", hook_id, f"events: left out {unknown} (unknown to mock-logto)"
-                    )
-            if not events and event is None:
-                self.skipped.append(f"{item.get('name')} (a hook of no known event, {hook_id})")
+            given = item.get("events") or []
+            if not given and item.get("event"):
+                # A legacy hook of one `event`: the fixture format lists events only.
+                given = [item["event"]]
+                self.note("hooks", hook_id, f"events: the legacy event {item['event']}")
+            events = [e for e in given if e in HookSpec.EVENTS]
+            for unknown in given:
+                if unknown not in events:
+                    self.note("hooks", hook_id, f"events: left out {unknown} (not served)")
+            if not events:
+                self.skipped.append(f"{item.get('name')} (a hook of no served event, {hook_id})")
                 continue
             config = _object(item.get("config"))
             headers = config.get("headers")
@@ -461,13 +466,48 @@ class _Reader:
                 events=events,
                 url=str(config["url"]),
                 signing_key=key,
-                event=event,
                 headers={str(k): str(v) for k, v in headers.items()}
                 if isinstance(headers, dict)
                 else None,
                 retries=int(retries) if isinstance(retries, int | float) else None,
                 enabled=item.get("enabled") is not False,
                 created_at=int(item.get("createdAt") or 0),
+            )
+
+    # ------------------------------------------------------------------ custom JWT
+
+    def custom_jwt(self) -> None:
+        config = self.tenant.custom_jwt
+        kinds = {logto_key: kind for kind, logto_key in TOKEN_KEYS.items()}
+        listed = self.client.get_optional("/configs/jwt-customizer")
+        for item in listed if isinstance(listed, list) else []:
+            kind = kinds.get(str(item.get("key")))
+            if kind is None:
+                continue
+            try:
+                valid = JwtCustomizerSpec.model_validate(item.get("value"))
+            except ValidationError:
+                self.skipped.append(f"the custom JWT script of {item.get('key')} (not readable)")
+                continue
+            script = valid.model_dump(by_alias=True, exclude_none=True)
+            variables = script.get("environmentVariables")
+            if variables and not self.options.secrets:
+                # Scripts' variables are where API keys live: placeholders, as for secrets.
+                script["environmentVariables"] = {
+                    name: self.placeholder(kind, name) for name in variables
+                }
+                self.remarks.append(
+                    f"customJwt: the environment variables of the {kind} script are "
+                    "placeholders (--no-secrets)."
+                )
+            config.scripts[kind] = script
+        id_token = self.client.get_optional("/configs/id-token")
+        if isinstance(id_token, dict) and id_token != DEFAULT_ID_TOKEN_CONFIG:
+            claims = id_token.get("enabledExtendedClaims")
+            config.id_token = (
+                {"enabledExtendedClaims": [c for c in claims if c in EXTENDED_ID_TOKEN_CLAIMS]}
+                if isinstance(claims, list)
+                else {}
             )
 
     # ------------------------------------------------------------------ all of it
@@ -481,6 +521,7 @@ class _Reader:
             self.organization_template,
             self.organizations,
             self.hooks,
+            self.custom_jwt,
         ):
             try:
                 step()
@@ -505,8 +546,9 @@ class _Reader:
         if self.options.secrets:
             lines.append(
                 "SECRET: this file holds the tenant's application secrets, personal access "
-                "tokens and hook signing keys as Logto showed them. Keep it out of version "
-                "control, or import again with --no-secrets."
+                "tokens, hook signing keys and custom JWT scripts' environment variables as "
+                "Logto showed them. Keep it out of version control, or import again with "
+                "--no-secrets."
             )
         if any(u.password for u in self.tenant.users.values()):
             lines.append(
@@ -524,9 +566,10 @@ class _Reader:
             lines.append(
                 "Left out, as mock-logto does not serve them: " + "; ".join(self.skipped) + "."
             )
+        lines.extend(self.remarks)
         lines.append(
-            "Not carried over: connectors and social identities, sign-in experience, custom "
-            "JWT, SSO, MFA settings, hooks' delivery logs."
+            "Not carried over: connectors and social identities, sign-in experience, SSO, MFA "
+            "settings, hooks' delivery logs."
         )
         return lines
 

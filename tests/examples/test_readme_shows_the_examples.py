@@ -13,11 +13,13 @@ EXAMPLES = sorted(
 
 def test_there_are_examples() -> None:
     assert [p.name for p in EXAMPLES] == [
+        "test_api_reading_a_custom_claim.py",
         "test_machine_to_machine_client.py",
         "test_management_api_client.py",
         "test_protect_an_api.py",
         "test_save_a_tenant_for_the_next_run.py",
         "test_sign_in_with_the_logto_sdk.py",
+        "test_webhook_handler.py",
     ]
 
 

@@ -99,9 +99,17 @@ def management_answers(client: httpx2.Client) -> Walk:
         path = f"/hooks/{hook['id']}"
         get("/hooks/{id}", path)
         get("/hooks/{id}/recent-logs", path + "/recent-logs")
+    for config in get("/configs/jwt-customizer", "/configs/jwt-customizer"):
+        kind = {"jwt.accessToken": "access-token", "jwt.clientCredentials": "client-credentials"}
+        path = f"/configs/jwt-customizer/{kind[config['key']]}"
+        get("/configs/jwt-customizer/{tokenTypePath}", path)
+    get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
     return walk
 
 
-#: Every GET route of the Management API the mock serves.
-GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"}
+#: GET routes whose answers are the server's, not the tenant's: its signing keys (a key file
+#: carries those: `serve --key-file`).
+SERVER_STATE = {"/configs/oidc/{keyType}"}
+#: Every GET route of the Management API the mock serves that answers from the tenant.
+GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE

@@ -132,12 +132,7 @@ BROKEN = [
     (
         "hook-unknown-event",
         BASE + "hooks:\n  - {name: h, events: [User.Creatd], config: {url: 'mock://sink'}}\n",
-        "hooks[0] (h): events[0]: unknown event 'User.Creatd'",
-    ),
-    (
-        "hook-without-events",
-        BASE + "hooks:\n  - {name: h, config: {url: 'mock://sink'}}\n",
-        "hooks[0] (h): events: give events (or the legacy single event)",
+        "hooks[0] (h): events[0]: unknown event 'User.Creatd' (did you mean 'User.Created'?)",
     ),
     (
         "role-on-web-app",

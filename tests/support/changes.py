@@ -84,6 +84,8 @@ def change_through_the_api(client: httpx2.Client) -> None:
         )
     ).json()
     _ok(patch(f"/api/hooks/{hook['id']}/signing-key"))
+    script = "const getCustomJwtClaims = async ({ context }) => ({ app: context.application.id });"
+    _ok(client.put("/api/configs/jwt-customizer/client-credentials", json={"script": script}))
 
 
 def _role_id(client: httpx2.Client, name: str) -> str:
