@@ -16,6 +16,7 @@ from mock_logto.testing import MockLogto
 from .support.admin import management_token
 from .support.apps import NOW, ClientFactory, tenant_of
 from .support.paths import DEMO_FIXTURE
+from .support.sign_in import code_for, exchange
 from .support.tenants import DEMO_ADMIN, ISSUER
 from .support.verify import decode_unverified, verify_access_token
 
@@ -394,8 +395,6 @@ EXTENDED = (
 
 
 def test_the_id_token_config_chooses_the_extended_claims(demo: TestClient) -> None:
-    from .test_user_sign_in import code_for, exchange
-
     def sign_in() -> tuple[set[str], set[str]]:
         """The extended claims of alice's ID token, and of `/oidc/me`."""
         body = exchange(demo, code_for(demo, scope=EXTENDED_SCOPES)).json()

@@ -20,14 +20,20 @@ from mock_logto.errors import MockLogtoError
 from .support.apps import ClientFactory, Clock, make_settings, tenant_of
 from .support.errors import invalid_request, invalid_target, logto_error
 from .support.paths import DEMO_FIXTURE
-from .support.sign_in import pkce_challenge, query_of
+from .support.sign_in import (
+    VERIFIER,
+    auth_params,
+    code_for,
+    exchange,
+    query_of,
+    refresh,
+)
 from .support.tenants import DEMO_CALLBACK as WEB_CALLBACK
 from .support.tenants import DEMO_WEB as WEB
 from .support.tenants import ISSUER
 from .support.verify import decode_unverified
 
 SPA_CALLBACK = "http://localhost:5173/callback"
-VERIFIER = "v" * 43
 INVALID_GRANT = {
     "code": "oidc.invalid_grant",
     "message": "Grant request is invalid.",
@@ -49,44 +55,6 @@ def demo(make_client: ClientFactory, clock: Clock) -> TestClient:
     client = make_client(DEMO_FIXTURE, clock=clock)
     client.follow_redirects = False
     return client
-
-
-def auth_params(**overrides: Any) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "client_id": "demo-web",
-        "redirect_uri": WEB_CALLBACK,
-        "response_type": "code",
-        "scope": "openid offline_access profile email",
-        "state": "st",
-        "prompt": "consent",
-        "code_challenge": pkce_challenge(VERIFIER),
-        "code_challenge_method": "S256",
-    }
-    params.update(overrides)
-    return {k: v for k, v in params.items() if v is not None}
-
-
-def code_for(client: TestClient, username: str = "alice", **overrides: Any) -> str:
-    """Sign in with the `login_hint` shortcut; the code comes straight back."""
-    response = client.get("/oidc/auth", params=auth_params(login_hint=username, **overrides))
-    assert response.status_code == 303, response.text
-    return query_of(response.headers["location"])["code"]
-
-
-def exchange(client: TestClient, code: str, **extra: str) -> httpx2.Response:
-    data = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": WEB_CALLBACK,
-        "code_verifier": VERIFIER,
-        **extra,
-    }
-    return client.post("/oidc/token", data=data, auth=WEB)
-
-
-def refresh(client: TestClient, token: str, **extra: str) -> httpx2.Response:
-    data = {"grant_type": "refresh_token", "refresh_token": token, **extra}
-    return client.post("/oidc/token", data=data, auth=WEB)
 
 
 # --------------------------------------------------------------------------- /oidc/auth

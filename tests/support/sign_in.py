@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx2
+
+from .tenants import DEMO_CALLBACK as WEB_CALLBACK
+from .tenants import DEMO_WEB as WEB
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -59,3 +63,45 @@ def follow_to_callback(
         if url.startswith(callback):
             return url
     raise AssertionError("no redirect to the callback")
+
+
+#: The PKCE verifier the code-flow helpers below use.
+VERIFIER = "v" * 43
+
+
+def auth_params(**overrides: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "client_id": "demo-web",
+        "redirect_uri": WEB_CALLBACK,
+        "response_type": "code",
+        "scope": "openid offline_access profile email",
+        "state": "st",
+        "prompt": "consent",
+        "code_challenge": pkce_challenge(VERIFIER),
+        "code_challenge_method": "S256",
+    }
+    params.update(overrides)
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def code_for(client: httpx2.Client, username: str = "alice", **overrides: Any) -> str:
+    """Sign in with the `login_hint` shortcut; the code comes straight back."""
+    response = client.get("/oidc/auth", params=auth_params(login_hint=username, **overrides))
+    assert response.status_code == 303, response.text
+    return query_of(response.headers["location"])["code"]
+
+
+def exchange(client: httpx2.Client, code: str, **extra: str) -> httpx2.Response:
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": WEB_CALLBACK,
+        "code_verifier": VERIFIER,
+        **extra,
+    }
+    return client.post("/oidc/token", data=data, auth=WEB)
+
+
+def refresh(client: httpx2.Client, token: str, **extra: str) -> httpx2.Response:
+    data = {"grant_type": "refresh_token", "refresh_token": token, **extra}
+    return client.post("/oidc/token", data=data, auth=WEB)
