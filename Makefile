@@ -41,6 +41,7 @@ check: lint test
 bench: install
 	$(BIN)/python bench/startup_and_tokens.py
 	$(BIN)/python bench/sign_ins_and_memory.py
+	$(BIN)/python bench/plugin_costs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
