@@ -14,8 +14,6 @@ import json
 import logging
 import os
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, get_args
@@ -141,6 +139,10 @@ def _claim(text: str) -> tuple[str, Any]:
 
 
 def _token(args: argparse.Namespace) -> int:
+    # Imported here: urllib.request (http.client, email) would slow every start of `serve`.
+    import urllib.error
+    import urllib.request
+
     base = (args.url or os.environ.get("MOCK_LOGTO_URL") or "http://localhost:3001").rstrip("/")
     payload: dict[str, Any] = {"app": args.app, "scopes": args.scope}
     for key, value in (
@@ -233,6 +235,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=settings.log_level == "debug",
         lifespan="off",
         server_header=False,
+        ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):
