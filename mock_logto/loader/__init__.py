@@ -23,7 +23,13 @@ from ..types import Clock
 from .build import build, derive
 from .files import default_fixture_path, default_fixtures_dir, fixture_files, read_entries
 
-__all__ = ["default_fixture_path", "default_fixtures_dir", "derive", "load_tenant"]
+__all__ = [
+    "default_fixture_path",
+    "default_fixtures_dir",
+    "derive",
+    "fixture_files",
+    "load_tenant",
+]
 
 
 def load_tenant(
