@@ -410,3 +410,25 @@ def test_worker(mock_logto, n):
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=4)
+
+
+def test_the_readme_shows_the_usage_error_as_pytest_prints_it(pytester: pytest.Pytester) -> None:
+    from .support.readme import code_blocks
+
+    [example] = [b for b in code_blocks("") if b.startswith("ERROR: @pytest.mark.mock_logto")]
+    shown, _, _ = example.strip().partition("…")
+    write(pytester, "tenant.yaml", MY_TENANT)
+    write(
+        pytester,
+        "tests/test_api.py",
+        """
+import pytest
+
+@pytest.mark.mock_logto(fixture="../tenant.yaml")
+def test_orders(mock_logto):
+    pass
+""",
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    [printed] = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert printed.startswith(shown)

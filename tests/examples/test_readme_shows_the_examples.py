@@ -15,6 +15,7 @@ def test_there_are_examples() -> None:
     assert [p.name for p in EXAMPLES] == [
         "test_machine_to_machine_client.py",
         "test_management_api_client.py",
+        "test_move_time_for_both_sides.py",
         "test_protect_an_api.py",
         "test_sign_in_with_the_logto_sdk.py",
     ]
