@@ -10,8 +10,11 @@
 (c) Cold start of `mock-logto serve`: launch until the first discovery answer.
 (d) `POST /oidc/token` (client_credentials) and `GET /oidc/jwks` of `mock-logto serve`, side by
     side with a minimal Starlette app on the same uvicorn settings: a token endpoint signing one
-    ES384 JWT with joserfc, and a static JSON response. Driven by wrk (--connections keep-alive
-    connections) when it is installed, else by a Python client (which then limits the figures).
+    ES384 JWT with joserfc, and a static JSON response; each also with the extra headers
+    mock-logto's answer carries (Logto's security and CORS headers: uvicorn writes every header
+    in Python, so they cost as much as some middleware). Driven by wrk (--connections
+    keep-alive connections) when it is installed, else by a Python client (which then limits
+    the figures).
 
 Every session runs in a fresh interpreter with `MOCK_LOGTO_*` removed from the environment
 and bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as for an installed package.
@@ -37,6 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 TOKEN_BODY = (
     b"grant_type=client_credentials&resource=https%3A%2F%2Fapi.example.com&scope=read%3Aitems"
@@ -228,8 +232,12 @@ def cold_start(runs: int) -> None:
 # ---------------------------------------------------------------------------------- (d)
 
 
-def minimal_app() -> object:
-    """The yardstick: a token endpoint signing one ES384 JWT, and a static JSON response."""
+def minimal_app(same_headers: dict[str, dict[str, str]] | None = None) -> object:
+    """The yardstick: a token endpoint signing one ES384 JWT, and a static JSON response.
+
+    `same_headers` (path → headers): also served at `<path>-same-headers` with those extra
+    headers, the ones mock-logto's answer carries (Logto's security and CORS headers).
+    """
     import json
     import secrets
     from urllib.parse import parse_qs
@@ -274,19 +282,38 @@ def minimal_app() -> object:
     async def jwks(request: Request) -> Response:
         return Response(jwks_body, media_type=media)
 
+    def with_headers(endpoint: Any, headers: dict[str, str]) -> Any:
+        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+        async def decorated(request: Request) -> Response:
+            response: Response = await endpoint(request)
+            response.raw_headers.extend(raw)
+            return response
+
+        return decorated
+
+    extra = same_headers or {}
     return Starlette(
         routes=[
             Route("/token", token, methods=["POST"]),
             Route("/jwks", jwks),
+            Route(
+                "/token-same-headers",
+                with_headers(token, extra.get("/token", {})),
+                methods=["POST"],
+            ),
+            Route("/jwks-same-headers", with_headers(jwks, extra.get("/jwks", {}))),
         ]
     )
 
 
 def serve_minimal(port: int) -> None:
+    import json
+
     import uvicorn
 
     config = uvicorn.Config(
-        minimal_app(),  # type: ignore[arg-type]
+        minimal_app(json.loads(os.environ.get("SAME_HEADERS", "{}"))),  # type: ignore[arg-type]
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -361,28 +388,56 @@ def python_rate(
     return sum(counts) / (time.perf_counter() - started)
 
 
+#: Headers every server sends in its own way (uvicorn's date, the body's own).
+_OWN_HEADERS = {"date", "content-length", "content-type", "etag", "server"}
+
+
+def answer_headers(port: int, method: str, path: str) -> dict[str, str]:
+    """The headers of mock-logto's answer, less those every server sends anyway."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    headers = {"Authorization": TOKEN_AUTH, "Content-Type": FORM}
+    try:
+        connection.request(method, path, TOKEN_BODY if method == "POST" else None, headers)
+        response = connection.getresponse()
+        response.read()
+        return {k: v for k, v in response.getheaders() if k.lower() not in _OWN_HEADERS}
+    finally:
+        connection.close()
+
+
+TARGETS = {
+    "mock-logto POST /oidc/token": ("mock", "POST", "/oidc/token"),
+    "minimal    POST /token, same headers": ("minimal", "POST", "/token-same-headers"),
+    "minimal    POST /token": ("minimal", "POST", "/token"),
+    "mock-logto GET /oidc/jwks": ("mock", "GET", "/oidc/jwks"),
+    "minimal    GET static, same headers": ("minimal", "GET", "/jwks-same-headers"),
+    "minimal    GET static JSON": ("minimal", "GET", "/jwks"),
+}
+
+
 def side_by_side(seconds: float, connections: int, rounds: int) -> None:
+    import json
+
     use_wrk = shutil.which("wrk") is not None
     rate = wrk_rate if use_wrk else python_rate
-    mock_port, minimal_port = free_port(), free_port()
+    ports = {"mock": free_port(), "minimal": free_port()}
     env = clean_env()
-    processes = [
-        subprocess.Popen(serve_command(mock_port), env=env, stdout=subprocess.DEVNULL),
-        subprocess.Popen(
-            [sys.executable, __file__, "--serve-minimal", str(minimal_port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-        ),
-    ]
-    targets = {
-        "mock-logto POST /oidc/token": (mock_port, "POST", "/oidc/token"),
-        "minimal    POST /token (ES384)": (minimal_port, "POST", "/token"),
-        "mock-logto GET /oidc/jwks": (mock_port, "GET", "/oidc/jwks"),
-        "minimal    GET static JSON": (minimal_port, "GET", "/jwks"),
-    }
+    processes = [subprocess.Popen(serve_command(ports["mock"]), env=env, stdout=subprocess.DEVNULL)]
     try:
-        wait_ready(mock_port, "/oidc/jwks")
-        wait_ready(minimal_port, "/jwks")
+        wait_ready(ports["mock"], "/oidc/jwks")
+        same = {
+            "/token": answer_headers(ports["mock"], "POST", "/oidc/token"),
+            "/jwks": answer_headers(ports["mock"], "GET", "/oidc/jwks"),
+        }
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, __file__, "--serve-minimal", str(ports["minimal"])],
+                env={**env, "SAME_HEADERS": json.dumps(same)},
+                stdout=subprocess.DEVNULL,
+            )
+        )
+        wait_ready(ports["minimal"], "/jwks")
+        targets = {name: (ports[server], m, p) for name, (server, m, p) in TARGETS.items()}
         with tempfile.TemporaryDirectory(prefix="mock-logto-bench-") as tmp:
             for name, (port, method, path) in targets.items():
                 if get_status(port, path, method) != 200:
@@ -403,11 +458,18 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
     )
     print(f"(d) requests per second side by side ({client}; best of {rounds} x {seconds:.0f} s):")
     for name, value in best.items():
-        print(f"    {name:34} {value:8.0f}")
-    token_ratio = best["mock-logto POST /oidc/token"] / best["minimal    POST /token (ES384)"]
-    jwks_ratio = best["mock-logto GET /oidc/jwks"] / best["minimal    GET static JSON"]
-    print(f"    => client_credentials  {token_ratio:.2f}x the minimal token endpoint")
-    print(f"    => JWKS                {jwks_ratio:.2f}x the static JSON response")
+        print(f"    {name:38} {value:8.0f}")
+    token, jwks = best["mock-logto POST /oidc/token"], best["mock-logto GET /oidc/jwks"]
+    print(
+        f"    => client_credentials  {token / best['minimal    POST /token, same headers']:.2f}x"
+        " the minimal token endpoint sending the same headers"
+        f" ({token / best['minimal    POST /token']:.2f}x the one sending only its own)"
+    )
+    print(
+        f"    => JWKS                {jwks / best['minimal    GET static, same headers']:.2f}x"
+        " the static JSON response with the same headers"
+        f" ({jwks / best['minimal    GET static JSON']:.2f}x the bare one)"
+    )
 
 
 # ---------------------------------------------------------------------------------- main

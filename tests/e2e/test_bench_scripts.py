@@ -51,4 +51,4 @@ def test_the_plugin_costs_script_runs_without_wrk() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "a Python client" in result.stdout
-    assert "x the static JSON response" in result.stdout
+    assert "x the static JSON response with the same headers" in result.stdout
