@@ -30,6 +30,7 @@ import http.client
 import importlib.util
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -67,15 +68,22 @@ def median_ms(samples: Sequence[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def timed(command: Sequence[str], cwd: Path) -> float:
-    started = time.perf_counter()
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: Sequence[str], cwd: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of a command: CPU time suffers less on a busy
+    machine."""
+    started, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run(
         command, cwd=cwd, env=clean_env(), capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
+    return elapsed, children_cpu() - cpu
 
 
 def free_port() -> int:
@@ -152,25 +160,34 @@ def pytest_sessions(tests: int, runs: int, xdist: bool) -> None:
             variants["disabled -n 2"] = [*variants["disabled"], "-n", "2"]
         for command in variants.values():  # warm the file system cache and the .pyc files
             timed(command, root)
-        samples: dict[str, list[float]] = {name: [] for name in variants}
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
         for _ in range(runs):  # interleaved, so a noisy moment hits every variant alike
             for name, command in variants.items():
                 samples[name].append(timed(command, root))
-        med = {name: median_ms(times) for name, times in samples.items()}
+        wall = {name: median_ms([w for w, _ in times]) for name, times in samples.items()}
+        cpu = {name: median_ms([c for _, c in times]) for name, times in samples.items()}
 
-    print(f"(a) a pytest session of {tests} trivial tests (median of {runs}):")
-    print(f"    plugin disabled (-p no:mock_logto)  {med['disabled']:7.0f} ms")
-    print(f"    plugin installed, not used          {med['installed']:7.0f} ms")
-    print(f"    => the plugin adds                  {med['installed'] - med['disabled']:7.0f} ms")
+    def row(label: str, name: str) -> None:
+        print(f"    {label:36} {wall[name]:7.0f} ms wall {cpu[name]:7.0f} ms cpu")
+
+    def diff(label: str, more: str, less: str) -> None:
+        print(
+            f"    => {label:33} {wall[more] - wall[less]:7.0f} ms wall"
+            f" {cpu[more] - cpu[less]:7.0f} ms cpu"
+        )
+
+    print(f"(a) a pytest session of {tests} trivial tests (medians of {runs}):")
+    row("plugin disabled (-p no:mock_logto)", "disabled")
+    row("plugin installed, not used", "installed")
+    diff("the plugin adds", "installed", "disabled")
     if xdist:
-        added = med["installed -n 2"] - med["disabled -n 2"]
-        print(f"    -n 2, plugin disabled               {med['disabled -n 2']:7.0f} ms")
-        print(f"    -n 2, plugin installed, not used    {med['installed -n 2']:7.0f} ms")
-        print(f"    => the plugin adds under -n 2       {added:7.0f} ms")
-    print(f"(b) {tests} tests requesting mock_logto vs the same tests without (median of {runs}):")
-    print(f"    not requesting it                   {med['installed']:7.0f} ms")
-    print(f"    requesting it                       {med['using']:7.0f} ms")
-    print(f"    => using mock_logto adds            {med['using'] - med['installed']:7.0f} ms")
+        row("-n 2, plugin disabled", "disabled -n 2")
+        row("-n 2, plugin installed, not used", "installed -n 2")
+        diff("the plugin adds under -n 2", "installed -n 2", "disabled -n 2")
+    print(f"(b) {tests} tests requesting mock_logto vs the same tests without (medians of {runs}):")
+    row("not requesting it", "installed")
+    row("requesting it", "using")
+    diff("using mock_logto adds", "using", "installed")
 
 
 def reset_cost() -> None:
