@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -432,3 +433,12 @@ def test_orders(mock_logto):
     result = pytester.runpytest("-p", "no:cacheprovider")
     [printed] = [line for line in result.stderr.lines if line.startswith("ERROR:")]
     assert printed.startswith(shown)
+
+
+def test_time_machine_moves_the_mock_and_the_code_under_test_together(
+    pytester: pytest.Pytester,
+) -> None:
+    """The README's way to move time: both clocks agree, and advance_clock's trap is shown."""
+    example = Path(__file__).parent / "examples" / "test_move_time_for_both_sides.py"
+    pytester.makepyfile(test_time=example.read_text())
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
