@@ -10,12 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies in their own layer, rebuilt only when pyproject.toml changes.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
-    && pip install --no-cache-dir -r requirements.txt
+# Dependencies in their own layer, pinned (requirements.lock, `make lock`), rebuilt only when
+# the pins change.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
 
-COPY README.md ./
+COPY pyproject.toml README.md ./
 COPY mock_logto ./mock_logto
 COPY fixtures ./fixtures
 # The demo tenant is the default; mount your own fixture files over /fixtures.

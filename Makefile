@@ -3,18 +3,23 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install serve test test-fast lint check bench clean
+.PHONY: install serve test test-fast lint check bench lock dist clean
 
-$(BIN)/mock-logto: pyproject.toml
+# Serving needs only the package; tests, lint and bench also need the dev tools.
+$(VENV)/.serve-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.serve-installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/mock-logto
+install: $(VENV)/.dev-installed
 
 ## Serve the default fixtures on http://localhost:3001 (Ctrl-C stops it).
-serve: install
+serve: $(VENV)/.serve-installed
 	$(BIN)/mock-logto serve
 
 ## The test suite, under coverage. `coverage run` rather than pytest-cov: the package is also
@@ -26,7 +31,7 @@ test: install
 ## The in-process tests only (not marked e2e: no subprocesses), in parallel, without coverage:
 ## seconds, for the edit-and-test loop. CI runs `make test`.
 test-fast: install
-	$(BIN)/python -m pytest -m "not e2e" -n auto -q
+	$(BIN)/python -m pytest -m "not e2e and not generated" -n auto -q
 
 ## Lint, format check, strict typing, fixtures and the Dockerfile (hadolint).
 lint: install
@@ -42,6 +47,18 @@ bench: install
 	$(BIN)/python bench/startup_and_tokens.py
 	$(BIN)/python bench/sign_ins_and_memory.py
 	$(BIN)/python bench/plugin_costs.py
+
+## Pin the runtime dependencies the Docker image installs (after changing them in pyproject.toml).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet .
+	{ sed -n '1,2p' requirements.lock; .lock-venv/bin/python -m pip freeze --exclude mock-logto; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+## The wheel and sdist, checked as PyPI would (twine check).
+dist: install
+	rm -rf dist && $(BIN)/python -m build --outdir dist . >/dev/null
+	$(BIN)/python -m twine check --strict dist/*
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

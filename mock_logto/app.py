@@ -10,7 +10,7 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
@@ -53,6 +53,12 @@ async def _management_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.to_dict(), status_code=exc.status_code)
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """A client that went away mid-body gets no answer, and the log no traceback."""
+    logger.debug("%s %s: the client disconnected", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -71,7 +77,8 @@ def create_app(
     runtime = Runtime.build(settings or Settings(), tenant=tenant, keys=keys, clock=clock)
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
-        Mount("/api", routes=[*experience.routes(), *management.routes()], name="api"),
+        *experience.routes("/api"),
+        *management.routes("/api"),
         *interaction.page_routes(),
     ]
     if runtime.settings.control_api:
@@ -82,7 +89,11 @@ def create_app(
             Middleware(HeadersMiddleware, cors=oidc.CORS),
             Middleware(ControlMiddleware, control=runtime.control, clock=runtime.clock),
         ],
-        exception_handlers={OAuthError: _oauth_error, ManagementApiError: _management_error},
+        exception_handlers={
+            OAuthError: _oauth_error,
+            ManagementApiError: _management_error,
+            ClientDisconnect: _client_gone,
+        },
     )
     app.state.runtime = runtime
     return app

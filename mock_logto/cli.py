@@ -13,10 +13,11 @@ import contextlib
 import json
 import logging
 import os
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import ValidationError
 
@@ -28,6 +29,9 @@ from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
 from .runtime import load_keys, load_settings_tenant
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import urllib.error
 
 logger = logging.getLogger("mock_logto")
 
@@ -108,10 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--expires-in", type=int, help="lifetime in seconds")
     token.add_argument("--decode", action="store_true", help="print header and claims as JSON")
     token.add_argument(
+        "--control-token",
+        default=None,
+        help="the server's control API token (default: $MOCK_LOGTO_CONTROL_TOKEN)",
+    )
+    token.add_argument(
         "--url",
         default=None,
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
     )
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of fixture files",
+        description=(
+            "The fixture format as a JSON Schema, for editors: point a YAML language server at "
+            "it (`# yaml-language-server: $schema=mock-logto.schema.json`)."
+        ),
+    )
+    schema.add_argument("-o", "--output", type=Path, help="write it to this file instead")
 
     keys = commands.add_parser(
         "keys",
@@ -139,10 +158,6 @@ def _claim(text: str) -> tuple[str, Any]:
 
 
 def _token(args: argparse.Namespace) -> int:
-    # Imported here: urllib.request (http.client, email) would slow every start of `serve`.
-    import urllib.error
-    import urllib.request
-
     base = (args.url or os.environ.get("MOCK_LOGTO_URL") or "http://localhost:3001").rstrip("/")
     payload: dict[str, Any] = {"app": args.app, "scopes": args.scope}
     for key, value in (
@@ -155,26 +170,10 @@ def _token(args: argparse.Namespace) -> int:
             payload[key] = value
     if args.claim:
         payload["claims"] = dict(_claim(c) for c in args.claim)
-    request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
-        f"{base}/__mock/tokens",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            token = json.load(response)["access_token"]
-    except urllib.error.HTTPError as exc:
-        try:
-            message = json.load(exc)["message"]
-        except (ValueError, KeyError):
-            message = f"HTTP {exc.code}"
-        raise MockLogtoError(message) from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise MockLogtoError(
-            f"cannot reach {base} ({reason}); is `mock-logto serve` running there?"
-        ) from exc
+    answer = control_call(base, "POST", "/tokens", payload, args.control_token)
+    token = answer.get("access_token") if isinstance(answer, dict) else None
+    if not isinstance(token, str):
+        raise MockLogtoError(f"{base} is not mock-logto: its /__mock/tokens answer has no token")
     if args.decode:
         header, claims = (
             json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
@@ -183,6 +182,65 @@ def _token(args: argparse.Namespace) -> int:
         print(json.dumps({"header": header, "claims": claims}, indent=2))
     else:
         print(token)
+    return 0
+
+
+def control_call(
+    base: str, method: str, path: str, payload: Any = None, token: str | None = None
+) -> Any:
+    """A request to a running server's control API; every failure is one clear sentence."""
+    # Imported here: urllib.request (http.client, email) would slow every start of `serve`.
+    import urllib.error
+    import urllib.request
+
+    headers = {"Content-Type": "application/json"}
+    token = token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
+    if token:
+        headers["X-Mock-Logto-Token"] = token
+    request = urllib.request.Request(  # noqa: S310 - the URL is the user's own server
+        f"{base}/__mock{path}",
+        data=None if payload is None else json.dumps(payload).encode(),
+        headers=headers,
+        method=method,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.load(response)
+    except urllib.error.HTTPError as exc:
+        raise MockLogtoError(_control_refusal(base, exc)) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise MockLogtoError(
+            f"cannot reach {base} ({reason}); is `mock-logto serve` running there?"
+        ) from exc
+    except ValueError as exc:
+        raise MockLogtoError(f"{base} is not mock-logto: its answer is not JSON") from exc
+
+
+def _control_refusal(base: str, error: urllib.error.HTTPError) -> str:
+    """What a control API refusal means, from its body (mock-logto's own errors say `mock.*`)."""
+    try:
+        body = json.load(error)
+    except ValueError:
+        body = None
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str) or not code.startswith("mock."):
+        if error.code == 404:
+            return f"{base} has no control API: not mock-logto, or serving with --no-control-api"
+        return f"{base} is not mock-logto's control API (HTTP {error.code})"
+    message = str(body.get("message", code)) if isinstance(body, dict) else code
+    if code == "mock.unauthorized":
+        message += " Pass --control-token or set MOCK_LOGTO_CONTROL_TOKEN."
+    return message
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .loader.json_schema import schema_text
+
+    if args.output is None:
+        sys.stdout.write(schema_text())
+    else:
+        args.output.write_text(schema_text(), encoding="utf-8")
     return 0
 
 
@@ -212,8 +270,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .http.serving import listening_socket, uvicorn_config
+
     settings = _settings(args)
+    sock = listening_socket(settings.host, settings.port)
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    if settings.listens_beyond_loopback and settings.control_api and not settings.control_token:
+        # Reachable from other machines: the control API must not be open to them.
+        settings = settings.model_copy(update={"control_token": secrets.token_urlsafe(24)})
+        logger.warning(
+            "mock-logto: listening beyond loopback; the control API needs the token %s "
+            "(X-Mock-Logto-Token, or set MOCK_LOGTO_CONTROL_TOKEN)",
+            settings.control_token,
+        )
     tenant = load_settings_tenant(settings, system_clock)
     keys = load_keys(settings)
     app = create_app(settings, tenant=tenant, keys=keys)
@@ -227,19 +296,18 @@ def _serve(args: argparse.Namespace) -> int:
         fixtures,
         tenant.summary(),
     )
-    config = uvicorn.Config(
+    config = uvicorn_config(
         app,
+        settings,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         access_log=settings.log_level == "debug",
-        lifespan="off",
-        server_header=False,
         ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
@@ -268,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         if args.command == "keys":
             return _keys(args)
+        if args.command == "schema":
+            return _schema(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:

@@ -11,6 +11,9 @@ import time
 from .errors import MockLogtoError
 from .types import Clock
 
+#: How far tests may move time (dates beyond it stop being representable everywhere).
+MAX_OFFSET = 100 * 365 * 24 * 3600
+
 
 def system_clock() -> int:
     """Wall-clock seconds."""
@@ -32,6 +35,8 @@ class MockClock:
         """Move time forward (tokens and codes expire without sleeping); returns the new now."""
         if seconds < 0:
             raise MockLogtoError("the clock only moves forward")
+        if self.offset + seconds > MAX_OFFSET:
+            raise MockLogtoError("the clock moves at most 100 years ahead")
         self.offset += seconds
         return self()
 

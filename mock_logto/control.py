@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,6 +27,9 @@ CONTROL_PREFIX = "/__mock"
 LOG_SIZE = 1000
 #: Body bytes kept per logged request.
 LOG_BODY_BYTES = 64 * 1024
+#: The longest a fault may delay a request (a longer one would look like a hang).
+MAX_FAULT_DELAY = 60.0
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +55,72 @@ class LoggedRequest:
         """The body parsed as a form (last value wins)."""
         return dict(parse_qsl(self.body))
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form for the control API."""
-        return asdict(self)
+    def to_dict(self, *, redact: bool = True) -> dict[str, Any]:
+        """JSON-ready form for the control API; secrets hidden unless `redact=False`."""
+        entry = asdict(self)
+        if redact:
+            entry["headers"] = {k: redact_header(k, v) for k, v in self.headers.items()}
+            entry["query"] = redact_form(self.query)
+            entry["body"] = redact_body(self.body, self.headers.get("content-type", ""))
+        return entry
+
+
+#: Headers and body fields that carry credentials, hidden in the control API's request log.
+SECRET_HEADERS = frozenset({"authorization", "cookie", "x-mock-logto-token", "set-cookie"})
+SECRET_FIELDS = frozenset(
+    {
+        "client_secret",
+        "password",
+        "newPassword",
+        "code",
+        "code_verifier",
+        "refresh_token",
+        "access_token",
+        "subject_token",
+        "actor_token",
+        "token",
+        "id_token_hint",
+        "xsrf",
+        "secret",
+    }
+)
+REDACTED = "[redacted]"
+
+
+def redact_header(name: str, value: str) -> str:
+    """A credential header's value hidden (its scheme kept: `Basic [redacted]`)."""
+    if name.lower() not in SECRET_HEADERS:
+        return value
+    scheme, space, _ = value.partition(" ")
+    return f"{scheme} {REDACTED}" if space and name.lower() == "authorization" else REDACTED
+
+
+def redact_form(text: str) -> str:
+    """A form or query string with its credential fields' values hidden."""
+    if not any(f"{field}=" in text for field in SECRET_FIELDS):
+        return text
+    pairs = parse_qsl(text, keep_blank_values=True)
+    return urlencode([(k, REDACTED if k in SECRET_FIELDS else v) for k, v in pairs])
+
+
+def _redact_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if k in SECRET_FIELDS else _redact_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_json(v) for v in value]
+    return value
+
+
+def redact_body(body: str, content_type: str) -> str:
+    """A form or JSON body with its credential fields' values hidden; others as they are."""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return redact_form(body)
+    if content_type.startswith("application/json"):
+        try:
+            return json.dumps(_redact_json(json.loads(body)), separators=(",", ":"))
+        except (ValueError, RecursionError):
+            return body
+    return body
 
 
 @dataclass(slots=True)
@@ -81,11 +148,22 @@ class Control:
         self.faults: list[Fault] = []
 
     def add_fault(self, fault: Fault) -> Fault:
-        """Register a fault rule (first registered, first applied)."""
+        """Register a fault rule (first registered, first applied) it can honour."""
         if fault.status is None and fault.delay <= 0:
             raise MockLogtoError("a fault needs a status, a delay or both")
         if fault.count < 1:
             raise MockLogtoError("a fault's count must be at least 1")
+        if fault.status is not None and not 200 <= fault.status <= 599:
+            raise MockLogtoError("a fault's status must be from 200 to 599")
+        if not 0 <= fault.delay <= MAX_FAULT_DELAY:
+            raise MockLogtoError(f"a fault's delay must be from 0 to {MAX_FAULT_DELAY} seconds")
+        for name, value in fault.headers.items():
+            if not _TOKEN.fullmatch(name) or any(c in value for c in "\r\n\0"):
+                raise MockLogtoError(f"fault header {name!r} is not a valid HTTP header")
+        try:
+            json.dumps(fault.body, allow_nan=False)
+        except ValueError as exc:
+            raise MockLogtoError("a fault's body must be a string or plain JSON") from exc
         self.faults.append(fault)
         return fault
 

@@ -20,6 +20,7 @@
     │   ├── InsufficientScopeError         insufficient_scope (403, + `scope`)
     │   └── ServerError                    server_error (500)
     └── ManagementApiError                 Logto's RequestError body under /api
+        ├── MalformedBodyError             koa-body's 400 for JSON that does not parse
         └── TenantError                    a tenant rule refused a change (raised by ops/)
             ├── EntityNotFound             404 entity.not_exists_with_id
             ├── Conflict                   422: a name, identifier or link already taken
@@ -246,6 +247,17 @@ class ManagementApiError(Exception):
         body["message"] = self.message
         body.update(self.extra)
         return body
+
+
+class MalformedBodyError(ManagementApiError):
+    """A JSON body that does not parse: koa-body's 400 `{"message"}`, with no `code`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("", message, status_code=400)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the parser's message (golden-2/entity-errors/140)."""
+        return {"message": self.message}
 
 
 def _zod_type(value: Any) -> str:

@@ -8,9 +8,11 @@ and the `kid` is the RFC 7638 thumbprint (core/utils/jwks.ts).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,37 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, RSAKey
 
-from .errors import MockLogtoError
+from .errors import ManagementApiError, MockLogtoError
 from .settings import SigningAlg
 
 Key = ECKey | RSAKey
 
 _EC_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
+#: The algorithms oidc-provider registers for a key, in its order, cut to those Logto enables.
+_RSA_ALGS = ("PS256", "RS256")
+#: Logto's rotation keeps this many keys, the new one first (routes/logto-config).
+KEPT_ON_ROTATION = 2
+#: The size of the RSA keys Logto generates (cli/commands/database/utils.ts).
+LOGTO_RSA_BITS = 4096
+_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _key_id(kid: str) -> str:
+    """A Logto-style key id (21 lowercase letters and digits), the same for the same key."""
+    digest = hashlib.sha256(kid.encode()).digest()
+    return "".join(_ID_ALPHABET[b % len(_ID_ALPHABET)] for b in digest[:21])
+
+
+def key_required() -> ManagementApiError:
+    """Deleting the last key (checked before the id, keys-logs/24, 25)."""
+    return ManagementApiError("oidc.key_required", "At least one key is required.", status_code=422)
+
+
+def key_not_found(key_id: str) -> ManagementApiError:
+    """Deleting a key id that is not there (keys-logs/20, 29)."""
+    return ManagementApiError(
+        "oidc.key_not_found", f"Key with ID {key_id} is not found.", status_code=404
+    )
 
 
 def _alg_of(key: Key) -> str:
@@ -35,11 +62,23 @@ def _alg_of(key: Key) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SigningKey:
-    """One private key with its `kid` and algorithm."""
+    """One private key with its `kid` and algorithm, and Logto's `id` and `createdAt` (seconds)."""
 
     key: Key
     kid: str
     alg: str
+    id: str = ""
+    created_at: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def kty(self) -> str:
+        """`EC` or `RSA`: Logto's `signingKeyAlgorithm`."""
+        return "EC" if isinstance(self.key, ECKey) else "RSA"
+
+    @property
+    def algorithms(self) -> tuple[str, ...]:
+        """What the key can sign with, as oidc-provider lists it (RSA: PS256, RS256)."""
+        return (self.alg,) if isinstance(self.key, ECKey) else _RSA_ALGS
 
     def public_jwk(self) -> dict[str, Any]:
         """The public JWK as Logto publishes it."""
@@ -58,13 +97,14 @@ class SigningKey:
 
 
 def _signing_key(key: Key) -> SigningKey:
-    return SigningKey(key=key, kid=key.thumbprint(), alg=_alg_of(key))
+    kid = key.thumbprint()
+    return SigningKey(key=key, kid=kid, alg=_alg_of(key), id=_key_id(kid))
 
 
-def generate_key(alg: SigningAlg = "ES384") -> SigningKey:
-    """A new private key for `alg`."""
+def generate_key(alg: SigningAlg = "ES384", rsa_bits: int = 2048) -> SigningKey:
+    """A new private key for `alg` (RSA: 2048 bits unless told; Logto's own are 4096)."""
     if alg == "RS256":
-        return _signing_key(RSAKey.generate_key(2048))
+        return _signing_key(RSAKey.generate_key(rsa_bits))
     return _signing_key(ECKey.generate_key("P-384"))
 
 
@@ -116,12 +156,63 @@ class KeyStore:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(document, handle, indent=2)
 
-    def rotate(self, alg: SigningAlg) -> SigningKey:
-        """A new key signs from now on; the old ones stay published so their tokens verify."""
-        key = generate_key(alg)
+    def rotate(
+        self,
+        alg: SigningAlg,
+        keep: int | None = None,
+        created_at: int | None = None,
+        rsa_bits: int = 2048,
+    ) -> SigningKey:
+        """A new key signs from now on; the old ones stay published so their tokens verify.
+
+        With `keep`, only that many keys are kept, the newest first (Logto keeps 2).
+        """
+        key = generate_key(alg, rsa_bits)
+        if created_at is not None:
+            key = replace(key, created_at=created_at)
         self._keys.insert(0, key)
-        self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
+        if keep is not None:
+            del self._keys[keep:]
+        self._changed()
         return key
+
+    def delete(self, key_id: str) -> SigningKey:
+        """Drop the key with Logto's `id`: its tokens stop verifying and it is not published.
+
+        Raises Logto's 422 when it is the last key (before looking at the id), else 404.
+        """
+        if len(self._keys) <= 1:
+            raise key_required()
+        found = next((k for k in self._keys if k.id == key_id), None)
+        if found is None:
+            raise key_not_found(key_id)
+        self._keys.remove(found)
+        self._changed()
+        return found
+
+    def _changed(self) -> None:
+        self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
+
+    @property
+    def keys(self) -> tuple[SigningKey, ...]:
+        """All keys, the signing one first."""
+        return tuple(self._keys)
+
+    def algorithms(self) -> list[str]:
+        """The signing algorithms of all keys in order (discovery's `*_alg_values_supported`)."""
+        return list(dict.fromkeys(alg for key in self._keys for alg in key.algorithms))
+
+    def candidates(self, header: dict[str, Any]) -> list[SigningKey]:
+        """The keys jose's local JWKS would try for a JWS header.
+
+        Same `kid` (when the header names one), and a key the header's `alg` fits.
+        """
+        kid, alg = header.get("kid"), header.get("alg")
+        return [
+            k
+            for k in self._keys
+            if (kid is None or k.kid == kid) and isinstance(alg, str) and alg in k.algorithms
+        ]
 
     @property
     def current(self) -> SigningKey:
@@ -148,11 +239,13 @@ class KeyStore:
             header = json.loads(_b64decode(token.split(".", 1)[0]))
         except (ValueError, IndexError):
             return None
+        if not isinstance(header, dict):
+            return None
         for key in self._keys:
             if key.kid != header.get("kid"):
                 continue
             try:
-                obj = jws.deserialize_compact(token, key.key, algorithms=[key.alg])
+                obj = jws.deserialize_compact(token, key.key, algorithms=list(key.algorithms))
             except (JoseError, ValueError):
                 return None
             payload: dict[str, Any] = json.loads(obj.payload)

@@ -7,6 +7,7 @@ Entities are mutable on purpose: the Management API changes them and the next to
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -166,6 +167,27 @@ class Organization:
 
 
 @dataclass(slots=True)
+class Hook:
+    """A webhook (Logto's `hooks` row): where to POST which events, signed with `signing_key`."""
+
+    id: str
+    name: str
+    #: The events it receives; empty for a legacy hook that names one `event`.
+    events: list[str]
+    url: str
+    signing_key: str
+    event: str | None = None
+    headers: dict[str, str] | None = None
+    retries: int | None = None
+    enabled: bool = True
+    created_at: int = 0
+
+    def receives(self, event: str) -> bool:
+        """Logto's filter: enabled, and the event listed (or the legacy `event` equal)."""
+        return self.enabled and (event in self.events if self.events else self.event == event)
+
+
+@dataclass(slots=True)
 class Tenant:
     """Everything one Logto tenant holds, indexed for the lookups the endpoints make."""
 
@@ -178,6 +200,7 @@ class Tenant:
     organization_scopes: dict[str, OrganizationScope] = field(default_factory=dict)
     organization_roles: dict[str, OrganizationRole] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
+    hooks: dict[str, Hook] = field(default_factory=dict)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""
@@ -188,9 +211,10 @@ class Tenant:
 
     def personal_access_token(self, value: str) -> tuple[User, PersonalAccessToken] | None:
         """The user owning the personal access token `value`, and the token."""
+        given = value.encode(errors="surrogatepass")
         for user in self.users.values():
             for token in user.personal_access_tokens:
-                if token.value == value:
+                if hmac.compare_digest(token.value.encode(), given):
                     return user, token
         return None
 

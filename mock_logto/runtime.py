@@ -22,7 +22,7 @@ from .errors import MockLogtoError
 from .http.cookies import CookieSigner
 from .http.responses import StaticJSON, json_bytes
 from .keys import KeyStore
-from .loader import default_fixture_path, fixture_files, load_tenant
+from .loader import default_fixture_path, fixture_files, load_tenant, load_tenant_document
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
@@ -30,8 +30,11 @@ from .settings import Settings
 from .store import Store
 from .tokens import TokenIssuer, organization_audience
 from .types import Clock
+from .webhooks import Webhooks
 
 JWKS_MEDIA_TYPE = "application/jwk-set+json; charset=utf-8"
+#: Claims every access token gets from the issuer; a token made to order cannot set them.
+STANDARD_CLAIMS = frozenset({"jti", "sub", "iat", "exp", "scope", "client_id", "iss", "aud"})
 #: Fixture paths other than the start-up ones whose tenants a runtime keeps (markers, reset(path)).
 SNAPSHOTS_KEPT = 8
 T = TypeVar("T")
@@ -127,6 +130,8 @@ class Runtime:
     auto_sign_in: User | None = field(init=False)
     discovery: StaticJSON = field(init=False)
     jwks: StaticJSON = field(init=False)
+    #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
+    webhooks: Webhooks = field(init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
     changes: int = field(default=0, init=False)
     #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
@@ -140,6 +145,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.store = Store(self.clock)
+        self.webhooks = Webhooks(lambda: self.clock() * 1000)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
         self.auto_sign_in = auto_sign_in_user(self.settings, self.tenant)
         document = discovery_document(self.settings.issuer, self.keys)
@@ -214,8 +220,22 @@ class Runtime:
         self.store.clear()
         return self.tenant
 
+    def load_document(self, document: object, display: str = "request body") -> Tenant:
+        """Serve the tenant of one fixture document already parsed (as `load_fixtures`)."""
+        tenant = load_tenant_document(
+            document,
+            display=display,
+            tenant_id=self.settings.tenant_id,
+            management_api_indicator=self.settings.management_api_indicator,
+            clock=self.clock,
+        )
+        auto_sign_in_user(self.settings, tenant)  # an unknown user refuses the document
+        self._restore(TenantSnapshot.take(tenant))
+        self.store.clear()
+        return self.tenant
+
     def reset(self, fixtures: Path | None = None) -> None:
-        """A fresh start: the start-up tenant (or `fixtures`'), clock, log and faults.
+        """A fresh start: the start-up tenant (or `fixtures`'), clock, log, faults, deliveries.
 
         The tenant is restored from its snapshot only when it may have changed (see the class);
         otherwise a reset is a few dict clears. A broken `fixtures` raises
@@ -227,12 +247,23 @@ class Runtime:
         self.store.clear()
         self.clock.reset()
         self.control.clear()
+        self.webhooks.clear()
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""
         key = self.keys.rotate(self.settings.signing_alg)
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        self.keys_changed()
         return key.kid
+
+    def keys_changed(self) -> None:
+        """Publish the signing keys as they are now: `/oidc/jwks` and discovery's algorithms.
+
+        Every request sees the change at once, as a Logto whose instances share a cache does
+        (a single Logto process without Redis only picks it up on restart).
+        """
+        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        document = discovery_document(self.settings.issuer, self.keys)
+        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
 
     def issue_token(
         self,
@@ -252,6 +283,12 @@ class Runtime:
         together an organization-level API token. `scopes` are taken as given (not checked
         against roles), so a test can make any token it needs.
         """
+        standard = sorted(STANDARD_CLAIMS.intersection(claims or {}))
+        if standard:
+            raise MockLogtoError(
+                f"claims cannot set {', '.join(standard)}: they come from the app, user, "
+                "resource, organization, scopes and expiry given"
+            )
         tenant = self.tenant
         application = _found(applications.by_reference(tenant, client), "application", client)
         subject = _found(users.by_reference(tenant, user), "user", user).id if user else None

@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from .app import create_app
 from .errors import MockLogtoError
+from .http.serving import uvicorn_config
 from .settings import Settings
 
 #: How long stop() lets requests in flight finish.
@@ -83,12 +84,12 @@ class MockLogtoServer:
         except BaseException:
             self._sock.close()  # broken fixtures: no socket left behind
             raise
-        config = uvicorn.Config(
+        config = uvicorn_config(
             self._record_errors,
+            settings,
             interface="asgi3",
             log_level="warning",
             access_log=False,
-            lifespan="off",
             ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
         )
         self._server = _ThreadServer(config)

@@ -49,7 +49,8 @@ class Settings(BaseSettings):
         None,
         description=(
             "JWKS file with the private signing key(s); created on first start if missing, so "
-            "a restarted server keeps validating its old tokens. Default: a fresh key per start."
+            "JWTs issued before a restart still verify (nothing else survives one). "
+            "Default: a fresh key per start."
         ),
     )
     signing_alg: SigningAlg = Field(
@@ -80,6 +81,43 @@ class Settings(BaseSettings):
             "faults, keys, tokens)."
         ),
     )
+    control_token: str | None = Field(
+        None,
+        min_length=16,
+        description=(
+            "Secret the control API requires (`Authorization: Bearer <token>` or "
+            "`X-Mock-Logto-Token`). Default: none on loopback; when the server listens beyond "
+            "loopback without one, `serve` makes one up and prints it."
+        ),
+    )
+    allowed_hosts: str = Field(
+        "",
+        description=(
+            "Comma-separated `Host` names the control API also answers without a token (besides "
+            "localhost, 127.0.0.1, ::1 and the public URL's host): a guard against DNS rebinding."
+        ),
+    )
+    max_header_bytes: int = Field(
+        16384,
+        ge=1024,
+        description="Largest request line plus headers, in bytes; larger answers 431 (Node's cap).",
+    )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a connection may take to send its request headers; then it is closed.",
+    )
+    keep_alive_timeout: int = Field(
+        5, ge=1, description="Seconds an idle keep-alive connection stays open (Node's default)."
+    )
+    max_connections: int = Field(
+        1000,
+        ge=1,
+        description="Connections served at once; beyond it, new ones are refused.",
+    )
+    max_json_depth: int = Field(
+        64, ge=1, description="Deepest nesting of a JSON body; deeper is a malformed body."
+    )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         "info", description="Log level of the server and uvicorn."
     )
@@ -90,6 +128,13 @@ class Settings(BaseSettings):
         if self.public_url:
             return self.public_url.rstrip("/")
         return f"http://localhost:{self.port}"
+
+    @property
+    def listens_beyond_loopback(self) -> bool:
+        """Whether other machines can reach the server (a container, `--host 0.0.0.0`)."""
+        return self.host not in ("127.0.0.1", "localhost", "::1") and not self.host.startswith(
+            "127."
+        )
 
     @property
     def issuer(self) -> str:

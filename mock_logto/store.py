@@ -9,6 +9,7 @@ when they are looked up.
 from __future__ import annotations
 
 import secrets
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,14 @@ AUTHORIZATION_CODE_TTL = 60
 GRANT_TTL = 180 * 24 * 3600
 ACCESS_TOKEN_TTL = 3600
 DEFAULT_REFRESH_TOKEN_TTL = 14 * 24 * 3600
+#: Lifetime of an impersonation subject token (core/constants: `subjectTokenExpiresIn`).
+SUBJECT_TOKEN_TTL = 600
 #: A consumed refresh token may be replayed this long (core/queries/oidc-model-instance.ts).
 REFRESH_TOKEN_REUSE_INTERVAL = 3
 #: Expired entries are swept out after this many new ones, so a long-running server's memory
 #: stays bounded by what is alive.
 SWEEP_EVERY = 1000
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
 
 
 def opaque_token() -> str:
@@ -36,6 +40,11 @@ def opaque_token() -> str:
 def short_id(length: int = 21) -> str:
     """A nanoid-like id (interaction uids, session ids, verification ids)."""
     return secrets.token_urlsafe(length)[:length]
+
+
+def short_id_lower(length: int = 21) -> str:
+    """Logto's `generateStandardId`: lowercase letters and digits."""
+    return "".join(secrets.choice(_LOWER_ALNUM) for _ in range(length))
 
 
 @dataclass(slots=True)
@@ -161,6 +170,22 @@ class OpaqueAccessToken:
     grant_id: str | None = None
 
 
+@dataclass(slots=True)
+class SubjectToken:
+    """An impersonation subject token (`POST /api/subject-tokens`; Logto's `subject_tokens` row).
+
+    Good for one token exchange before `expires_at` (seconds); `consumed_at` is set by it.
+    """
+
+    id: str
+    user_id: str
+    context: dict[str, Any]
+    creator_id: str
+    created_at: int
+    expires_at: int
+    consumed_at: int | None = None
+
+
 class Store:
     """The server's memory, keyed by the opaque values clients hold."""
 
@@ -172,6 +197,7 @@ class Store:
         self.codes: dict[str, AuthorizationCode] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, OpaqueAccessToken] = {}
+        self.subject_tokens: dict[str, SubjectToken] = {}
         self._added = 0
 
     def clear(self) -> None:
@@ -183,6 +209,7 @@ class Store:
             self.codes,
             self.refresh_tokens,
             self.access_tokens,
+            self.subject_tokens,
         ):
             table.clear()
 
@@ -200,6 +227,7 @@ class Store:
             self.codes,
             self.refresh_tokens,
             self.access_tokens,
+            self.subject_tokens,
         )
         for table in tables:
             for key in [k for k, v in table.items() if v.expires_at <= now]:
@@ -317,3 +345,26 @@ class Store:
     def refresh_token(self, value: str) -> RefreshToken | None:
         """A stored refresh token (expired and consumed ones included: the grant decides)."""
         return self.refresh_tokens.get(value)
+
+    # ------------------------------------------------------------------ impersonation
+
+    def new_subject_token(
+        self, user_id: str, context: dict[str, Any], creator_id: str
+    ) -> SubjectToken:
+        """A subject token for `user_id`, live for :data:`SUBJECT_TOKEN_TTL` seconds."""
+        now = self.clock()
+        token = SubjectToken(
+            id="sub_" + short_id_lower(),
+            user_id=user_id,
+            context=context,
+            creator_id=creator_id,
+            created_at=now,
+            expires_at=now + SUBJECT_TOKEN_TTL,
+        )
+        self.subject_tokens[token.id] = token
+        self._count()
+        return token
+
+    def subject_token(self, value: str) -> SubjectToken | None:
+        """A stored subject token (expired and consumed ones included: the grant decides)."""
+        return self.subject_tokens.get(value)

@@ -129,6 +129,24 @@ class MockLogto:
         """The logged requests to `path` (and `method`)."""
         return [r for r in self.requests if r.path == path and method in (None, r.method)]
 
+    def deliveries(
+        self, event: str | None = None, *, hook: str | None = None, wait: bool = True
+    ) -> list[dict[str, Any]]:
+        """The webhook deliveries made since the last reset, oldest first.
+
+        `event` and `hook` filter. Each has its request (`headers`, raw `body`, parsed `json`)
+        and the answer (`response.status`/`body`, or `error`). Waits for those in flight
+        unless `wait=False`.
+        """
+        webhooks = self._runtime.webhooks
+        if wait:
+            webhooks.wait()
+        return [
+            d.to_dict()
+            for d in webhooks.deliveries()
+            if event in (None, d.event) and hook in (None, d.hook_id)
+        ]
+
     def fail(
         self,
         path: str,

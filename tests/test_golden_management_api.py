@@ -44,7 +44,7 @@ def test_management_api_answers_as_logto(make_client: ClientFactory) -> None:
             "/api/applications/x/custom-data",
             "/api/applications/{applicationId}/custom-data",
         ),
-        ("GET", "/api/hooks", "/api/hooks"),
+        ("GET", "/api/sso-connectors", "/api/sso-connectors"),
         ("DELETE", "/api/organization-invitations/x", "/api/organization-invitations/{id}"),
     ],
 )

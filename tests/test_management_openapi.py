@@ -7,6 +7,7 @@ every type right, including nullable fields.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.management import SERVED, UNGUARDED
-from mock_logto.management.openapi import template_key
+from mock_logto.management.openapi import normalize, template_key
 
 
 @pytest.fixture
@@ -154,3 +155,26 @@ def test_per_id_answers_match_logtos_schemas(admin: TestClient, document: dict[s
         response = admin.get(url)
         assert response.status_code == 200, (url, response.text)
         conforms(document, response_schema(document, "GET", url, "200"), response.json(), url)
+
+
+def test_the_document_is_corrected_where_logtos_generator_misdescribes_the_answers() -> None:
+    # Logto's document types redirect URIs (a zod custom validator) as objects, and writes
+    # patterns as JavaScript literals; both are corrected on regeneration.
+    wrong = {
+        "items": {"type": "object", "description": "Validator function"},
+        "color": {"type": "string", "pattern": "/^#[\\da-f]{3}$/i"},
+        "other": {"type": "object", "description": "kept"},
+    }
+    assert normalize(wrong) == {
+        "items": {"type": "string", "description": "Validator function"},
+        "color": {"type": "string", "pattern": "^#[\\da-fA-F]{3}$"},
+        "other": {"type": "object", "description": "kept"},
+    }
+
+
+def test_the_served_document_has_no_javascript_patterns_or_object_typed_uris(
+    document: dict[str, Any],
+) -> None:
+    text = json.dumps(document)
+    assert '"pattern": "/' not in text
+    assert '{"type": "object", "description": "Validator function"}' not in text

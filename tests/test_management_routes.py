@@ -423,14 +423,14 @@ def test_openapi_subset_keeps_the_served_routes_and_their_components(
                 "get": {"responses": {"200": {"$ref": "#/components/schemas/User"}}},
                 "delete": {"responses": {}},
             },
-            "/api/hooks": {"get": {"responses": {}}},
+            "/api/sso-connectors": {"get": {"responses": {}}},
         },
         "components": {
             "parameters": {"userId": {"name": "userId"}},
             "schemas": {
                 "User": {"properties": {"role": {"$ref": "#/components/schemas/Role"}}},
                 "Role": {},
-                "Hook": {},
+                "SsoConnector": {},
             },
             "securitySchemes": {"bearer": {}},
         },

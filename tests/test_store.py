@@ -51,3 +51,18 @@ def test_sweeping_happens_by_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(store.access_tokens) == {"a", "b"}
     store.add_access_token(token("c", clock.now + 100))  # the third addition sweeps
     assert set(store.access_tokens) == {"b", "c"}
+
+
+def test_subject_tokens_live_600_seconds_and_go_with_a_reset() -> None:
+    clock = Clock(1000)
+    store = Store(clock)
+    token = store.new_subject_token("alice", {"ticket": "T-1"}, "admin")
+    assert token.id.startswith("sub_") and len(token.id) == 25
+    assert (token.created_at, token.expires_at, token.consumed_at) == (1000, 1600, None)
+    assert store.subject_token(token.id) is token
+    clock.now = 1600
+    store.sweep()
+    assert store.subject_token(token.id) is None
+    kept = store.new_subject_token("alice", {}, "admin")
+    store.clear()
+    assert store.subject_token(kept.id) is None

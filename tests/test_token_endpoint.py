@@ -331,7 +331,7 @@ def test_rs256_keys_sign_and_publish_rsa(make_client: ClientFactory) -> None:
     assert list(jwk) == ["kty", "use", "kid", "e", "n"]
     assert client.get("/oidc/.well-known/openid-configuration").json()[
         "id_token_signing_alg_values_supported"
-    ] == ["RS256", "PS256"]
+    ] == ["PS256", "RS256"]
     response = post(client, f"grant_type=client_credentials&resource={API}&scope=read:products")
     header = jwt.get_unverified_header(response.json()["access_token"])
     assert header == {"alg": "RS256", "typ": "at+jwt", "kid": jwk["kid"]}

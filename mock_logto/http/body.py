@@ -8,17 +8,22 @@ declares or sends more than the cap gets the route's own "too large" answer afte
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
+from ..errors import MalformedBodyError
+
 #: oidc-provider reads at most this much of a body (raw-body `limit: '56kb'`); the mock applies
 #: it to every route.
 MAX_BODY_BYTES = 56 * 1024
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+#: Media types koa-body parses as JSON.
+JSON_TYPES = frozenset({JSON, "application/merge-patch+json", "application/vnd.api+json"})
 
 #: Multi-valued parameters, in the order given (`resource` may repeat).
 Params = dict[str, list[str]]
@@ -39,20 +44,90 @@ async def read_body(request: Request, too_large: TooLarge, limit: int = MAX_BODY
     return bytes(chunks)
 
 
-def parse_json(raw: bytes | str) -> Any:
-    """`json.loads`, with too-deep nesting reported as the `ValueError` of a bad document."""
+#: Deepest JSON nesting read by default (the `max_json_depth` setting).
+MAX_JSON_DEPTH = 64
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def node_message(text: str, exc: ValueError) -> str:
+    """What Node's `JSON.parse` says about `text` (as koa-body passes it on), near enough.
+
+    Truncated input is "Unexpected end of JSON input"; otherwise V8 names the first bad
+    character and quotes the text.
+    """
+    position = getattr(exc, "pos", None)
+    if position is None:
+        constant = str(exc)
+        position = text.find(constant) if constant in ("NaN", "Infinity", "-Infinity") else -1
+    if position < 0 or position >= len(text.rstrip()):
+        return "Unexpected end of JSON input" if position >= 0 or not text.strip() else str(exc)
+    quoted = text if len(text) <= 40 else text[:37] + "..."
+    return f"Unexpected token '{text[position]}', \"{quoted}\" is not valid JSON"
+
+
+def parse_json(raw: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    r"""Strict JSON: what cannot be stored and served back again is a bad document.
+
+    Refused as `ValueError`: nesting deeper than `max_depth`, `NaN` and `Infinity` (which
+    `json.loads` accepts, and `JSON.parse` does not), and lone UTF-16 surrogates (`"\\ud800"`),
+    which no UTF-8 answer can carry.
+    """
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:
+        raise ValueError("JSON nested too deeply")
     try:
-        return json.loads(raw)
+        value = json.loads(text, parse_constant=_no_constant)
     except RecursionError as exc:
         raise ValueError("JSON nested too deeply") from exc
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("JSON with a lone surrogate") from exc
+    return value
 
 
-def json_object(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object; anything else is an empty object, as koa-body leaves it."""
-    try:
-        data = parse_json(raw) if raw else {}
-    except ValueError:
+def _depth(text: str) -> int:
+    """The deepest bracket nesting of JSON text, strings skipped."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def json_object(
+    raw: bytes, content_type: str | None, max_depth: int = MAX_JSON_DEPTH
+) -> dict[str, Any]:
+    """A JSON body as koa-body reads it: an object, or `{}` for another type or no body.
+
+    Raises:
+        MalformedBodyError: for JSON that does not parse (Node's message).
+    """
+    if not raw.strip() or media_type(content_type or "") not in JSON_TYPES:
         return {}
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        data = parse_json(text, max_depth)
+    except ValueError as exc:
+        raise MalformedBodyError(node_message(text, exc)) from exc
     return data if isinstance(data, dict) else {}
 
 
@@ -79,14 +154,14 @@ def form_params(text: str, *, keep_empty: bool = False) -> Params:
     return params
 
 
-def json_params(text: str) -> Params:
+def json_params(text: str, max_depth: int = MAX_JSON_DEPTH) -> Params:
     """A JSON object as form parameters, as Logto converts JSON bodies (core/oidc/init.ts).
 
     Scalars become strings, lists become repeated values, anything else an empty value;
     a body that is not a JSON object gives no parameters.
     """
     try:
-        data = parse_json(text)
+        data = parse_json(text, max_depth)
     except ValueError:
         return {}
     if not isinstance(data, dict):

@@ -11,10 +11,15 @@ import base64
 import hashlib
 import hmac
 import secrets
+import string
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from email.utils import formatdate
 
 from starlette.responses import Response
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
 def http_date(seconds: int) -> str:
@@ -22,26 +27,64 @@ def http_date(seconds: int) -> str:
     return formatdate(seconds, usegmt=True)
 
 
+@dataclass(frozen=True, slots=True)
+class CookieKey:
+    """One cookie-signing key with Logto's `id` and `createdAt` (seconds)."""
+
+    id: str
+    value: bytes
+    created_at: int
+
+
+def _cookie_key(value: bytes | None = None, created_at: int | None = None) -> CookieKey:
+    key_id = "".join(secrets.choice(_ID_ALPHABET) for _ in range(21))
+    when = int(time.time()) if created_at is None else created_at
+    return CookieKey(key_id, value or secrets.token_bytes(32), when)
+
+
 class CookieSigner:
-    """Signs and checks cookies with one secret key (fresh per server unless given)."""
+    """Signs cookies with the first key and accepts any key's signature (keygrip).
+
+    One fresh key per server unless given; Logto's cookie-key rotation puts a new key first.
+    """
 
     def __init__(self, key: bytes | None = None) -> None:
-        self.key = key or secrets.token_bytes(32)
+        self.keys: list[CookieKey] = [_cookie_key(key)]
 
-    def signature(self, name: str, value: str) -> str:
+    @property
+    def key(self) -> bytes:
+        """The key that signs."""
+        return self.keys[0].value
+
+    def signature(self, name: str, value: str, key: bytes | None = None) -> str:
         """Keygrip's signature of `name=value`: URL-safe base64 of HMAC-SHA1, unpadded."""
-        mac = hmac.new(self.key, f"{name}={value}".encode(), hashlib.sha1).digest()
+        mac = hmac.new(key or self.key, f"{name}={value}".encode(), hashlib.sha1).digest()
         return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
     def read(self, cookies: Mapping[str, str], name: str) -> str | None:
-        """The cookie's value if present and correctly signed, else None."""
+        """The cookie's value if present and signed by one of the keys, else None."""
         value = cookies.get(name)
         signature = cookies.get(f"{name}.sig")
         if value is None or signature is None:
             return None
-        if not hmac.compare_digest(signature, self.signature(name, value)):
-            return None
-        return value
+        for key in self.keys:
+            if hmac.compare_digest(signature, self.signature(name, value, key.value)):
+                return value
+        return None
+
+    def rotate(self, keep: int, created_at: int | None = None) -> CookieKey:
+        """A new key signs from now on; only the `keep` newest keys are kept."""
+        key = _cookie_key(created_at=created_at)
+        self.keys.insert(0, key)
+        del self.keys[keep:]
+        return key
+
+    def remove(self, key_id: str) -> bool:
+        """Drop the key with this id; False when there is none."""
+        kept = [k for k in self.keys if k.id != key_id]
+        removed = len(kept) != len(self.keys)
+        self.keys = kept
+        return removed
 
 
 def _header(name: str, value: str, attributes: str) -> str:

@@ -21,7 +21,15 @@ from ..errors import FixtureError
 from ..models import Tenant
 from ..types import Clock
 from .build import build, derive
-from .files import default_fixture_path, default_fixtures_dir, fixture_files, read_entries
+from .files import (
+    Located,
+    default_fixture_path,
+    default_fixtures_dir,
+    document_entries,
+    fixture_files,
+    parse,
+    read_entries,
+)
 
 __all__ = [
     "default_fixture_path",
@@ -29,6 +37,8 @@ __all__ = [
     "derive",
     "fixture_files",
     "load_tenant",
+    "load_tenant_document",
+    "parse",
 ]
 
 
@@ -50,8 +60,27 @@ def load_tenant(
     elif isinstance(paths, Path | str):
         paths = [paths]
     files = [f for p in paths for f in fixture_files(Path(p))]
-    entries = read_entries(files)
-    tenant = Tenant(id=tenant_id, management_api_indicator=management_api_indicator)
+    return _built(read_entries(files), tenant_id, management_api_indicator, now_ms)
+
+
+def load_tenant_document(
+    document: object,
+    *,
+    display: str = "request body",
+    tenant_id: str = "default",
+    management_api_indicator: str = "https://default.logto.app/api",
+    clock: Clock | None = None,
+) -> Tenant:
+    """A :class:`Tenant` from one fixture document already parsed (a mapping of sections)."""
+    now_ms = int((clock or time.time)() * 1000)
+    entries = document_entries([(display, document)])
+    return _built(entries, tenant_id, management_api_indicator, now_ms)
+
+
+def _built(
+    entries: dict[str, list[Located]], tenant_id: str, indicator: str, now_ms: int
+) -> Tenant:
+    tenant = Tenant(id=tenant_id, management_api_indicator=indicator)
     problems = build(tenant, entries, now_ms)
     if problems:
         raise FixtureError(problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..ops import applications, organizations, resources, roles, users
 from ..ops.organizations import MemberKind
-from .files import Located, Where
+from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
     OrganizationRoleSpec,
@@ -125,11 +125,17 @@ class Builder:
         return True
 
     def resolve(
-        self, find: Callable[[str], T | None], ref: str, kind: str, where: Where, field: str
+        self,
+        find: Callable[[str], T | None],
+        ref: str,
+        kind: str,
+        where: Where,
+        field: str,
+        names: Iterable[str] = (),
     ) -> T | None:
         found = find(ref)
         if found is None:
-            self.problem(where, field, f"unknown {kind} '{ref}'")
+            self.problem(where, field, f"unknown {kind} '{ref}'{suggestion(ref, names)}")
         return found
 
     # -- sections --------------------------------------------------------------------
@@ -225,7 +231,12 @@ class Builder:
         for index, ref in enumerate(refs):
             field = f"roles[{index}]"
             role = self.resolve(
-                lambda r: roles.by_reference(self.tenant, r), ref, "role", where, field
+                lambda r: roles.by_reference(self.tenant, r),
+                ref,
+                "role",
+                where,
+                field,
+                (r.name for r in self.tenant.roles.values()),
             )
             if role is not None:
                 with self.refused(where, field):
@@ -244,6 +255,8 @@ class Builder:
                     if absolute_uri_problem(uri):
                         self.problem(where, f"{to_camel(field)}[{index}]", f"'{uri}' is not a URI")
             app = applications.create(self.tenant, self.application(app_id, spec))
+            with self.refused(where):
+                applications.check_token_exchange(app.is_third_party, app.custom_client_metadata)
             if app.is_confidential or spec.secret is not None:
                 value = spec.secret or derive("secret", app_id, length=32, alphabet=MIXED)
                 with self.refused(where):
@@ -350,6 +363,7 @@ class Builder:
                         "organization scope",
                         where,
                         f"organizationScopes[{index}]",
+                        (s.name for s in self.tenant.organization_scopes.values()),
                     )
                     if scope is not None and scope.id not in role.organization_scope_ids:
                         role.organization_scope_ids.append(scope.id)
@@ -391,6 +405,7 @@ class Builder:
                     "user",
                     where,
                     f"users[{index}].user",
+                    (u.username or "" for u in self.tenant.users.values()),
                 )
                 if user is not None:
                     self.member(
@@ -446,6 +461,7 @@ class Builder:
                     "organization role",
                     where,
                     role_field,
+                    (r.name for r in self.tenant.organization_roles.values()),
                 )
                 if role is not None:
                     with self.refused(where, role_field):

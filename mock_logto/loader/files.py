@@ -6,8 +6,9 @@ order. Every problem is one line naming the file, the entry and the field.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -77,30 +78,52 @@ def _loc(loc: Sequence[int | str]) -> str:
     return out
 
 
-def _json(text: str) -> Any:
-    return json.loads(text) if text.strip() else {}
-
-
-def _yaml(text: str) -> Any:
-    """The document, parsed by libyaml where PyYAML has it.
-
-    A broken file is parsed again by PyYAML's own loader, whose message does not depend on how
-    PyYAML was built.
-    """
-    try:
-        return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
-
-
 def read(path: Path, display: str) -> dict[str, Any]:
     """A fixture file's top-level mapping (empty for an empty file)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError([f"{display}: cannot read the file: {exc}"]) from exc
+    return parse(text, display, json_format=path.suffix == ".json")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors' aliases: a document from a request cannot expand exponentially."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases are not accepted here")
+        return super().compose_node(parent, index)
+
+
+def _json(text: str) -> Any:
+    return json.loads(text) if text.strip() else {}
+
+
+def _yaml(text: str, loader: type[yaml.SafeLoader]) -> Any:
+    """The document, parsed by libyaml where PyYAML has it (files, not request bodies).
+
+    A broken file is parsed again by PyYAML's own loader, whose message does not depend on how
+    PyYAML was built.
+    """
+    if loader is yaml.SafeLoader:
+        try:
+            return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader
+
+
+def parse(text: str, display: str, *, json_format: bool, trusted: bool = True) -> dict[str, Any]:
+    """A fixture document's top-level mapping, from JSON or YAML text.
+
+    `trusted=False` (a document from a request) refuses YAML aliases.
+    """
+    loader = yaml.SafeLoader if trusted else _NoAliasLoader
     try:
-        data = _json(text) if path.suffix == ".json" else _yaml(text)
+        data = _json(text) if json_format else _yaml(text, loader)
+    except RecursionError as exc:
+        raise FixtureError([f"{display}: nested too deeply"]) from exc
     except json.JSONDecodeError as exc:
         raise FixtureError([f"{display}: line {exc.lineno}: invalid JSON: {exc.msg}"]) from exc
     except yaml.YAMLError as exc:
@@ -117,6 +140,23 @@ def read(path: Path, display: str) -> dict[str, Any]:
     return data
 
 
+def suggestion(given: str, known: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for a near miss among `known`, else nothing."""
+
+    def folded(name: str) -> str:
+        return name.replace("_", "").replace("-", "").lower()
+
+    candidates = {folded(name): name for name in known}
+    close = difflib.get_close_matches(folded(given), list(candidates), n=1, cutoff=0.75)
+    return f" (did you mean '{candidates[close[0]]}'?)" if close else ""
+
+
+def _unknown_key(loc: list[int | str]) -> str:
+    from .json_schema import allowed_keys  # the schema is built only when a key is wrong
+
+    return "unknown key" + suggestion(str(loc[-1]), allowed_keys(loc[:-1]))
+
+
 def validate(data: dict[str, Any], display: str) -> FixtureDocument:
     """The file's shape checked against the fixture format."""
     try:
@@ -125,7 +165,7 @@ def validate(data: dict[str, Any], display: str) -> FixtureDocument:
         problems = []
         for err in exc.errors():
             loc = list(err["loc"])
-            message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            message = _unknown_key(loc) if err["type"] == "extra_forbidden" else err["msg"]
             if len(loc) >= 2 and isinstance(loc[1], int):
                 section, index = str(loc[0]), loc[1]
                 raw = data.get(section)
@@ -140,7 +180,11 @@ def validate(data: dict[str, Any], display: str) -> FixtureDocument:
 def fixture_files(path: Path) -> list[Path]:
     """The fixture files at `path`: the file itself, or a directory's files in name order."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in FIXTURE_SUFFIXES and p.is_file())
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in FIXTURE_SUFFIXES and p.is_file() and not p.name.endswith(".schema.json")
+        )
         if not files:
             raise FixtureError([f"{path}: no fixture files (*.yaml, *.yml, *.json) in directory"])
         return files
@@ -151,12 +195,27 @@ def fixture_files(path: Path) -> list[Path]:
 
 def read_entries(files: Sequence[Path]) -> dict[str, list[Located]]:
     """Every file's entries, merged section by section, each with where it came from."""
-    merged: dict[str, list[Located]] = {section: [] for section in SECTIONS}
+    documents: list[tuple[str, dict[str, Any]]] = []
     problems: list[str] = []
     for file in files:
-        display = str(file)
         try:
-            raw = read(file, display)
+            documents.append((str(file), read(file, str(file))))
+        except FixtureError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise FixtureError(problems)
+    return document_entries(documents)
+
+
+def document_entries(documents: Sequence[tuple[str, Any]]) -> dict[str, list[Located]]:
+    """Validated entries of (name, top-level mapping) documents, merged section by section."""
+    merged: dict[str, list[Located]] = {section: [] for section in SECTIONS}
+    problems: list[str] = []
+    for display, raw in documents:
+        if not isinstance(raw, dict):
+            problems.append(f"{display}: the top level must be a mapping of sections")
+            continue
+        try:
             document = validate(raw, display)
         except FixtureError as exc:
             problems.extend(exc.problems)

@@ -46,7 +46,7 @@ async def list_applications(request: Request) -> Response:
     if search:
         needle = search.strip("%").casefold()
         apps = [a for a in apps if needle in a.name.casefold() or needle in a.id.casefold()]
-    return paginated(request, [shapes.application(a, tenant.id) for a in apps], optional=True)
+    return paginated(request, apps, optional=True, shape=lambda a: shapes.application(a, tenant.id))
 
 
 async def get_application(request: Request) -> Response:
@@ -78,6 +78,10 @@ async def create_application(request: Request) -> Response:
     options = get_args(ApplicationType)
     if kind not in options:
         raise invalid_input(["type"], options=options, value=kind)
+    custom_client_metadata = object_field(data, "customClientMetadata") or {}
+    third_party = bool(bool_field(data, "isThirdParty"))
+    if third_party:
+        applications.check_token_exchange(True, custom_client_metadata)
     tenant = tenant_of(request)
     now = now_ms(request)
     app = Application(
@@ -86,9 +90,9 @@ async def create_application(request: Request) -> Response:
         type=cast(ApplicationType, kind),
         internal_secret="#internal:" + new_secret(),
         description=string_field(data, "description"),
-        custom_client_metadata=object_field(data, "customClientMetadata") or {},
+        custom_client_metadata=custom_client_metadata,
         custom_data=object_field(data, "customData") or {},
-        is_third_party=bool(bool_field(data, "isThirdParty")),
+        is_third_party=third_party,
         created_at=now,
     )
     _apply_oidc_metadata(app, object_field(data, "oidcClientMetadata"))
@@ -102,13 +106,15 @@ async def update_application(request: Request) -> Response:
     """`PATCH /api/applications/:id`: objects are merged into the stored ones, as Logto does."""
     app = application_of(request)
     data = await json_body(request)
+    custom_client_metadata = object_field(data, "customClientMetadata") or {}
+    applications.check_token_exchange(app.is_third_party, custom_client_metadata)
     name = string_field(data, "name")
     if name is not None:
         app.name = name
     if "description" in data:
         app.description = string_field(data, "description")
     _apply_oidc_metadata(app, object_field(data, "oidcClientMetadata"))
-    app.custom_client_metadata.update(object_field(data, "customClientMetadata") or {})
+    app.custom_client_metadata.update(custom_client_metadata)
     app.custom_data.update(object_field(data, "customData") or {})
     third_party = bool_field(data, "isThirdParty")
     if third_party is not None:

@@ -100,7 +100,9 @@ def _too_large() -> Exception:
 
 async def json_body(request: Request) -> dict[str, Any]:
     """The JSON body (an object); anything else is an empty object, as koa-body leaves it."""
-    return json_object(await read_body(request, _too_large))
+    depth = runtime_of(request).settings.max_json_depth
+    raw = await read_body(request, _too_large)
+    return json_object(raw, request.headers.get("content-type"), depth)
 
 
 def string_field(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:

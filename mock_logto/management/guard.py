@@ -29,6 +29,15 @@ def _claim_failed(code: str, name: str, claim: str, payload: dict[str, Any]) -> 
     )
 
 
+def _header(token: str) -> dict[str, Any]:
+    """The JWS header of a token `_payload` accepted."""
+    segment = token.split(".", 1)[0]
+    header: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    )
+    return header
+
+
 def _payload(token: str) -> dict[str, Any] | None:
     parts = token.split(".")
     if len(parts) != 3:
@@ -61,6 +70,8 @@ def authenticate(request: Request) -> dict[str, Any]:
         )
     if _payload(token) is None:
         raise _unauthorized({"code": "ERR_JWS_INVALID", "name": "JWSInvalid"})
+    if not rt.keys.candidates(_header(token)):  # e.g. a deleted key's token (keys-logs/47)
+        raise _unauthorized({"code": "ERR_JWKS_NO_MATCHING_KEY", "name": "JWKSNoMatchingKey"})
     claims = rt.keys.verify(token)
     if claims is None:
         raise _unauthorized(
@@ -73,9 +84,17 @@ def authenticate(request: Request) -> dict[str, Any]:
         raise _claim_failed(
             "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "iss", claims
         )
-    if claims.get("aud") != rt.settings.management_api_indicator:
+    audience = claims.get("aud")
+    indicator = rt.settings.management_api_indicator
+    if audience != indicator and not (isinstance(audience, list) and indicator in audience):
         raise _claim_failed(
             "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "aud", claims
+        )
+    # jose checks `nbf` before `exp` (jwt_claims_set.js).
+    not_before = claims.get("nbf")
+    if isinstance(not_before, int | float) and not_before > rt.clock():
+        raise _claim_failed(
+            "ERR_JWT_CLAIM_VALIDATION_FAILED", "JWTClaimValidationFailed", "nbf", claims
         )
     exp = claims.get("exp")
     if not isinstance(exp, int) or exp <= rt.clock():

@@ -36,6 +36,32 @@ def _refs(node: Any) -> Iterable[str]:
             yield from _refs(item)
 
 
+_JS_REGEX = re.compile(r"^/(?P<body>.*)/(?P<flags>[a-z]*)$", re.S)
+
+
+def normalize(node: Any) -> Any:
+    """Logto's document, corrected where it disagrees with what Logto (and the mock) answer.
+
+    Its generator writes zod's custom validators (redirect URIs) as `"type": "object"` though
+    the values are strings, and regular expressions in JavaScript's `/…/i` form, which JSON
+    Schema (ECMA-262 bodies, no flags) cannot read.
+    """
+    if isinstance(node, list):
+        return [normalize(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    fixed = {key: normalize(value) for key, value in node.items()}
+    if fixed.get("description") == "Validator function" and fixed.get("type") == "object":
+        fixed["type"] = "string"
+    pattern = fixed.get("pattern")
+    if isinstance(pattern, str) and (match := _JS_REGEX.match(pattern)):
+        body = match["body"]
+        if "i" in match["flags"]:
+            body = body.replace("a-f", "a-fA-F").replace("a-z", "a-zA-Z")
+        fixed["pattern"] = body
+    return fixed
+
+
 def subset(document: dict[str, Any], served: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """`document` cut down to the `served` (method, path) routes and what they reference."""
     wanted = {template_key(m, p) for m, p in served}
@@ -64,13 +90,15 @@ def subset(document: dict[str, Any], served: Iterable[tuple[str, str]]) -> dict[
         "description": "The routes of Logto's Management API that mock-logto serves.",
         "version": document["info"].get("version", ""),
     }
-    return {
+    cut = {
         "openapi": document["openapi"],
         "info": info,
         "paths": paths,
         "security": document.get("security", []),
         "components": components,
     }
+    normalized: dict[str, Any] = normalize(cut)
+    return normalized
 
 
 def load() -> dict[str, Any]:

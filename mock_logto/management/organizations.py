@@ -42,7 +42,7 @@ async def list_organizations(request: Request) -> Response:
     if query:
         needle = query.casefold()
         orgs = [o for o in orgs if needle in o.name.casefold() or needle in o.id.casefold()]
-    return paginated(request, [shapes.organization(o, tenant.id) for o in orgs])
+    return paginated(request, orgs, shape=lambda o: shapes.organization(o, tenant.id))
 
 
 async def get_organization(request: Request) -> Response:

@@ -8,9 +8,9 @@ is kept (`<http://localhost:3001/applications?page=2>; rel="next"`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,15 +22,20 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
+def _invalid() -> ManagementApiError:
+    return ManagementApiError(
+        "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
+    )
+
+
 def _positive(raw: str) -> float:
+    """`Number(raw)` that zod's `number().positive()` accepts, and finite (else 400)."""
     try:
-        value = float(raw)
+        value = float(raw) if len(raw) <= 32 else math.inf
     except ValueError:
         value = math.nan
-    if not value > 0:
-        raise ManagementApiError(
-            "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
-        )
+    if not 0 < value < math.inf:
+        raise _invalid()
     return value
 
 
@@ -42,29 +47,39 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
         return None
     page = _positive(raw_page) if raw_page else 1
     size = _positive(raw_size) if raw_size else DEFAULT_PAGE_SIZE
-    if size > MAX_PAGE_SIZE:
-        raise ManagementApiError(
-            "guard.invalid_pagination", "The request pagination value is invalid.", status_code=400
-        )
-    return int(page), int(size)
+    # A fractional size below one row cannot be served (Logto's SQL `limit` refuses it too).
+    if size > MAX_PAGE_SIZE or size < 1:
+        raise _invalid()
+    return max(int(page), 1), int(size)
 
 
 def _link(request: Request, page: int, relation: str) -> str:
     pairs = dict(parse_qsl(request.url.query, keep_blank_values=True))
     pairs["page"] = str(page)
-    path = request.url.path.removeprefix("/api")
+    # Percent-encoded: a header is Latin-1, a path parameter may not be (`recent-logs` of any id).
+    path = quote(request.url.path.removeprefix("/api"), safe="/:@!$&'()*+,;=-._~%")
     origin = f"{request.url.scheme}://{request.url.netloc}"
     return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
 
 
-def paginated(request: Request, items: Sequence[Any], *, optional: bool = False) -> Response:
-    """A JSON list response, one page of `items` with Logto's headers."""
+def paginated(
+    request: Request,
+    items: Sequence[Any],
+    *,
+    optional: bool = False,
+    shape: Callable[[Any], Any] | None = None,
+) -> Response:
+    """A JSON list response, one page of `items` with Logto's headers.
+
+    With `shape`, only the page's entities are shaped (a large tenant's list costs its page).
+    """
     asked = page_of(request, optional)
     if asked is None:
-        return JSONResponse(list(items))
+        return JSONResponse([shape(i) for i in items] if shape else list(items))
     page, size = asked
     offset = (page - 1) * size
-    response = JSONResponse(list(items[offset : offset + size]))
+    window = items[offset : offset + size]
+    response = JSONResponse([shape(i) for i in window] if shape else list(window))
     total_pages = math.ceil(len(items) / size) or 1
     response.headers["Total-Number"] = str(len(items))
     links = [_link(request, 1, "first"), _link(request, total_pages, "last")]

@@ -45,7 +45,7 @@ async def list_roles(request: Request) -> Response:
     if search:
         needle = search.strip("%").casefold()
         found = [r for r in found if needle in r.name.casefold()]
-    return paginated(request, [shapes.role_with_members(r, tenant) for r in found])
+    return paginated(request, found, shape=lambda r: shapes.role_with_members(r, tenant))
 
 
 async def create_role(request: Request) -> Response:

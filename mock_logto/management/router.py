@@ -18,8 +18,19 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
-from . import applications, openapi, organizations, resources, roles, users
+from . import (
+    applications,
+    hooks,
+    oidc_keys,
+    openapi,
+    organizations,
+    resources,
+    roles,
+    subject_tokens,
+    users,
+)
 from .common import Handler, guarded, tenant_of
+from .events import with_events
 from .guard import authenticate
 
 
@@ -51,12 +62,31 @@ def logto_route(method: str, path: str) -> str | None:
     return None
 
 
+def logto_methods(path: str) -> list[str]:
+    """The methods Logto serves at `path`, as koa-router lists them (HEAD with GET)."""
+    methods: list[str] = []
+    for route_method, pattern, _ in _logto_routes():
+        if pattern.match(path) and route_method not in methods:
+            methods.extend(["HEAD", "GET"] if route_method == "GET" else [route_method])
+    return methods
+
+
 async def unserved(request: Request) -> Response:
-    """Logto's routes the mock lacks: 501 naming them; anything else: Logto's 404."""
+    """Logto's routes the mock lacks: 501 naming them; anything else: Logto's 404.
+
+    Other methods of a path Logto serves get koa-router's `allowedMethods` answer: OPTIONS lists
+    them (200, `Allow`), any other method is 405.
+    """
     authenticate(request)
     template = logto_route(request.method, request.url.path)
     if template is None:
-        return PlainTextResponse("Not Found", status_code=404)
+        allowed = logto_methods(request.url.path)
+        if not allowed:
+            return PlainTextResponse("Not Found", status_code=404)
+        headers = {"Allow": ", ".join(allowed)}
+        if request.method == "OPTIONS":
+            return Response(b"", status_code=200, headers=headers)
+        return PlainTextResponse("Method Not Allowed", status_code=405, headers=headers)
     raise ManagementApiError(
         "mock.not_implemented",
         f"mock-logto does not serve {request.method} {template} of Logto's Management API yet.",
@@ -167,6 +197,18 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/organization-roles/{id}/resource-scopes", organizations.list_role_resource_scopes),
     ("POST", "/organization-roles/{id}/resource-scopes", organizations.add_role_resource_scopes),
     ("GET", "/sign-in-exp", sign_in_experience),
+    ("GET", "/hooks", hooks.list_hooks),
+    ("POST", "/hooks", hooks.create_hook),
+    ("GET", "/hooks/{id}", hooks.get_hook),
+    ("PATCH", "/hooks/{id}", hooks.update_hook),
+    ("DELETE", "/hooks/{id}", hooks.delete_hook),
+    ("PATCH", "/hooks/{id}/signing-key", hooks.regenerate_signing_key),
+    ("POST", "/hooks/{id}/test", hooks.test_hook),
+    ("GET", "/hooks/{id}/recent-logs", hooks.recent_logs),
+    ("POST", "/subject-tokens", subject_tokens.create_subject_token),
+    ("GET", "/configs/oidc/{keyType}", oidc_keys.list_keys),
+    ("POST", "/configs/oidc/{keyType}/rotate", oidc_keys.rotate_keys),
+    ("DELETE", "/configs/oidc/{keyType}/{keyId}", oidc_keys.delete_key),
 )
 
 
@@ -187,21 +229,25 @@ UNGUARDED: tuple[tuple[str, str, Handler], ...] = (
 )
 
 
-def routes() -> list[BaseRoute]:
-    """Routes under `/api`; the catch-all must stay last."""
+def routes(prefix: str = "/api") -> list[BaseRoute]:
+    """Routes under `prefix`; the catch-all must stay last.
+
+    Not a Mount: a Mount's `.*` stops at a newline, so an id ending in `%0A` would miss its route.
+    """
     served: list[BaseRoute] = [
-        Route(path, guarded(handler), methods=[method]) for method, path, handler in SERVED
+        Route(prefix + path, guarded(with_events(method, path, handler)), methods=[method])
+        for method, path, handler in SERVED
     ]
     unguarded: list[BaseRoute] = [
-        Route(path, handler, methods=[method]) for method, path, handler in UNGUARDED
+        Route(prefix + path, handler, methods=[method]) for method, path, handler in UNGUARDED
     ]
     return [
         *unguarded,
         *served,
         Route(
-            "/{path:path}",
+            prefix + "/{path:path}",
             unserved,
-            methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             name="management_unserved",
         ),
     ]

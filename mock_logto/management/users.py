@@ -54,7 +54,7 @@ async def list_users(request: Request) -> Response:
                 for v in (u.username, u.primary_email, u.primary_phone, u.name, u.id)
             )
         ]
-    return paginated(request, [shapes.user(u) for u in users])
+    return paginated(request, users, shape=shapes.user)
 
 
 async def get_user(request: Request) -> Response:

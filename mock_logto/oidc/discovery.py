@@ -91,6 +91,6 @@ def discovery_document(issuer: str, keys: KeyStore) -> dict[str, Any]:
         for key, value in _TEMPLATE.items()
     }
     document["issuer"] = issuer
-    es384 = keys.current.alg == "ES384"
-    document["id_token_signing_alg_values_supported"] = ["ES384"] if es384 else ["RS256", "PS256"]
+    # oidc-provider lists what each key can sign with, key by key (keys-logs/13, 56).
+    document["id_token_signing_alg_values_supported"] = keys.algorithms()
     return document

@@ -12,7 +12,17 @@ from collections.abc import Iterable
 from starlette.requests import Request
 
 from ..errors import InvalidRequestError
-from ..http.body import FORM, JSON, Params, charset, form_params, json_params, media_type, read_body
+from ..http.body import (
+    FORM,
+    JSON,
+    MAX_JSON_DEPTH,
+    Params,
+    charset,
+    form_params,
+    json_params,
+    media_type,
+    read_body,
+)
 
 _PKCE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 
@@ -23,14 +33,20 @@ def _too_large() -> Exception:
     return InvalidRequestError("failed to parse the request body", detail="body too large")
 
 
-async def body_params(request: Request, path: str, allowed: frozenset[str]) -> Params:
+async def body_params(
+    request: Request, path: str, allowed: frozenset[str], max_depth: int = MAX_JSON_DEPTH
+) -> Params:
     """The body's parameters that some handler of `path` reads (others are ignored)."""
     body = await read_body(request, _too_large)
-    return parse_params(body, request.headers.get("content-type"), path, allowed)
+    return parse_params(body, request.headers.get("content-type"), path, allowed, max_depth)
 
 
 def parse_params(
-    body: bytes, content_type: str | None, path: str, allowed: frozenset[str]
+    body: bytes,
+    content_type: str | None,
+    path: str,
+    allowed: frozenset[str],
+    max_depth: int = MAX_JSON_DEPTH,
 ) -> Params:
     """A form (or JSON) body → parameters, keeping only names in `allowed`, empty ones dropped."""
     if not content_type:
@@ -42,7 +58,7 @@ def parse_params(
         text = body.decode(charset(content_type))
     except (LookupError, UnicodeDecodeError) as exc:
         raise InvalidRequestError("failed to parse the request body", detail=str(exc)) from exc
-    raw = json_params(text) if kind == JSON else form_params(text, keep_empty=True)
+    raw = json_params(text, max_depth) if kind == JSON else form_params(text, keep_empty=True)
     # oidc-provider's Params drops empty values: `params[prop] || undefined`.
     return {k: v for k, v in raw.items() if k in allowed and any(v)}
 

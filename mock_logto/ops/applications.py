@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import Conflict, EntityNotFound, WrongType
+from ..errors import Conflict, EntityNotFound, Refused, WrongType
 from ..models import Application, ApplicationSecret, Tenant
 
 
@@ -19,6 +19,18 @@ def by_reference(tenant: Tenant, ref: str) -> Application | None:
     return tenant.applications.get(ref) or next(
         (a for a in tenant.applications.values() if a.name == ref), None
     )
+
+
+def check_token_exchange(is_third_party: bool, custom_client_metadata: dict[str, object]) -> None:
+    """Third-party apps cannot enable token exchange (impersonation/33)."""
+    if is_third_party and custom_client_metadata.get("allowTokenExchange") is True:
+        raise Refused(
+            "application.third_party_application_cannot_enable_token_exchange",
+            "Third-party applications are not allowed to enable token exchange.",
+            status_code=422,
+            field="allowTokenExchange",
+            text="a third-party application cannot enable token exchange",
+        )
 
 
 def create(tenant: Tenant, app: Application) -> Application:

@@ -3,40 +3,49 @@
 | Route | What |
 | --- | --- |
 | `POST /__mock/reset` | back to the start-up fixtures; clock, log and faults cleared (204) |
-| `PUT /__mock/fixtures` `{"path"}` | load other fixtures (a broken file: 400, no change) |
+| `PUT /__mock/fixtures` | load other fixtures: `{"fixtures": {…}}`, a YAML body, or `{"path"}` of a file beside the start-up fixtures (a broken one: 400, no change) |
 | `GET /__mock/clock`, `POST /__mock/clock` `{"advance": s}` | the server's time; move it forward |
-| `GET`/`DELETE /__mock/requests` | the requests received (newest last); clear them |
+| `GET`/`DELETE /__mock/requests` | the requests received (newest last, secrets hidden unless `?secrets=true`); clear them |
 | `POST`/`GET`/`DELETE /__mock/faults` | the next N requests to a path fail, or wait |
 | `POST /__mock/keys/rotate` | sign with a new key; old keys stay in the JWKS |
 | `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints) |
 
-Errors are `{"code": "mock.<what>", "message"}` with status 400.
-"""
+Every route first passes :func:`~mock_logto.http.access.check_control_access` (same-origin,
+allowed host or token, JSON bodies). Errors are `{"code": "mock.<what>", "message"}`.
+"""  # noqa: E501 - a table
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..control import Fault
 from ..errors import FixtureError, ManagementApiError, MockLogtoError
-from ..http.body import parse_json, read_body
+from ..http.access import check_control_access
+from ..http.body import MAX_BODY_BYTES, media_type, parse_json, read_body
 from ..http.responses import JSONResponse
-from ..loader import default_fixture_path
+from ..loader import default_fixture_path, parse
+from ..models import Tenant
 from ..oidc.grants.base import BEARER
-from ..runtime import runtime_of
+from ..runtime import Runtime, runtime_of
+
+#: The largest fixture document the control API reads (a body or a file).
+MAX_FIXTURE_BYTES = 1024 * 1024
+Handler = Callable[[Request], Awaitable[Response]]
 
 
 def _bad(message: str) -> ManagementApiError:
     return ManagementApiError("mock.invalid_request", message, status_code=400)
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await read_body(request, lambda: _bad("request body too large"))
+async def _body(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    raw = await read_body(request, lambda: _bad("request body too large"), limit)
     if not raw:
         return {}
     try:
@@ -49,8 +58,12 @@ async def _body(request: Request) -> dict[str, Any]:
 
 
 def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...], default: Any) -> Any:
+    """A field of `kind` (a JSON `true` is not a number), or `default` when absent."""
     value = data.get(name, default)
-    if value is not default and not isinstance(value, kind):
+    if value is default:
+        return value
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
         raise _bad(f"'{name}' has the wrong type")
     return value
 
@@ -61,12 +74,46 @@ async def reset(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def fixtures(request: Request) -> Response:
-    """`PUT /__mock/fixtures` `{"path": "..."}` (`null`: the bundled demo tenant)."""
-    data = await _body(request)
+def fixtures_root(rt: Runtime) -> Path:
+    """The directory whose files `PUT /__mock/fixtures {"path"}` may load: the start-up one's."""
+    initial = rt.initial_fixtures.resolve()
+    return initial if initial.is_dir() else initial.parent
+
+
+def fixture_file(rt: Runtime, given: str) -> Path:
+    """A regular file under the fixtures root, at most `MAX_FIXTURE_BYTES` (never a device)."""
+    root = fixtures_root(rt)
+    path = (root / given).resolve()
+    if not path.is_relative_to(root):
+        raise _bad(f"fixture paths are read only under {root}")
+    if not path.is_file():
+        raise _bad(f"{given}: not a regular file under {root}")
+    if path.stat().st_size > MAX_FIXTURE_BYTES:
+        raise _bad(f"{given}: larger than {MAX_FIXTURE_BYTES} bytes")
+    return path
+
+
+async def _load(request: Request, rt: Runtime) -> Tenant:
+    kind = media_type(request.headers.get("content-type", "application/json"))
+    if kind != "application/json":
+        raw = await read_body(request, lambda: _bad("fixtures too large"), MAX_FIXTURE_BYTES)
+        text = raw.decode("utf-8", errors="replace")
+        return rt.load_document(parse(text, "request body", json_format=False, trusted=False))
+    data = await _body(request, MAX_FIXTURE_BYTES)
+    if "fixtures" in data:
+        return rt.load_document(data["fixtures"])
     path = _field(data, "path", str, None)
+    if not path:
+        return rt.load_fixtures(default_fixture_path())
+    # Read off the event loop: a large file must not stall the other requests.
+    return await anyio.to_thread.run_sync(rt.load_fixtures, fixture_file(rt, path))
+
+
+async def fixtures(request: Request) -> Response:
+    """`PUT /__mock/fixtures`: `{"fixtures": {...}}`, YAML, or `{"path"}` (`null`: the demo)."""
+    rt = runtime_of(request)
     try:
-        tenant = runtime_of(request).load_fixtures(Path(path) if path else default_fixture_path())
+        tenant = await _load(request, rt)
     except FixtureError as exc:
         raise ManagementApiError(
             "mock.invalid_fixtures", str(exc), status_code=400, data={"problems": exc.problems}
@@ -89,12 +136,33 @@ async def clock(request: Request) -> Response:
 
 
 async def requests(request: Request) -> Response:
-    """`GET|DELETE /__mock/requests`."""
+    """`GET|DELETE /__mock/requests` (`?secrets=true` shows credentials as received)."""
     log = runtime_of(request).control
     if request.method == "DELETE":
         log.requests.clear()
         return Response(status_code=204)
-    return JSONResponse([entry.to_dict() for entry in log.requests])
+    redact = request.query_params.get("secrets") != "true"
+    return JSONResponse([entry.to_dict(redact=redact) for entry in log.requests])
+
+
+async def deliveries(request: Request) -> Response:
+    """`GET|DELETE /__mock/deliveries`: the webhook deliveries made, oldest first.
+
+    Answers included; waits for those in flight; `?event=` and `?hookId=` filter.
+    """
+    webhooks = runtime_of(request).webhooks
+    if request.method == "DELETE":
+        webhooks.clear()
+        return Response(status_code=204)
+    await anyio.to_thread.run_sync(webhooks.wait)
+    event, hook_id = request.query_params.get("event"), request.query_params.get("hookId")
+    return JSONResponse(
+        [
+            d.to_dict()
+            for d in webhooks.deliveries()
+            if event in (None, d.event) and hook_id in (None, d.hook_id)
+        ]
+    )
 
 
 async def faults(request: Request) -> Response:
@@ -108,6 +176,9 @@ async def faults(request: Request) -> Response:
         path = _field(data, "path", str, None)
         if not path:
             raise _bad("'path' is required")
+        headers = _field(data, "headers", dict, {})
+        if not all(isinstance(v, str) for v in headers.values()):
+            raise _bad("'headers' must map names to strings")
         try:
             rules.add_fault(
                 Fault(
@@ -116,7 +187,7 @@ async def faults(request: Request) -> Response:
                     count=_field(data, "count", int, 1),
                     status=_field(data, "status", int, None),
                     body=data.get("body"),
-                    headers=_field(data, "headers", dict, {}),
+                    headers=headers,
                     delay=float(_field(data, "delay", (int, float), 0)),
                 )
             )
@@ -170,14 +241,31 @@ async def tokens(request: Request) -> Response:
     return JSONResponse({"access_token": token, "token_type": BEARER})
 
 
+def guarded(handler: Handler) -> Handler:
+    """The control API's access rules, then the handler."""
+
+    async def run(request: Request) -> Response:
+        check_control_access(request, runtime_of(request).settings)
+        return await handler(request)
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
 def routes() -> list[BaseRoute]:
     """Routes under `/__mock`."""
+    table: list[tuple[str, Handler, list[str]]] = [
+        ("/reset", reset, ["POST"]),
+        ("/fixtures", fixtures, ["PUT"]),
+        ("/clock", clock, ["GET", "POST"]),
+        ("/requests", requests, ["GET", "DELETE"]),
+        ("/deliveries", deliveries, ["GET", "DELETE"]),
+        ("/faults", faults, ["GET", "POST", "DELETE"]),
+        ("/keys/rotate", rotate_keys, ["POST"]),
+        ("/tokens", tokens, ["POST"]),
+    ]
     return [
-        Route("/reset", reset, methods=["POST"], name="reset"),
-        Route("/fixtures", fixtures, methods=["PUT"], name="fixtures"),
-        Route("/clock", clock, methods=["GET", "POST"], name="clock"),
-        Route("/requests", requests, methods=["GET", "DELETE"], name="requests"),
-        Route("/faults", faults, methods=["GET", "POST", "DELETE"], name="faults"),
-        Route("/keys/rotate", rotate_keys, methods=["POST"], name="rotate_keys"),
-        Route("/tokens", tokens, methods=["POST"], name="tokens"),
+        Route(path, guarded(handler), methods=methods, name=handler.__name__)
+        for path, handler, methods in table
     ]

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError, invalid_input
 from ..http.body import json_object, read_body
+from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..oidc.authorization import password_matches, sign_in
@@ -64,7 +65,9 @@ def _too_large() -> Exception:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    return json_object(await read_body(request, _too_large))
+    depth = runtime_of(request).settings.max_json_depth
+    raw = await read_body(request, _too_large)
+    return json_object(raw, request.headers.get("content-type"), depth)
 
 
 def _string(data: dict[str, Any], *path: str) -> str:
@@ -148,19 +151,25 @@ async def submit(request: Request) -> Response:
             status_code=404,
         )
     sign_in(interaction, user, rt.clock())
+    sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
-def routes() -> list[BaseRoute]:
-    """Routes under `/api`."""
+def routes(prefix: str = "/api") -> list[BaseRoute]:
+    """Routes under `prefix`."""
     return [
-        Route("/experience", start, methods=["PUT"], name="experience"),
+        Route(f"{prefix}/experience", start, methods=["PUT"], name="experience"),
         Route(
-            "/experience/verification/password",
+            f"{prefix}/experience/verification/password",
             verify_password,
             methods=["POST"],
             name="experience_password",
         ),
-        Route("/experience/identification", identify, methods=["POST"], name="experience_identify"),
-        Route("/experience/submit", submit, methods=["POST"], name="experience_submit"),
+        Route(
+            f"{prefix}/experience/identification",
+            identify,
+            methods=["POST"],
+            name="experience_identify",
+        ),
+        Route(f"{prefix}/experience/submit", submit, methods=["POST"], name="experience_submit"),
     ]

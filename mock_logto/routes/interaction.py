@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import InvalidRequestError, ManagementApiError
 from ..http import pages
 from ..http.body import form_params, read_body
+from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse, redirect, tagged
 from ..http.session import (
     clear_resume_cookie,
@@ -90,7 +91,9 @@ async def authorize(request: Request) -> Response:
         session = None
     interaction = rt.store.new_interaction(auth_request, session.id if session else None)
     if hinted is not None:
-        return _finish(rt, interaction, hinted)
+        response = _finish(rt, interaction, hinted)
+        sign_in_event(request, rt, interaction.uid, hinted, auth_request.client_id)
+        return response
     if session is not None:
         interaction.account_id = session.account_id
         interaction.prompt = "consent"
@@ -233,6 +236,7 @@ async def sign_in_submit(request: Request) -> Response:
     if user.is_suspended:
         return _sign_in_page(rt, interaction, "This user is suspended.", 401)
     sign_in(interaction, user, rt.clock())
+    sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return redirect(f"{rt.settings.base_url}/oidc/auth/{interaction.uid}")
 
 

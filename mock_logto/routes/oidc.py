@@ -62,7 +62,7 @@ async def jwks(request: Request) -> Response:
 async def token(request: Request) -> Response:
     """`POST /oidc/token`: the checks of oidc-provider's token action, in its order."""
     rt = runtime_of(request)
-    params = await body_params(request, PATHS["token"], KNOWN_PARAMS)
+    params = await body_params(request, PATHS["token"], KNOWN_PARAMS, rt.settings.max_json_depth)
     client = _client(request, params, rt)
     reject_dupes(params, ["grant_type"])
     grant_type = params.get("grant_type", [""])[0]
@@ -86,7 +86,7 @@ _TOKEN_PARAMS = frozenset({"token", "token_type_hint", *AUTH_PARAMS})
 async def _token_request(request: Request, path: str) -> tuple[Application, str, Runtime]:
     """Introspection and revocation share client authentication and the `token` parameter."""
     rt = runtime_of(request)
-    params = await body_params(request, path, _TOKEN_PARAMS)
+    params = await body_params(request, path, _TOKEN_PARAMS, rt.settings.max_json_depth)
     client = _client(request, params, rt)
     reject_dupes(params, [k for k in params if k not in AUTH_PARAMS])
     require(params, "token")
@@ -164,7 +164,9 @@ async def userinfo(request: Request) -> Response:
     if authorization[:7].lower() == "bearer ":
         value = authorization[7:].strip() or None
     elif request.method == "POST":
-        params = await body_params(request, PATHS["userinfo"], frozenset({"access_token"}))
+        params = await body_params(
+            request, PATHS["userinfo"], frozenset({"access_token"}), rt.settings.max_json_depth
+        )
         value = params.get("access_token", [None])[0]
     if value is None:
         raise InvalidRequestError(

@@ -116,7 +116,10 @@ def test_password_form_signs_in_and_the_code_exchanges(
     browser.find_element(By.ID, "identifier").send_keys("alice")
     browser.find_element(By.ID, "password").send_keys("wrong-password")
     browser.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
-    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    # The click does not wait for the answer page: wait for its alert.
+    alert = WebDriverWait(browser, 10).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "[role=alert]")
+    )
     assert alert.text == "Incorrect account or password. Please check your input."
 
     browser.find_element(By.ID, "identifier").send_keys("alice@example.com")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from mock_logto.server import MockLogtoServer
 
+from ..support.server import serve
 from ..support.tenants import API
 from ..support.verify import verify_over_http
 
@@ -97,3 +101,98 @@ def test_every_command_has_help(command: str) -> None:
     result = cli(command, "--help")
     assert result.returncode == 0
     assert result.stdout.startswith(f"usage: mock-logto {command}")
+
+
+class _Other(BaseHTTPRequestHandler):
+    """A server that is not mock-logto: everything answers 500 text."""
+
+    def do_POST(self) -> None:
+        self.send_response(500)
+        self.send_header("content-type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"Internal server error.")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_token_against_something_else_says_what_it_found() -> None:
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _Other)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{other.server_address[1]}"
+        result = cli("token", "--url", url, "--app", "demo-m2m", "--resource", API)
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"mock-logto: {url} is not mock-logto's control API (HTTP 500)\n",
+    )
+
+
+def test_token_against_a_server_without_control_api_says_so() -> None:
+    with serve(control_api=False) as running:
+        result = cli("token", "--url", running.base_url, "--app", "demo-m2m", "--resource", API)
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"mock-logto: {running.base_url} has no control API: not mock-logto, or serving with "
+        "--no-control-api\n",
+    )
+
+
+def test_token_needs_the_control_token_when_the_server_has_one() -> None:
+    token = "c" * 24
+    with serve(control_token=token) as running:
+        refused = cli("token", "--url", running.base_url, "--app", "demo-m2m", "--resource", API)
+        given = cli(
+            "token",
+            "--url",
+            running.base_url,
+            "--app",
+            "demo-m2m",
+            "--resource",
+            API,
+            "--control-token",
+            token,
+        )
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "mock-logto: The control API needs its token (X-Mock-Logto-Token). Pass --control-token "
+        "or set MOCK_LOGTO_CONTROL_TOKEN.\n",
+    )
+    assert given.returncode == 0, given.stderr
+
+
+def test_a_standard_claim_is_refused_not_dropped(server: MockLogtoServer) -> None:
+    result = cli(
+        "token",
+        "--url",
+        server.base_url,
+        "--app",
+        "demo-m2m",
+        "--resource",
+        API,
+        "--claim",
+        "sub=someone",
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "mock-logto: claims cannot set sub: they come from the app, user, resource, "
+        "organization, scopes and expiry given\n",
+    )
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("serve", "--port", str(port))
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"mock-logto: port {port} on 127.0.0.1 is in use; choose another with --port or "
+        "MOCK_LOGTO_PORT\n",
+    )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -38,7 +40,7 @@ def test_dockerfile_follows_the_house_rules() -> None:
     # The dependencies layer comes before the source is copied in.
     first_run = keywords.index("RUN")
     copies = [a for k, a in steps if k == "COPY"]
-    assert copies[0] == "pyproject.toml ./"
+    assert copies[0] == "requirements.lock ./"
     assert keywords.index("COPY", first_run) > first_run
 
 
@@ -65,12 +67,14 @@ def test_image_steps_build_and_serve_in_a_fresh_environment(tmp_path: Path) -> N
         elif keyword == "ENV":
             env.update({k: container_path(v) for k, v in env_of(argument).items()})
         elif keyword == "COPY":
-            source, _ = argument.split()
-            target = workdir / source
-            if (ROOT / source).is_dir():
-                shutil.copytree(ROOT / source, target, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy(ROOT / source, target)
+            *sources, _ = argument.split()
+            for source in sources:
+                target = workdir / source
+                if (ROOT / source).is_dir():
+                    ignore = shutil.ignore_patterns("__pycache__")
+                    shutil.copytree(ROOT / source, target, ignore=ignore)
+                else:
+                    shutil.copy(ROOT / source, target)
         elif keyword == "RUN":
             parts = [p for p in argument.split(" && ") if not p.strip().startswith("useradd")]
             subprocess.run(
@@ -118,3 +122,18 @@ def test_image_steps_build_and_serve_in_a_fresh_environment(tmp_path: Path) -> N
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert f"fixtures {root / 'fixtures'}" in output
+
+
+def test_the_image_pins_every_runtime_dependency() -> None:
+    """requirements.lock (`make lock`) names each [project] dependency at one exact version."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lines = [
+        line
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    pins = {line.split("==")[0].lower().replace("_", "-"): line for line in lines}
+    assert all("==" in line for line in lines)
+    for requirement in project["dependencies"]:
+        name = re.split(r"[<>=;\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        assert name in pins, f"{name} is not pinned in requirements.lock"

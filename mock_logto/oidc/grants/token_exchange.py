@@ -1,7 +1,10 @@
 """Token exchange (RFC 8693) as Logto does it (core/oidc/grants/token-exchange/).
 
-For apps with `customClientMetadata.allowTokenExchange`. The subject is a user, named by a
-personal access token (`urn:logto:token-type:personal_access_token`) or by an access token this
+For apps with `customClientMetadata.allowTokenExchange`. The subject is a user, named by an
+impersonation subject token (`urn:logto:token-type:impersonation_token`, from
+`POST /api/subject-tokens`: single use, 600 s; a `sub_` value with the access-token type is one
+too, as Logto keeps for compatibility), a personal access token
+(`urn:logto:token-type:personal_access_token`) or by an access token this
 server issued to a first-party app (`urn:ietf:params:oauth:token-type:access_token`). There is no
 grant to narrow: with `resource`, the requested scopes the user holds; with `organization_id`,
 an organization token; with neither, an opaque token with the requested OIDC scopes. No refresh
@@ -17,7 +20,9 @@ from ...errors import AccessDeniedError, InvalidGrantError, InvalidTargetError
 from ...models import Organization, User
 from ...permissions import user_organization_scopes
 from ...runtime import Runtime
+from ...store import SubjectToken
 from ..params import require
+from ..resources import resolve_indicator
 from .base import BEARER, TokenRequest
 from .user import (
     find_account,
@@ -41,11 +46,30 @@ PARAMETERS = frozenset(
 DUPLICABLE = frozenset({"resource"})
 
 PERSONAL_ACCESS_TOKEN = "urn:logto:token-type:personal_access_token"  # noqa: S105 - a type URN
+IMPERSONATION_TOKEN = "urn:logto:token-type:impersonation_token"  # noqa: S105 - a type URN
+#: An impersonation subject token's prefix; with the access-token type it is still one (legacy).
+SUBJECT_TOKEN_PREFIX = "sub_"  # noqa: S105 - a prefix
 ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 - a type URN
 
 
-def _subject(rt: Runtime, token: str, token_type: str) -> str:
-    """The user id the subject token stands for, else `invalid_grant`."""
+def _impersonated(rt: Runtime, token: str) -> SubjectToken:
+    """A live, unconsumed subject token (checked in Logto's order), else `invalid_grant`."""
+    found = rt.store.subject_token(token)
+    if found is None:
+        raise InvalidGrantError(detail="subject token not found")
+    if found.expires_at <= rt.clock():
+        raise InvalidGrantError(detail="subject token is expired")
+    if found.consumed_at is not None:
+        raise InvalidGrantError(detail="subject token is already consumed")
+    return found
+
+
+def _subject(rt: Runtime, token: str, token_type: str) -> str | SubjectToken:
+    """The user of the subject token (an impersonation token: the token), else invalid_grant."""
+    if token_type == IMPERSONATION_TOKEN or (
+        token_type == ACCESS_TOKEN and token.startswith(SUBJECT_TOKEN_PREFIX)
+    ):
+        return _impersonated(rt, token)
     if token_type == PERSONAL_ACCESS_TOKEN:
         found = rt.tenant.personal_access_token(token)
         if found is None:
@@ -94,12 +118,15 @@ def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
     subject = _subject(
         rt, request.get("subject_token") or "", request.get("subject_token_type") or ""
     )
-    user: User = find_account(rt, subject)
+    impersonation = subject if isinstance(subject, SubjectToken) else None
+    user: User = find_account(rt, impersonation.user_id if impersonation else str(subject))
     organization_id = request.get("organization_id")
     organization = rt.tenant.organizations.get(organization_id) if organization_id else None
     if organization_id and (organization is None or user.id not in organization.user_roles):
         raise AccessDeniedError("user is not a member of the organization")
     resource = _single_resource(request)
+    if resource is not None:  # Logto resolves the resource before it reads the actor token
+        resolve_indicator(resource, rt.tenant)
     actor = _actor(rt, request)
     raw_scope = request.get("scope")
     scopes = list(dict.fromkeys(raw_scope.split())) if raw_scope else []
@@ -112,6 +139,8 @@ def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
         scopes,
         {"act": {"sub": actor}} if actor else None,
     )
+    if impersonation is not None:  # single use: consumed once the token is issued
+        impersonation.consumed_at = rt.clock()
     return {"access_token": token, "expires_in": expires_in, "scope": scope, "token_type": BEARER}
 
 

@@ -1,0 +1,114 @@
+"""The events a request fires, as Logto's hook payloads (delivered by `Runtime.webhooks`).
+
+Management API writes (`management_event`, called after a successful handler; Logto's
+`koa-management-api-hooks`) and sign-ins (`sign_in_event`, at the end of the request that
+completes the interaction; Logto's interaction hooks). Each looks for receiving hooks first: a
+tenant without hooks pays one dictionary check.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..management.shapes import user as user_shape
+from ..models import User
+from ..runtime import Runtime, runtime_of
+from ..webhooks import iso_time
+
+
+def user_info(user: User) -> dict[str, Any]:
+    """Logto's `userInfoSelectFields` of a user (no `hasPassword`)."""
+    return user_shape(user, has_password=False)
+
+
+def _metadata(request: Request, rt: Runtime, event: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {"event": event, "createdAt": iso_time(rt.clock() * 1000)}
+    user_agent = request.headers.get("user-agent")
+    if user_agent is not None:
+        payload["userAgent"] = user_agent
+    payload["ip"] = request.client.host if request.client else ""
+    return payload
+
+
+def management_context(
+    request: Request, status: int, route: str, params: dict[str, str]
+) -> dict[str, Any]:
+    """Logto's `buildManagementApiContext`: the path under `/api`, method, status, route."""
+    return {
+        "path": request.url.path.removeprefix("/api"),
+        "method": request.method,
+        "status": status,
+        "params": params,
+        "matchedRoute": route,
+    }
+
+
+def management_event(
+    request: Request,
+    response: Response,
+    event: str,
+    route: str,
+    params: dict[str, str],
+    *,
+    before: User | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Fire `event` for a successful Management API write.
+
+    The payload's `data` is the answer's body, or `before` (the user a delete removed), or
+    `extra` replaces it (`organizationId` of a membership change).
+    """
+    rt = runtime_of(request)
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    payload = _metadata(request, rt, event)
+    context = management_context(request, response.status_code, route, params)
+    if before is not None:
+        payload["data"] = user_info(before)
+        payload.update(context)
+    elif extra is not None:
+        payload.update(context)
+        payload.update(extra)
+    else:
+        payload.update(context)
+        # koa's bare 201/204 have no body: `data` is left out, as `undefined` is.
+        if (response.media_type or "").startswith("application/json") and response.body:
+            payload["data"] = json.loads(bytes(response.body))
+    rt.webhooks.trigger(hooks, payload)
+
+
+def sign_in_event(
+    request: Request, rt: Runtime, session_id: str, user: User, client_id: str
+) -> None:
+    """Fire `PostSignIn` for a user who just signed in (Experience API, page or shortcut)."""
+    hooks = rt.webhooks.receivers(rt.tenant, "PostSignIn")
+    if not hooks:
+        return
+    payload: dict[str, Any] = {
+        "event": "PostSignIn",
+        "interactionEvent": "SignIn",
+        "createdAt": iso_time(rt.clock() * 1000),
+        "sessionId": session_id,
+    }
+    user_agent = request.headers.get("user-agent")
+    if user_agent is not None:
+        payload["userAgent"] = user_agent
+    payload["userId"] = user.id
+    payload["userIp"] = request.client.host if request.client else ""
+    payload["user"] = user_info(user)
+    # Logto's payload names the app signed in to as the user's `applicationId` (webhooks/73).
+    payload["user"]["applicationId"] = client_id
+    app = rt.tenant.applications.get(client_id)
+    if app is not None:
+        payload["application"] = {
+            "id": app.id,
+            "type": app.type,
+            "name": app.name,
+            "description": app.description,
+        }
+    rt.webhooks.trigger(hooks, payload)
