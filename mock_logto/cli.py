@@ -122,6 +122,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
     )
 
+    sign_in = commands.add_parser(
+        "sign-in",
+        help="sign a user in to an app through a running server and print the tokens",
+        description=(
+            "The real flow, as an app runs it: /oidc/auth (PKCE, login_hint), the code, the "
+            "token endpoint. Prints the token response as JSON."
+        ),
+    )
+    sign_in.add_argument("--app", required=True, help="application id (client_id)")
+    sign_in.add_argument("--user", required=True, help="username or email of the user")
+    sign_in.add_argument("--secret", help="the app's secret (confidential apps)")
+    sign_in.add_argument("--redirect-uri", help="needed when the app has several")
+    sign_in.add_argument("--resource", help="API resource indicator: a JWT access token for it")
+    sign_in.add_argument("--organization", help="organization id: adds an organization token")
+    sign_in.add_argument(
+        "--scope",
+        action="append",
+        default=None,
+        metavar="SCOPE",
+        help="a scope (repeatable; default: openid profile offline_access)",
+    )
+    sign_in.add_argument("--decode", action="store_true", help="print the JWTs' claims too")
+    sign_in.add_argument(
+        "--url",
+        default=None,
+        help="base URL of the running server (default: $MOCK_LOGTO_URL or http://localhost:3001)",
+    )
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of fixture files",
@@ -175,11 +203,7 @@ def _token(args: argparse.Namespace) -> int:
     if not isinstance(token, str):
         raise MockLogtoError(f"{base} is not mock-logto: its /__mock/tokens answer has no token")
     if args.decode:
-        header, claims = (
-            json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-            for part in token.split(".")[:2]
-        )
-        print(json.dumps({"header": header, "claims": claims}, indent=2))
+        print(json.dumps(_decode(token), indent=2))
     else:
         print(token)
     return 0
@@ -232,6 +256,40 @@ def _control_refusal(base: str, error: urllib.error.HTTPError) -> str:
     if code == "mock.unauthorized":
         message += " Pass --control-token or set MOCK_LOGTO_CONTROL_TOKEN."
     return message
+
+
+def _decode(token: str) -> dict[str, Any]:
+    header, claims = (
+        json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        for part in token.split(".")[:2]
+    )
+    return {"header": header, "claims": claims}
+
+
+def _sign_in(args: argparse.Namespace) -> int:
+    from .sign_in import SignIn, run
+
+    base = (args.url or os.environ.get("MOCK_LOGTO_URL") or "http://localhost:3001").rstrip("/")
+    tokens = run(
+        SignIn(
+            base_url=base,
+            app=args.app,
+            user=args.user,
+            secret=args.secret,
+            redirect_uri=args.redirect_uri,
+            resource=args.resource,
+            organization=args.organization,
+            scopes=tuple(args.scope or ()),
+        )
+    )
+    if args.decode:
+        tokens["decoded"] = {
+            name: _decode(value)
+            for name, value in tokens.items()
+            if isinstance(value, str) and value.count(".") == 2
+        }
+    print(json.dumps(tokens, indent=2))
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -338,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _keys(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "sign-in":
+            return _sign_in(args)
         return _check_fixtures(args)
     except FixtureError as exc:
         for problem in exc.problems:

@@ -82,6 +82,28 @@ def management_event(
     rt.webhooks.trigger(hooks, payload)
 
 
+def appended_event(
+    request: Request,
+    event: str,
+    status: int,
+    route: str,
+    params: dict[str, str],
+    fields: dict[str, Any],
+) -> None:
+    """Fire an event a handler appends itself (Logto's `ctx.appendDataHookContext`).
+
+    The payload is the management context (with the answer's `status`), then `fields`.
+    """
+    rt = runtime_of(request)
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    payload = _metadata(request, rt, event)
+    payload.update(management_context(request, status, route, params))
+    payload.update(fields)
+    rt.webhooks.trigger(hooks, payload)
+
+
 def sign_in_event(
     request: Request, rt: Runtime, session_id: str, user: User, client_id: str
 ) -> None:

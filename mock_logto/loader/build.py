@@ -24,6 +24,7 @@ from ..models import (
     ApiResource,
     Application,
     ApplicationSecret,
+    Hook,
     Organization,
     OrganizationRole,
     OrganizationScope,
@@ -34,11 +35,13 @@ from ..models import (
     Tenant,
     User,
 )
-from ..ops import applications, organizations, resources, roles, users
+from ..ops import applications, hooks, organizations, resources, roles, users
 from ..ops.organizations import MemberKind
+from ..webhooks import HOOK_EVENTS
 from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
+    HookSpec,
     OrganizationRoleSpec,
     OrganizationScopeSpec,
     OrganizationSpec,
@@ -467,6 +470,37 @@ class Builder:
                     with self.refused(where, role_field):
                         organizations.assign_member_roles(self.tenant, held, kind, [role.id])
 
+    def hooks(self, entries: list[Located]) -> None:
+        for located in entries:
+            spec: HookSpec = located.spec
+            hook_id = spec.id or derive("hook", spec.name)
+            if not self.claim_id("hook", hook_id, located.where, spec.id is not None):
+                continue
+            for index, event in enumerate(spec.events):
+                if event not in HookSpec.EVENTS:
+                    hint = suggestion(event, HookSpec.EVENTS)
+                    if event in HOOK_EVENTS:
+                        hint = " (Logto accepts it only with its dev features on)"
+                    self.problem(
+                        located.where, f"events[{index}]", f"unknown event '{event}'{hint}"
+                    )
+            signing_key = spec.signing_key or derive(
+                "signing-key", hook_id, length=32, alphabet=MIXED
+            )
+            hook = Hook(
+                id=hook_id,
+                name=spec.name,
+                events=list(spec.events),
+                url=spec.config.url,
+                signing_key=signing_key,
+                headers=dict(spec.config.headers) if spec.config.headers is not None else None,
+                retries=spec.config.retries,
+                enabled=spec.enabled,
+                created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+            )
+            with self.refused(located.where):
+                hooks.add(self.tenant, hook)
+
 
 #: Which `ids` kind the entity named by a conflict's `conflict_id` is.
 _KIND_OF_CONFLICT = {
@@ -490,6 +524,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organization_scopes(entries["organization_scopes"])
     builder.organization_roles(entries["organization_roles"])
     builder.organizations(entries["organizations"])
+    builder.hooks(entries["hooks"])
     for api_resource in tenant.resources.values():
         for scope in api_resource.scopes:
             scope.created_at = now_ms

@@ -6,12 +6,13 @@ Entries keep references as written (names, indicators, usernames); :mod:`.build`
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from ..models import ApplicationType, RoleType
+from ..webhooks import HOOK_EVENTS
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 NoSpace = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^\S+$")]
@@ -158,6 +159,33 @@ class OrganizationSpec(_Spec):
     applications: list[OrganizationApplicationSpec] = []
 
 
+class HookConfigSpec(_Spec):
+    """Where a hook's deliveries go, as `POST /api/hooks` takes its `config`."""
+
+    url: str = Field(description="The endpoint; `mock://sink` is answered by the mock itself.")
+    headers: dict[str, str] | None = None
+    retries: int | None = Field(None, ge=0, le=3)
+
+
+class HookSpec(_Spec):
+    """A webhook, as `POST /api/hooks` takes it; `signingKey` is derived when left out."""
+
+    #: Logto refuses `PostSignInAdaptiveMfaTriggered` unless its dev features are on.
+    EVENTS: ClassVar[tuple[str, ...]] = tuple(
+        e for e in HOOK_EVENTS if e != "PostSignInAdaptiveMfaTriggered"
+    )
+
+    id: EntityId | None = None
+    name: NonEmpty
+    events: list[str] = Field(
+        min_length=1, json_schema_extra={"items": {"type": "string", "enum": list(EVENTS)}}
+    )
+    config: HookConfigSpec
+    enabled: bool = True
+    signing_key: NonEmpty | None = None
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -168,6 +196,7 @@ class FixtureDocument(_Spec):
     organization_scopes: list[OrganizationScopeSpec] = []
     organization_roles: list[OrganizationRoleSpec] = []
     organizations: list[OrganizationSpec] = []
+    hooks: list[HookSpec] = []
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -179,4 +208,5 @@ SECTIONS = (
     "organization_scopes",
     "organization_roles",
     "organizations",
+    "hooks",
 )

@@ -10,6 +10,7 @@ them, `matchedRoute`). A refused request fires nothing (Logto triggers only afte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -114,6 +115,23 @@ def logto_params(request: Request, route: str) -> dict[str, str]:
         params["0"] = request.url.path.removeprefix("/api").removeprefix("/roles")
     params.update(zip(names, values, strict=False))
     return params
+
+
+def fire_appended(
+    request: Request, served: tuple[str, str], event: str, status: int, fields: dict[str, Any]
+) -> None:
+    """Fire an event a handler of `served` (method, path) appends itself, before the route's own.
+
+    Logto appends these in the handler, and the registered event after it, so they are
+    delivered first: `POST /roles` with `scopeIds` fires `Role.Scopes.Updated` (`roleId`, the
+    scopes as `data`), `POST /organization-roles` with organization or resource scopes fires
+    `OrganizationRole.Scopes.Updated` (`organizationRoleId`, no `data`). Call it last in the
+    handler: nothing after it may refuse the request.
+    """
+    from ..http.hooks import appended_event  # imported here: see with_events
+
+    route = REGISTRATIONS[served].route
+    appended_event(request, event, status, route, logto_params(request, route), fields)
 
 
 def with_events(method: str, path: str, handler: Handler) -> Handler:

@@ -23,6 +23,7 @@ from .common import (
     string_field,
     tenant_of,
 )
+from .events import fire_appended
 from .pagination import paginated
 
 
@@ -330,6 +331,14 @@ async def create_role(request: Request) -> Response:
         resource_scope_ids=resource_scope_ids,
     )
     organizations.create_role(tenant, role)
+    if scope_ids or resource_scope_ids:
+        fire_appended(
+            request,
+            ("POST", "/organization-roles"),
+            "OrganizationRole.Scopes.Updated",
+            201,
+            {"organizationRoleId": role.id},
+        )
     return JSONResponse(shapes.organization_role(role, tenant.id), status_code=201)
 
 

@@ -24,6 +24,7 @@ from .common import (
     tenant_of,
     unprocessable,
 )
+from .events import fire_appended
 from .pagination import paginated
 
 ROLE_TYPES = ("User", "MachineToMachine")
@@ -65,7 +66,16 @@ async def create_role(request: Request) -> Response:
         is_default=bool(bool_field(data, "isDefault")),
     )
     roles.create(tenant, role)
-    roles.add_scopes(tenant, role, resources.scopes_by_id(tenant, scope_ids))
+    scopes = resources.scopes_by_id(tenant, scope_ids)
+    roles.add_scopes(tenant, role, scopes)
+    if scopes:
+        fire_appended(
+            request,
+            ("POST", "/roles"),
+            "Role.Scopes.Updated",
+            200,
+            {"roleId": role.id, "data": [shapes.scope(s, tenant.id) for s in scopes]},
+        )
     return JSONResponse(shapes.role(role, tenant.id))
 
 

@@ -2,10 +2,11 @@
 
 | Route | What |
 | --- | --- |
-| `POST /__mock/reset` | back to the start-up fixtures; clock, log and faults cleared (204) |
+| `POST /__mock/reset` | back to the start-up fixtures; clock, log, faults and deliveries cleared (204) |
 | `PUT /__mock/fixtures` | load other fixtures: `{"fixtures": {…}}`, a YAML body, or `{"path"}` of a file beside the start-up fixtures (a broken one: 400, no change) |
 | `GET /__mock/clock`, `POST /__mock/clock` `{"advance": s}` | the server's time; move it forward |
 | `GET`/`DELETE /__mock/requests` | the requests received (newest last, secrets hidden unless `?secrets=true`); clear them |
+| `GET`/`DELETE /__mock/deliveries` | the webhook deliveries made, with their answers (`?event=`, `?hookId=`); clear them |
 | `POST`/`GET`/`DELETE /__mock/faults` | the next N requests to a path fail, or wait |
 | `POST /__mock/keys/rotate` | sign with a new key; old keys stay in the JWKS |
 | `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints) |

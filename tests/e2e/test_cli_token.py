@@ -196,3 +196,58 @@ def test_serve_on_a_busy_port_is_one_line_and_exit_2() -> None:
         f"mock-logto: port {port} on 127.0.0.1 is in use; choose another with --port or "
         "MOCK_LOGTO_PORT\n",
     )
+
+
+def test_sign_in_runs_the_real_flow_and_prints_verifiable_tokens(server: MockLogtoServer) -> None:
+    result = cli(
+        "sign-in",
+        "--url",
+        server.base_url,
+        "--app",
+        "demo-web",
+        "--secret",
+        "demo-web-secret",
+        "--user",
+        "alice",
+        "--resource",
+        API,
+        "--organization",
+        "org-acme",
+    )
+    assert result.returncode == 0, result.stderr
+    tokens = json.loads(result.stdout)
+    assert sorted(tokens) == [
+        "access_token",
+        "expires_in",
+        "id_token",
+        "organization_token",
+        "refresh_token",
+        "scope",
+        "token_type",
+    ]
+    claims = verify_over_http(tokens["access_token"], server.issuer, API, algorithms=["ES384"])
+    assert (claims["sub"], claims["client_id"]) == ("user-alice", "demo-web")
+    organization = verify_over_http(
+        tokens["organization_token"],
+        server.issuer,
+        "urn:logto:organization:org-acme",
+        algorithms=["ES384"],
+    )
+    assert organization["sub"] == "user-alice"
+
+
+def test_sign_in_says_what_is_missing(server: MockLogtoServer) -> None:
+    no_secret = cli("sign-in", "--url", server.base_url, "--app", "demo-web", "--user", "alice")
+    assert (no_secret.returncode, no_secret.stderr) == (
+        2,
+        "mock-logto: the code exchange was refused: client authentication failed (demo-web is "
+        "a confidential app: pass --secret)\n",
+    )
+    nobody = cli("sign-in", "--url", server.base_url, "--app", "demo-spa", "--user", "nobody")
+    assert (nobody.returncode, nobody.stderr) == (
+        2,
+        "mock-logto: no user 'nobody' can sign in (check --user)\n",
+    )
+    public = cli("sign-in", "--url", server.base_url, "--app", "demo-spa", "--user", "alice")
+    assert public.returncode == 0, public.stderr
+    assert "refresh_token" in json.loads(public.stdout)

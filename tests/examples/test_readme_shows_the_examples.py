@@ -18,6 +18,7 @@ def test_there_are_examples() -> None:
         "test_move_time_for_both_sides.py",
         "test_protect_an_api.py",
         "test_sign_in_with_the_logto_sdk.py",
+        "test_webhook_handler.py",
     ]
 
 
