@@ -175,8 +175,18 @@ def test_a_client_that_disconnects_mid_body_leaves_no_error() -> None:
 def test_the_management_guard_reads_a_list_audience_and_not_before(demo: TestClient) -> None:
     rt = demo.app.state.runtime  # type: ignore[attr-defined]
     indicator = "https://default.logto.app/api"
-    listed = rt.issue_token(
-        client="demo-admin", resource=indicator, scopes=["all"], claims={"aud": [indicator]}
+    key = rt.keys.current
+    payload = {
+        "sub": "demo-admin",
+        "client_id": "demo-admin",
+        "scope": "all",
+        "iat": rt.clock(),
+        "exp": rt.clock() + 60,
+        "iss": rt.settings.issuer,
+        "aud": [indicator],  # a list, as jose allows
+    }
+    listed = rt.keys.sign(
+        {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}, json.dumps(payload).encode()
     )
     assert demo.get("/api/users", headers={"Authorization": f"Bearer {listed}"}).status_code == 200
     future = rt.issue_token(
