@@ -329,6 +329,18 @@ def serve_minimal(port: int) -> None:
 
     import uvicorn
 
+    options: dict[str, Any] = {}
+    if os.environ.get("MOCK_LOGTO_LIMITS"):
+        # The same app behind mock-logto's connection limits (header cap and deadline, a
+        # connection cap), to tell their cost from the framework's.
+        from mock_logto.http.serving import limited_protocol
+        from mock_logto.testing import isolated_settings
+
+        settings = isolated_settings()
+        options = {
+            "http": limited_protocol(settings),
+            "timeout_keep_alive": settings.keep_alive_timeout,
+        }
     config = uvicorn.Config(
         minimal_app(json.loads(os.environ.get("SAME_HEADERS", "{}"))),  # type: ignore[arg-type]
         host="127.0.0.1",
@@ -337,6 +349,7 @@ def serve_minimal(port: int) -> None:
         access_log=False,
         lifespan="off",
         server_header=False,
+        **options,
     )
     uvicorn.Server(config).run()
 
@@ -430,6 +443,11 @@ TARGETS = {
     "minimal    GET static, same headers": ("minimal", "GET", "/jwks-same-headers"),
     "minimal    GET static JSON": ("minimal", "GET", "/jwks"),
 }
+#: With mock-logto's connection limits (when this mock-logto has them).
+LIMITED_TARGETS = {
+    "limited    POST /token, same headers": ("limited", "POST", "/token-same-headers"),
+    "limited    GET static, same headers": ("limited", "GET", "/jwks-same-headers"),
+}
 
 
 def side_by_side(seconds: float, connections: int, rounds: int) -> None:
@@ -454,7 +472,19 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
             )
         )
         wait_ready(ports["minimal"], "/jwks")
-        targets = {name: (ports[server], m, p) for name, (server, m, p) in TARGETS.items()}
+        all_targets = dict(TARGETS)
+        if importlib.util.find_spec("mock_logto.http.serving") is not None:
+            ports["limited"] = free_port()
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, __file__, "--serve-minimal", str(ports["limited"])],
+                    env={**env, "SAME_HEADERS": json.dumps(same), "MOCK_LOGTO_LIMITS": "1"},
+                    stdout=subprocess.DEVNULL,
+                )
+            )
+            wait_ready(ports["limited"], "/jwks")
+            all_targets.update(LIMITED_TARGETS)
+        targets = {name: (ports[server], m, p) for name, (server, m, p) in all_targets.items()}
         with tempfile.TemporaryDirectory(prefix="mock-logto-bench-") as tmp:
             for name, (port, method, path) in targets.items():
                 if get_status(port, path, method) != 200:
@@ -487,6 +517,12 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
         " the static JSON response with the same headers"
         f" ({jwks / best['minimal    GET static JSON']:.2f}x the bare one)"
     )
+    if "limited    GET static, same headers" in best:
+        print(
+            "    => behind the same connection limits as mock-logto: client_credentials"
+            f" {token / best['limited    POST /token, same headers']:.2f}x, JWKS"
+            f" {jwks / best['limited    GET static, same headers']:.2f}x"
+        )
 
 
 # ---------------------------------------------------------------------------------- main
