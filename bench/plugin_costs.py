@@ -330,13 +330,13 @@ def serve_minimal(port: int) -> None:
     import uvicorn
 
     options: dict[str, Any] = {}
-    if os.environ.get("MOCK_LOGTO_LIMITS"):
+    if os.environ.get("BENCH_LIMITS"):
         # The same app behind mock-logto's connection limits (header cap and deadline, a
         # connection cap), to tell their cost from the framework's.
         from mock_logto.http.serving import limited_protocol
-        from mock_logto.testing import isolated_settings
+        from mock_logto.settings import Settings
 
-        settings = isolated_settings()
+        settings = Settings(_env_file=None)  # the defaults: MOCK_LOGTO_* are not passed here
         options = {
             "http": limited_protocol(settings),
             "timeout_keep_alive": settings.keep_alive_timeout,
@@ -478,7 +478,7 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
             processes.append(
                 subprocess.Popen(
                     [sys.executable, __file__, "--serve-minimal", str(ports["limited"])],
-                    env={**env, "SAME_HEADERS": json.dumps(same), "MOCK_LOGTO_LIMITS": "1"},
+                    env={**env, "SAME_HEADERS": json.dumps(same), "BENCH_LIMITS": "1"},
                     stdout=subprocess.DEVNULL,
                 )
             )
