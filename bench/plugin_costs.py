@@ -12,9 +12,10 @@
     side with a minimal Starlette app on the same uvicorn settings: a token endpoint signing one
     ES384 JWT with joserfc, and a static JSON response; each also with the extra headers
     mock-logto's answer carries (Logto's security and CORS headers: uvicorn writes every header
-    in Python, so they cost as much as some middleware). Driven by wrk (--connections
-    keep-alive connections) when it is installed, else by a Python client (which then limits
-    the figures).
+    in Python, so they cost as much as some middleware), and behind mock-logto's own connection
+    limits (its httptools protocol with the header cap and deadline) where it has them. Driven
+    by wrk (--connections keep-alive connections) when it is installed, else by a Python client
+    (which then limits the figures).
 
 Every session runs in a fresh interpreter with `MOCK_LOGTO_*` removed from the environment
 and bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as for an installed package.
