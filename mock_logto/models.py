@@ -11,6 +11,8 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .customjwt.config import CustomJwt
+
 ApplicationType = Literal["MachineToMachine", "Traditional", "SPA", "Native"]
 RoleType = Literal["User", "MachineToMachine"]
 
@@ -201,6 +203,8 @@ class Tenant:
     organization_roles: dict[str, OrganizationRole] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
+    #: Custom JWT customizers and the ID token config (`/api/configs/jwt-customizer`, `id-token`).
+    custom_jwt: CustomJwt = field(default_factory=CustomJwt)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""

@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from .clock import MockClock
 from .control import Fault, LoggedRequest
+from .customjwt.config import TOKEN_KEYS, ClaimsFunction
 from .runtime import Runtime
 from .server import MockLogtoServer
 from .settings import Settings
@@ -199,6 +200,23 @@ class MockLogto:
             claims=claims,
             expires_in=expires_in,
         )
+
+    def customize_claims(self, token_type: str, function: ClaimsFunction | None) -> None:
+        """Add claims to access tokens with a Python function instead of a JavaScript script.
+
+        `token_type` is `access-token` (user tokens) or `client-credentials`; `function` takes
+        Logto's `{token, context, environmentVariables}` and returns the claims to add (raise
+        :class:`~mock_logto.customjwt.config.DenyAccess` to refuse the token); None removes it.
+        It wins over a script of the same kind and lasts until the next reset.
+        """
+        if token_type not in TOKEN_KEYS:
+            raise ValueError(f"token_type must be one of {sorted(TOKEN_KEYS)}")
+        self._runtime.changes += 1  # a change of the tenant: the next reset undoes it
+        functions = self._runtime.tenant.custom_jwt.functions
+        if function is None:
+            functions.pop(token_type, None)
+        else:
+            functions[token_type] = function
 
     def check_errors(self) -> None:
         """Re-raise an exception a request raised inside the server."""

@@ -56,16 +56,22 @@ class TokenIssuer:
         scope: str | None,
         ttl: int,
         extra: dict[str, Any] | None = None,
+        jti: str | None = None,
     ) -> str:
-        """A JWT access token; `scope=None` leaves the claim out (Logto: nothing granted)."""
+        """A JWT access token; `scope=None` leaves the claim out (Logto: nothing granted).
+
+        Claims of `extra` named like a standard claim keep their place but get the standard value.
+        """
         now = self.clock()
         claims: dict[str, Any] = dict(extra) if extra else {}
-        claims["jti"] = random_id()
+        claims["jti"] = jti or random_id()
         claims["sub"] = sub
         claims["iat"] = now
         claims["exp"] = now + ttl
         if scope is not None:
             claims["scope"] = scope
+        else:  # oidc-provider sets `scope: undefined`, which drops an extra `scope` too
+            claims.pop("scope", None)
         claims["client_id"] = client_id
         claims["iss"] = self.issuer
         claims["aud"] = audience

@@ -11,7 +11,8 @@ from mock_logto.app import create_app
 from mock_logto.errors import FixtureError, MockLogtoError
 from mock_logto.loader import load_tenant
 from mock_logto.runtime import Runtime
-from mock_logto.testing import isolated_settings
+from mock_logto.server import MockLogtoServer
+from mock_logto.testing import MockLogto, isolated_settings
 
 from .support.paths import DEMO_FIXTURE, GOLDEN_FIXTURE
 from .support.tenants import BASE_URL
@@ -125,3 +126,16 @@ def test_an_unknown_auto_sign_in_user_refuses_the_fixtures(tmp_path: Path) -> No
     with pytest.raises(MockLogtoError, match="auto_sign_in"):
         runtime.reset(other)
     assert runtime.auto_sign_in is not None and runtime.auto_sign_in.username == "alice"
+
+
+def test_a_claims_function_lasts_until_the_next_reset() -> None:
+    server = MockLogtoServer(isolated_settings(port=0))  # not started: only its runtime is used
+    try:
+        handle = MockLogto(server)
+        handle.customize_claims("client-credentials", lambda _: {"x": 1})
+        runtime: Runtime = server._app.state.runtime
+        assert runtime.tenant.custom_jwt.functions
+        handle.reset()
+        assert not runtime.tenant.custom_jwt.functions
+    finally:
+        server.stop()

@@ -21,6 +21,7 @@ from ..http.responses import JSONResponse
 from . import (
     applications,
     hooks,
+    jwt_customizer,
     oidc_keys,
     openapi,
     organizations,
@@ -209,6 +210,14 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/configs/oidc/{keyType}", oidc_keys.list_keys),
     ("POST", "/configs/oidc/{keyType}/rotate", oidc_keys.rotate_keys),
     ("DELETE", "/configs/oidc/{keyType}/{keyId}", oidc_keys.delete_key),
+    ("GET", "/configs/jwt-customizer", jwt_customizer.list_all),
+    ("POST", "/configs/jwt-customizer/test", jwt_customizer.test),
+    ("GET", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.get_one),
+    ("PUT", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.upsert),
+    ("PATCH", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.update),
+    ("DELETE", "/configs/jwt-customizer/{tokenTypePath}", jwt_customizer.delete),
+    ("GET", "/configs/id-token", jwt_customizer.get_id_token),
+    ("PUT", "/configs/id-token", jwt_customizer.put_id_token),
 )
 
 

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..control import Fault
+from ..customjwt.config import TOKEN_KEYS
 from ..errors import FixtureError, ManagementApiError, MockLogtoError
 from ..http.access import check_control_access
 from ..http.body import MAX_BODY_BYTES, media_type, parse_json, read_body
@@ -242,6 +243,25 @@ async def tokens(request: Request) -> Response:
     return JSONResponse({"access_token": token, "token_type": BEARER})
 
 
+async def claims(request: Request) -> Response:
+    """`PUT /__mock/claims` `{"tokenType", "claims"}`: static claims for every access token.
+
+    `tokenType` is `access-token` or `client-credentials`; the claims are added as a customizer
+    adds them; `"claims": null` removes them. Lasts until the next reset.
+    """
+    data = await _body(request)
+    token_type = _field(data, "tokenType", str, None)
+    if token_type not in TOKEN_KEYS:
+        raise _bad(f"'tokenType' must be one of {', '.join(TOKEN_KEYS)}")
+    added = _field(data, "claims", dict, None)
+    functions = runtime_of(request).tenant.custom_jwt.functions
+    if added is None:
+        functions.pop(token_type, None)
+    else:
+        functions[token_type] = lambda _payload: dict(added)
+    return JSONResponse({"tokenType": token_type, "claims": added})
+
+
 def guarded(handler: Handler) -> Handler:
     """The control API's access rules, then the handler."""
 
@@ -265,6 +285,7 @@ def routes() -> list[BaseRoute]:
         ("/faults", faults, ["GET", "POST", "DELETE"]),
         ("/keys/rotate", rotate_keys, ["POST"]),
         ("/tokens", tokens, ["POST"]),
+        ("/claims", claims, ["PUT"]),
     ]
     return [
         Route(path, guarded(handler), methods=methods, name=handler.__name__)

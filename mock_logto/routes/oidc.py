@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..claims import user_claims
+from ..customjwt import claims as custom_jwt
 from ..errors import (
     InsufficientScopeError,
     InvalidRequestError,
@@ -76,6 +77,7 @@ async def token(request: Request) -> Response:
     if grant_type not in client.grant_types:
         raise InvalidRequestError("requested grant type is not allowed for this client")
     reject_dupes(params, [k for k in params if k not in module.DUPLICABLE])
+    custom_jwt.grant_type.set(grant_type)  # the `gty` custom JWT scripts see
     body = module.handle(TokenRequest(params, client), rt)
     return JSONResponse(body)
 

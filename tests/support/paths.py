@@ -13,3 +13,5 @@ DEMO_FIXTURE = FIXTURES / "default.yaml"
 GOLDEN_FIXTURE = FIXTURES / "logto-golden.yaml"
 #: Logto's recordings (tests/golden/README.md).
 GOLDEN = ROOT / "tests" / "golden"
+#: The second batch of Logto's recordings (copied from shared/logto-golden-2, see its README).
+GOLDEN2 = ROOT / "tests" / "golden2"

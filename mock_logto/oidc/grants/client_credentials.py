@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...customjwt import claims as custom_jwt
 from ...errors import AccessDeniedError, InvalidTargetError
 from ...models import ORGANIZATION_RESOURCE, Organization, Tenant
 from ...permissions import application_organization_scopes
 from ...runtime import Runtime
-from ...tokens import organization_audience
+from ...tokens import organization_audience, random_id
 from ..resources import ORGANIZATION_TOKEN_TTL, ResourceServer, resolve_resources
 from .base import BEARER, TokenRequest
 
@@ -88,13 +89,19 @@ def resource_token(
         if organization_id and server.indicator != ORGANIZATION_RESOURCE
         else None
     )
+    jti = random_id()
+    payload = custom_jwt.token_payload(
+        jti=jti, client_id=client.id, audience=server.indicator, scope=scope
+    )
+    claims = {**(extra or {}), **custom_jwt.client_claims(rt.tenant, client, payload)}
     token = rt.issuer.access_token(
         sub=client.id,
         client_id=client.id,
         audience=server.indicator,
         scope=scope,
         ttl=server.ttl,
-        extra=extra,
+        extra=claims or None,
+        jti=jti,
     )
     return _body(token, server.ttl, scope)
 
@@ -107,12 +114,17 @@ def organization_token(
     available = application_organization_scopes(rt.tenant, organization, client.id)
     wanted = set(requested)
     scope = " ".join(name for name in available if name in wanted)
+    audience = organization_audience(organization.id)
+    jti = random_id()
+    payload = custom_jwt.token_payload(jti=jti, client_id=client.id, audience=audience, scope=scope)
     token = rt.issuer.access_token(
         sub=client.id,
         client_id=client.id,
-        audience=organization_audience(organization.id),
+        audience=audience,
         scope=scope,
         ttl=ORGANIZATION_TOKEN_TTL,
+        extra=custom_jwt.client_claims(rt.tenant, client, payload) or None,
+        jti=jti,
     )
     return _body(token, ORGANIZATION_TOKEN_TTL, scope)
 

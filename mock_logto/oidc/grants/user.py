@@ -10,6 +10,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ...claims import user_claims
+from ...customjwt import claims as custom_jwt
 from ...errors import InvalidGrantError, InvalidTargetError
 from ...models import ORGANIZATION_RESOURCE, Application, User
 from ...runtime import Runtime
@@ -20,7 +21,7 @@ from ...store import (
     RefreshToken,
     opaque_token,
 )
-from ...tokens import organization_audience
+from ...tokens import organization_audience, random_id
 from ..resources import ORGANIZATION_TOKEN_TTL, user_resource_server
 
 DAY = 24 * 3600
@@ -75,6 +76,11 @@ def resource_access_token(
     claims = dict(extra or {})
     if organization_id and resource != ORGANIZATION_RESOURCE:
         claims = {"organization_id": organization_id, **claims}
+    jti = random_id()
+    payload = custom_jwt.token_payload(
+        jti=jti, client_id=client.id, account_id=user.id, audience=resource, scope=scope
+    )
+    claims.update(custom_jwt.user_claims(rt.tenant, client, user, payload))
     token = rt.issuer.access_token(
         sub=user.id,
         client_id=client.id,
@@ -82,6 +88,7 @@ def resource_access_token(
         scope=scope,
         ttl=server.ttl,
         extra=claims or None,
+        jti=jti,
     )
     return token, server.ttl, scope
 
@@ -97,13 +104,20 @@ def organization_access_token(
 ) -> tuple[str, int, str]:
     """An organization token: the organization scopes the user holds there and asked for."""
     scope = " ".join(name for name in available if name in scopes)
+    audience = organization_audience(organization_id)
+    jti = random_id()
+    payload = custom_jwt.token_payload(
+        jti=jti, client_id=client.id, account_id=user.id, audience=audience, scope=scope
+    )
+    claims = {**(extra or {}), **custom_jwt.user_claims(rt.tenant, client, user, payload)}
     token = rt.issuer.access_token(
         sub=user.id,
         client_id=client.id,
-        audience=organization_audience(organization_id),
+        audience=audience,
         scope=scope,
         ttl=ORGANIZATION_TOKEN_TTL,
-        extra=extra,
+        extra=claims or None,
+        jti=jti,
     )
     return token, ORGANIZATION_TOKEN_TTL, scope
 
@@ -111,11 +125,20 @@ def organization_access_token(
 def opaque_access_token(
     rt: Runtime, client: Application, user: User, scopes: list[str], grant_id: str | None
 ) -> tuple[str, int, str]:
-    """An opaque access token for `/oidc/me`."""
+    """An opaque access token for `/oidc/me` (a customizer runs: it may deny the token)."""
+    value = opaque_token()
+    payload = custom_jwt.token_payload(
+        jti=value,
+        client_id=client.id,
+        account_id=user.id,
+        grant_id=grant_id,
+        scope=" ".join(scopes),
+    )
+    custom_jwt.user_claims(rt.tenant, client, user, payload)
     now = rt.clock()
     token = rt.store.add_access_token(
         OpaqueAccessToken(
-            value=opaque_token(),
+            value=value,
             client_id=client.id,
             account_id=user.id,
             scopes=scopes,
