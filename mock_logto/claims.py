@@ -3,8 +3,10 @@
 toolkit/core-kit/src/openid.ts (which claims each scope brings) and core/oidc/scope.ts
 `getUserClaimsData` (their values): `name`, `picture` and `username` are `null` when unset,
 claims kept in `user.profile` are left out when unset, timestamps are milliseconds. The ID token
-carries only the extended claims the tenant enables (Logto's default: roles, organizations,
-organization_roles); `/oidc/me` always carries them all.
+carries only the extended claims the tenant enables (`idToken.enabledExtendedClaims`, set by
+`PUT /api/configs/id-token` or fixtures; a new tenant's: roles, organizations,
+organization_roles); `/oidc/me` always carries them all (core/oidc/init.ts `findAccount` reads
+the config for `use === 'id_token'` only).
 """
 
 from __future__ import annotations
@@ -86,13 +88,32 @@ _MISSING = object()
 Use = Literal["id_token", "userinfo"]
 
 
-def accepted_claims(scopes: Iterable[str], use: Use) -> list[str]:
-    """The claim names `scopes` bring, in scope order (core/oidc/scope.ts)."""
+def enabled_extended_claims(tenant: Tenant) -> frozenset[str]:
+    """The extended claims the tenant's ID tokens carry (`idToken.enabledExtendedClaims`).
+
+    A config without the list enables none, as in Logto (`enabledExtendedIdTokenClaims?.includes`
+    is never true); a tenant that never set one has a new Logto tenant's seeded config.
+    """
+    config = tenant.custom_jwt.id_token
+    if config is None:
+        return ENABLED_EXTENDED_ID_TOKEN_CLAIMS
+    return frozenset(config.get("enabledExtendedClaims") or ())
+
+
+def accepted_claims(
+    scopes: Iterable[str],
+    use: Use,
+    enabled: frozenset[str] = ENABLED_EXTENDED_ID_TOKEN_CLAIMS,
+) -> list[str]:
+    """The claim names `scopes` bring, in scope order (core/oidc/scope.ts).
+
+    `enabled`: the extended claims an ID token may carry (all of them for userinfo).
+    """
     names: list[str] = []
     for scope in scopes:
         names.extend(_BASE_CLAIMS.get(scope, ()))
         for claim in _EXTENDED_CLAIMS.get(scope, ()):
-            if use == "userinfo" or claim in ENABLED_EXTENDED_ID_TOKEN_CLAIMS:
+            if use == "userinfo" or claim in enabled:
                 names.append(claim)
     return list(dict.fromkeys(names))
 
@@ -147,7 +168,8 @@ def _value(tenant: Tenant, user: User, claim: str) -> Any:
 def user_claims(tenant: Tenant, user: User, scopes: Iterable[str], use: Use) -> dict[str, Any]:
     """`sub` and the claims of `scopes`, in Logto's order."""
     claims: dict[str, Any] = {"sub": user.id}
-    for name in accepted_claims(scopes, use):
+    enabled = enabled_extended_claims(tenant) if use == "id_token" else frozenset()
+    for name in accepted_claims(scopes, use, enabled):
         value = _value(tenant, user, name)
         if value is not _MISSING:
             claims[name] = value

@@ -281,7 +281,9 @@ class Runtime:
         `client` is the app (id or name); `user` makes it a user token (else `sub` is the app);
         `resource` is the audience, or `organization` alone gives an organization token, both
         together an organization-level API token. `scopes` are taken as given (not checked
-        against roles), so a test can make any token it needs.
+        against roles), so a test can make any token it needs. No custom JWT customizer runs:
+        the token carries the `claims` asked for, nothing else (the customizer is a step of the
+        token endpoint, which a test of it goes through).
         """
         standard = sorted(STANDARD_CLAIMS.intersection(claims or {}))
         if standard:

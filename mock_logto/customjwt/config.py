@@ -14,6 +14,19 @@ from typing import Any
 TOKEN_KEYS = {"access-token": "jwt.accessToken", "client-credentials": "jwt.clientCredentials"}
 ACCESS_TOKEN = "access-token"  # noqa: S105 - a token kind, not a secret
 CLIENT_CREDENTIALS = "client-credentials"
+#: Fixture key (`customJwt.accessToken`, …) → token kind.
+FIXTURE_KEYS = {"accessToken": ACCESS_TOKEN, "clientCredentials": CLIENT_CREDENTIALS}
+#: The extended claims an ID token may carry (`idToken.enabledExtendedClaims`, Logto's
+#: `ExtendedIdTokenClaim`).
+EXTENDED_ID_TOKEN_CLAIMS = (
+    "custom_data",
+    "identities",
+    "sso_identities",
+    "roles",
+    "organizations",
+    "organization_data",
+    "organization_roles",
+)
 
 #: `{token, context, environmentVariables}` → extra claims (raise :class:`DenyAccess` to refuse).
 ClaimsFunction = Callable[[dict[str, Any]], dict[str, Any]]
@@ -38,7 +51,8 @@ class CustomJwt:
 
     scripts: dict[str, dict[str, Any]] = field(default_factory=dict)
     functions: dict[str, ClaimsFunction] = field(default_factory=dict)
-    #: `idToken` config (`enabledExtendedClaims`); None until set, as in a tenant made by the API.
+    #: `idToken` config (`enabledExtendedClaims`), read by :mod:`mock_logto.claims` for ID
+    #: tokens; None until set: a new Logto tenant's seeded config applies.
     id_token: dict[str, Any] | None = None
 
     def active(self, kind: str) -> bool:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 
+from ..customjwt import engine
+from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, FIXTURE_KEYS
 from ..errors import TenantError
 from ..http.uris import absolute_uri_problem
 from ..models import (
@@ -41,6 +43,7 @@ from ..webhooks import HOOK_EVENTS
 from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
+    CustomJwtSpec,
     HookSpec,
     OrganizationRoleSpec,
     OrganizationScopeSpec,
@@ -501,6 +504,38 @@ class Builder:
             with self.refused(located.where):
                 hooks.add(self.tenant, hook)
 
+    def custom_jwt(self, entries: list[Located]) -> None:
+        """`customJwt`: each token type's script and the ID token config, set once."""
+        config = self.tenant.custom_jwt
+        for located in entries:
+            spec: CustomJwtSpec = located.spec
+
+            def problem(field: str, message: str, file: str = located.where.file) -> None:
+                self.problems.append(f"{file}: customJwt.{field}: {message}")
+
+            for key, kind in FIXTURE_KEYS.items():
+                customizer = getattr(spec, to_snake(key))
+                if customizer is None:
+                    continue
+                if kind in config.scripts:
+                    problem(key, "set in another fixture file too")
+                elif not engine.available():
+                    problem(key, str(engine.EngineMissing()))
+                else:
+                    config.scripts[kind] = customizer.model_dump(by_alias=True, exclude_none=True)
+            if spec.id_token is None:
+                continue
+            if config.id_token is not None:
+                problem("idToken", "set in another fixture file too")
+                continue
+            claims = spec.id_token.enabled_extended_claims
+            for index, claim in enumerate(claims or []):
+                if claim not in EXTENDED_ID_TOKEN_CLAIMS:
+                    hint = suggestion(claim, EXTENDED_ID_TOKEN_CLAIMS)
+                    field = f"idToken.enabledExtendedClaims[{index}]"
+                    problem(field, f"unknown claim '{claim}'{hint}")
+            config.id_token = {} if claims is None else {"enabledExtendedClaims": list(claims)}
+
 
 #: Which `ids` kind the entity named by a conflict's `conflict_id` is.
 _KIND_OF_CONFLICT = {
@@ -525,6 +560,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organization_roles(entries["organization_roles"])
     builder.organizations(entries["organizations"])
     builder.hooks(entries["hooks"])
+    builder.custom_jwt(entries["custom_jwt"])
     for api_resource in tenant.resources.values():
         for scope in api_resource.scopes:
             scope.created_at = now_ms

@@ -223,7 +223,10 @@ def document_entries(documents: Sequence[tuple[str, Any]]) -> dict[str, list[Loc
         for section in SECTIONS:
             alias = to_camel(section)
             raw_entries = raw.get(alias) or []
-            for index, spec in enumerate(getattr(document, section)):
+            specs = getattr(document, section)
+            if not isinstance(specs, list):  # a section that is one mapping (customJwt)
+                specs, raw_entries = ([] if specs is None else [specs]), [raw_entries]
+            for index, spec in enumerate(specs):
                 name = label(raw_entries[index]) if index < len(raw_entries) else "?"
                 merged[section].append(Located(Where(display, alias, index, name), spec))
     if problems:

@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS
 from ..models import ApplicationType, RoleType
 from ..webhooks import HOOK_EVENTS
 
@@ -186,6 +187,32 @@ class HookSpec(_Spec):
     created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
 
 
+class JwtCustomizerSpec(_Spec):
+    """A custom JWT script, as `PUT /api/configs/jwt-customizer/{tokenType}` takes it."""
+
+    script: str = Field(description="Defines `getCustomJwtClaims`; runs in V8 (the `jwt` extra).")
+    environment_variables: dict[str, str] | None = None
+    context_sample: dict[str, Any] | None = None
+    token_sample: dict[str, Any] | None = None
+
+
+class IdTokenConfigSpec(_Spec):
+    """The ID token config, as `PUT /api/configs/id-token` takes it."""
+
+    enabled_extended_claims: list[str] | None = Field(
+        None,
+        json_schema_extra={"items": {"type": "string", "enum": list(EXTENDED_ID_TOKEN_CLAIMS)}},
+    )
+
+
+class CustomJwtSpec(_Spec):
+    """Custom JWT claims: the customizer of each token type, and the ID token's claims."""
+
+    access_token: JwtCustomizerSpec | None = None
+    client_credentials: JwtCustomizerSpec | None = None
+    id_token: IdTokenConfigSpec | None = None
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -197,6 +224,7 @@ class FixtureDocument(_Spec):
     organization_roles: list[OrganizationRoleSpec] = []
     organizations: list[OrganizationSpec] = []
     hooks: list[HookSpec] = []
+    custom_jwt: CustomJwtSpec | None = None
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -209,4 +237,5 @@ SECTIONS = (
     "organization_roles",
     "organizations",
     "hooks",
+    "custom_jwt",
 )

@@ -15,22 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..customjwt import engine
-from ..customjwt.config import TOKEN_KEYS
+from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, TOKEN_KEYS
 from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
 from .common import json_body, no_content, not_found, tenant_of
 
 _TYPES = list(TOKEN_KEYS)
 _FIELDS = ("script", "environmentVariables", "contextSample", "tokenSample")
-_EXTENDED_ID_TOKEN_CLAIMS = (
-    "custom_data",
-    "identities",
-    "sso_identities",
-    "roles",
-    "organizations",
-    "organization_data",
-    "organization_roles",
-)
+_EXTENDED_ID_TOKEN_CLAIMS = EXTENDED_ID_TOKEN_CLAIMS
 #: A new Logto tenant's `idToken` config (schemas/seeds/logto-config.ts).
 DEFAULT_ID_TOKEN_CONFIG = {
     "enabledExtendedClaims": ["roles", "organizations", "organization_roles"]

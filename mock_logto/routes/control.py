@@ -9,7 +9,8 @@
 | `GET`/`DELETE /__mock/deliveries` | the webhook deliveries made, with their answers (`?event=`, `?hookId=`); clear them |
 | `POST`/`GET`/`DELETE /__mock/faults` | the next N requests to a path fail, or wait |
 | `POST /__mock/keys/rotate` | sign with a new key; old keys stay in the JWKS |
-| `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints) |
+| `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints; no customizer runs) |
+| `PUT /__mock/claims` | static claims for every access token of a type, as a custom JWT customizer adds them |
 
 Every route first passes :func:`~mock_logto.http.access.check_control_access` (same-origin,
 allowed host or token, JSON bodies). Errors are `{"code": "mock.<what>", "message"}`.

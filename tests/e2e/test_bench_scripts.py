@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
 @pytest.mark.parametrize(
     ("script", "args"),
     [
+        ("custom_jwt.py", ["--tokens", "20"]),
         ("sign_ins_and_memory.py", ["--flows", "20"]),
         ("startup_and_tokens.py", ["--runs", "1", "--seconds", "0.3", "--clients", "1"]),
         (
