@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/startup_and_tokens.py
 	$(BIN)/python bench/sign_ins_and_memory.py
 	$(BIN)/python bench/custom_jwt.py
+	$(BIN)/python bench/plugin_costs.py
 
 ## Pin the runtime dependencies the Docker image installs (after changing them in pyproject.toml).
 lock:

@@ -21,6 +21,7 @@ from .http.middleware import CORS_REFUSED, HeadersMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
 from .models import Tenant
+from .replay import MockLogtoApp
 from .routes import control, experience, interaction, oidc
 from .runtime import Runtime
 from .settings import Settings
@@ -82,7 +83,7 @@ def create_app(
     ]
     if runtime.settings.control_api:
         routes.append(Mount(CONTROL_PREFIX, routes=control.routes(), name="control"))
-    app = Starlette(
+    app = MockLogtoApp(
         routes=routes,
         middleware=[
             Middleware(HeadersMiddleware, cors=oidc.CORS),

@@ -15,11 +15,9 @@ import logging
 import os
 import secrets
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import ValidationError
 
@@ -31,6 +29,9 @@ from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
 from .runtime import load_keys, load_settings_tenant
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import urllib.error
 
 logger = logging.getLogger("mock_logto")
 
@@ -352,6 +353,10 @@ def control_call(
     base: str, method: str, path: str, payload: Any = None, token: str | None = None
 ) -> Any:
     """A request to a running server's control API; every failure is one clear sentence."""
+    # Imported here: urllib.request (http.client, email) would slow every start of `serve`.
+    import urllib.error
+    import urllib.request
+
     headers = {"Content-Type": "application/json"}
     token = token or os.environ.get("MOCK_LOGTO_CONTROL_TOKEN")
     if token:
@@ -496,6 +501,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level,
         access_log=settings.log_level == "debug",
+        ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
     with contextlib.suppress(KeyboardInterrupt):

@@ -8,6 +8,7 @@ token), so each of those has one implementation.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from .errors import MockLogtoError
 from .http.cookies import CookieSigner
 from .http.responses import StaticJSON, json_bytes
 from .keys import KeyStore
-from .loader import default_fixture_path, load_tenant, load_tenant_document
+from .loader import default_fixture_path, fixture_files, load_tenant, load_tenant_document
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
@@ -34,6 +35,8 @@ from .webhooks import Webhooks
 JWKS_MEDIA_TYPE = "application/jwk-set+json; charset=utf-8"
 #: Claims every access token gets from the issuer; a token made to order cannot set them.
 STANDARD_CLAIMS = frozenset({"jti", "sub", "iat", "exp", "scope", "client_id", "iss", "aud"})
+#: Fixture paths other than the start-up ones whose tenants a runtime keeps (markers, reset(path)).
+SNAPSHOTS_KEPT = 8
 T = TypeVar("T")
 
 
@@ -66,9 +69,53 @@ def auto_sign_in_user(settings: Settings, tenant: Tenant) -> User | None:
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class TenantSnapshot:
+    """A tenant as it was loaded, pickled once: a fresh copy takes tens of microseconds.
+
+    `fixtures` is the resolved path it was read from (None: a tenant handed to the runtime), and
+    `signature` the files' paths, modification times and sizes when it was read.
+    """
+
+    fixtures: Path | None
+    signature: tuple[tuple[str, int, int], ...]
+    data: bytes
+
+    @classmethod
+    def take(
+        cls,
+        tenant: Tenant,
+        fixtures: Path | None = None,
+        signature: tuple[tuple[str, int, int], ...] = (),
+    ) -> TenantSnapshot:
+        """Snapshot `tenant` as it is now."""
+        return cls(fixtures, signature, pickle.dumps(tenant, pickle.HIGHEST_PROTOCOL))
+
+    def tenant(self) -> Tenant:
+        """A new copy of the tenant, sharing nothing with the others."""
+        tenant: Tenant = pickle.loads(self.data)  # noqa: S301 - bytes this process pickled
+        return tenant
+
+
+def fixtures_signature(fixtures: Path) -> tuple[tuple[str, int, int], ...]:
+    """The fixture files at `fixtures` with their modification times and sizes."""
+    return tuple(
+        (str(path), stat.st_mtime_ns, stat.st_size)
+        for path in fixture_files(fixtures)
+        for stat in [path.stat()]
+    )
+
+
 @dataclass(eq=False)
 class Runtime:
-    """The state of one server. The tenant is replaced on reset; everything else stays."""
+    """The state of one server. The tenant is replaced on reset; everything else stays.
+
+    Resets are cheap: the tenant is restored from a snapshot (taken at start and when fixtures
+    are loaded), and only when it may have changed: `changes` counts every request that reached
+    the state (:func:`runtime_of`) and every fixture load, and once code outside the server has
+    held the runtime or the tenant (:meth:`expose`) every reset restores. The store, the clock,
+    the request log and the faults are cleared on every reset (a few dict clears).
+    """
 
     settings: Settings
     tenant: Tenant
@@ -85,6 +132,16 @@ class Runtime:
     jwks: StaticJSON = field(init=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
+    #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
+    changes: int = field(default=0, init=False)
+    #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
+    tenant_from_fixtures: bool = field(default=True, repr=False)
+    _initial: TenantSnapshot = field(init=False, repr=False)
+    _initial_key: Path = field(init=False, repr=False)
+    _live: TenantSnapshot = field(init=False, repr=False)
+    _restored_at: int = field(default=0, init=False, repr=False)
+    _exposed: bool = field(default=False, init=False, repr=False)
+    _snapshots: dict[Path, TenantSnapshot] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.store = Store(self.clock)
@@ -94,6 +151,11 @@ class Runtime:
         document = discovery_document(self.settings.issuer, self.keys)
         self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
         self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        self._initial_key = self.initial_fixtures.resolve()
+        origin = self._initial_key if self.tenant_from_fixtures else None
+        self._initial = self._live = TenantSnapshot.take(self.tenant, origin)
+        if not self.tenant_from_fixtures:
+            self.expose()  # the caller holds the live tenant and may change it
 
     @classmethod
     def build(
@@ -112,7 +174,41 @@ class Runtime:
             keys=keys or load_keys(settings),
             clock=server_clock,
             initial_fixtures=settings.fixtures or default_fixture_path(),
+            tenant_from_fixtures=tenant is None,
         )
+
+    def expose(self) -> None:
+        """Code outside the server holds the runtime: from now on every reset restores."""
+        self._exposed = True
+
+    def snapshot(self, fixtures: Path | None = None) -> TenantSnapshot:
+        """The snapshot of the start-up tenant, or of `fixtures` (read again when they changed).
+
+        Raises:
+            FixtureError: the files are missing or broken (nothing changes).
+        """
+        if fixtures is None:
+            return self._initial
+        key = fixtures.resolve()
+        if key == self._initial_key and self._initial.fixtures is not None:
+            return self._initial
+        signature = fixtures_signature(key)
+        kept = self._snapshots.get(key)
+        if kept is not None and kept.signature == signature:
+            return kept
+        tenant = load_settings_tenant(self.settings, self.clock, key)
+        auto_sign_in_user(self.settings, tenant)  # an unknown user refuses the files
+        kept = self._snapshots[key] = TenantSnapshot.take(tenant, key, signature)
+        while len(self._snapshots) > SNAPSHOTS_KEPT:
+            del self._snapshots[next(iter(self._snapshots))]
+        return kept
+
+    def _restore(self, snapshot: TenantSnapshot) -> None:
+        tenant = snapshot.tenant()
+        self.auto_sign_in = auto_sign_in_user(self.settings, tenant)
+        self.tenant = tenant
+        self._live = snapshot
+        self._restored_at = self.changes
 
     def load_fixtures(self, fixtures: Path) -> Tenant:
         """Serve the tenant `fixtures` define; everything issued so far is forgotten.
@@ -120,7 +216,9 @@ class Runtime:
         The clock, the request log and the faults are left as they are. A broken file raises
         :class:`~mock_logto.errors.FixtureError` and changes nothing.
         """
-        return self._serve(load_settings_tenant(self.settings, self.clock, fixtures))
+        self._restore(self.snapshot(fixtures))
+        self.store.clear()
+        return self.tenant
 
     def load_document(self, document: object, display: str = "request body") -> Tenant:
         """Serve the tenant of one fixture document already parsed (as `load_fixtures`)."""
@@ -131,17 +229,22 @@ class Runtime:
             management_api_indicator=self.settings.management_api_indicator,
             clock=self.clock,
         )
-        return self._serve(tenant)
-
-    def _serve(self, tenant: Tenant) -> Tenant:
-        auto = auto_sign_in_user(self.settings, tenant)
-        self.tenant, self.auto_sign_in = tenant, auto
+        auto_sign_in_user(self.settings, tenant)  # an unknown user refuses the document
+        self._restore(TenantSnapshot.take(tenant))
         self.store.clear()
-        return tenant
+        return self.tenant
 
     def reset(self, fixtures: Path | None = None) -> None:
-        """A fresh start: the start-up fixtures (or `fixtures`), clock, log and faults."""
-        self.load_fixtures(fixtures or self.initial_fixtures)
+        """A fresh start: the start-up tenant (or `fixtures`'), clock, log, faults, deliveries.
+
+        The tenant is restored from its snapshot only when it may have changed (see the class);
+        otherwise a reset is a few dict clears. A broken `fixtures` raises
+        :class:`~mock_logto.errors.FixtureError` and changes nothing.
+        """
+        snapshot = self.snapshot(fixtures)
+        if snapshot is not self._live or self.changes != self._restored_at or self._exposed:
+            self._restore(snapshot)
+        self.store.clear()
         self.clock.reset()
         self.control.clear()
         self.webhooks.clear()
@@ -227,6 +330,13 @@ def _found(entity: T | None, kind: str, ref: str) -> T:
 
 
 def runtime_of(request: Request) -> Runtime:
-    """The runtime of the app serving `request`."""
+    """The runtime of the app serving `request`, counted as a possible change of its tenant."""
+    runtime: Runtime = request.app.state.runtime
+    runtime.changes += 1
+    return runtime
+
+
+def reading_runtime_of(request: Request) -> Runtime:
+    """The runtime, for routes that only read what never changes (discovery, JWKS)."""
     runtime: Runtime = request.app.state.runtime
     return runtime

@@ -1,7 +1,8 @@
 """`MockLogto`: what a test holds of a running mock-logto (the pytest plugin's `mock_logto`).
 
 URLs, tokens made to order, reset, the clock, the request log and fault injection, all acting
-in-process on the server's app. No pytest imports: usable from unittest or a script too.
+in-process on the server's app; and :func:`isolated_settings`, the settings of servers for
+tests. No pytest imports: usable from unittest or a script too.
 """
 
 from __future__ import annotations
@@ -10,21 +11,65 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from starlette.applications import Starlette
+
 from .clock import MockClock
 from .control import Fault, LoggedRequest
 from .customjwt.config import TOKEN_KEYS, ClaimsFunction
 from .loader.dump import Format, export_header, fixture_text
 from .runtime import Runtime
 from .server import MockLogtoServer
+from .settings import Settings
+
+
+class IsolatedSettings(Settings):
+    """Settings from the values given only: no `MOCK_LOGTO_*` variable, no `.env` file.
+
+    Those configure `mock-logto serve`; a developer's shell must not change a test session.
+    """
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The values passed, nothing else."""
+        return (init_settings,)
+
+
+def isolated_settings(**values: Any) -> Settings:
+    """Settings made of `values` and the defaults, whatever the environment holds."""
+    return IsolatedSettings(**values)
 
 
 class MockLogto:
-    """A handle on a running :class:`MockLogtoServer`."""
+    """A handle on a running :class:`MockLogtoServer`.
 
-    def __init__(self, server: MockLogtoServer) -> None:
+    `fixtures` are the ones this handle's test started with: :meth:`reset` goes back to them.
+    """
+
+    def __init__(self, server: MockLogtoServer, fixtures: Path | str | None = None) -> None:
         self.server = server
-        self.app = server.app
-        self.runtime: Runtime = server.app.state.runtime
+        self._app: Starlette = server._app  # not server.app: that marks the runtime as held
+        self._runtime: Runtime = self._app.state.runtime
+        self.fixtures = Path(fixtures) if fixtures is not None else None
+
+    @property
+    def app(self) -> Starlette:
+        """The server's app. Changes made through it are undone by the next reset."""
+        self._runtime.expose()
+        return self._app
+
+    @property
+    def runtime(self) -> Runtime:
+        """The server's state (tenant, store, keys). Changes are undone by the next reset."""
+        self._runtime.expose()
+        return self._runtime
 
     # ------------------------------------------------------------------ where it is
 
@@ -61,22 +106,26 @@ class MockLogto:
     # ------------------------------------------------------------------ state
 
     def reset(self, fixtures: Path | str | None = None) -> None:
-        """Back to the start-up fixtures (or `fixtures`), clock, log and faults."""
-        self.runtime.reset(Path(fixtures) if fixtures is not None else None)
+        """Back to the tenant the test started with (or `fixtures`'), clock, log and faults."""
+        self._runtime.reset(Path(fixtures) if fixtures is not None else self.fixtures)
 
     @property
     def clock(self) -> MockClock:
-        """The server's clock; `clock.advance(seconds)` expires codes and tokens."""
-        return self.runtime.clock
+        """The server's clock: `time.time()` (so time-machine moves it) plus an offset."""
+        return self._runtime.clock
 
     def advance_clock(self, seconds: int) -> int:
-        """Move the server's time forward; returns the new time."""
+        """Move the server's time forward, only the server's; returns the new time.
+
+        The code under test keeps the real time, so a token issued afterwards has an `iat` in its
+        future. To move both, move `time.time()` (time-machine): the server's clock follows it.
+        """
         return self.clock.advance(seconds)
 
     @property
     def requests(self) -> list[LoggedRequest]:
         """The requests the server received since the last reset, oldest first."""
-        return list(self.runtime.control.requests)
+        return list(self._runtime.control.requests)
 
     def requests_to(self, path: str, method: str | None = None) -> list[LoggedRequest]:
         """The logged requests to `path` (and `method`)."""
@@ -91,7 +140,7 @@ class MockLogto:
         and the answer (`response.status`/`body`, or `error`). Waits for those in flight
         unless `wait=False`.
         """
-        webhooks = self.runtime.webhooks
+        webhooks = self._runtime.webhooks
         if wait:
             webhooks.wait()
         return [
@@ -115,7 +164,7 @@ class MockLogto:
 
         `status=None` with a `delay` only slows the requests down.
         """
-        return self.runtime.control.add_fault(
+        return self._runtime.control.add_fault(
             Fault(
                 path=path,
                 method=method,
@@ -143,7 +192,7 @@ class MockLogto:
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; returns its `kid`."""
-        return self.runtime.rotate_keys()
+        return self._runtime.rotate_keys()
 
     def issue_token(
         self,
@@ -157,7 +206,7 @@ class MockLogto:
         expires_in: int | None = None,
     ) -> str:
         """A JWT access token signed by the running server (see :meth:`Runtime.issue_token`)."""
-        return self.runtime.issue_token(
+        return self._runtime.issue_token(
             client=app,
             resource=resource,
             scopes=scopes,
@@ -177,7 +226,8 @@ class MockLogto:
         """
         if token_type not in TOKEN_KEYS:
             raise ValueError(f"token_type must be one of {sorted(TOKEN_KEYS)}")
-        functions = self.runtime.tenant.custom_jwt.functions
+        self._runtime.changes += 1  # a change of the tenant: the next reset undoes it
+        functions = self._runtime.tenant.custom_jwt.functions
         if function is None:
             functions.pop(token_type, None)
         else:

@@ -21,8 +21,6 @@ import json
 import secrets
 import string
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -88,6 +86,10 @@ def _post(url: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:
     elif parts.scheme not in ("http", "https") or not parts.netloc:
         raise DeliveryFailed(f"TypeError: Failed to parse URL from {url}")
     else:
+        # Imported here: urllib.request (http.client, email) would slow every start of `serve`.
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310

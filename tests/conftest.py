@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -8,12 +9,19 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.keys import KeyStore
+from mock_logto.settings import Settings
 
 from .support.admin import as_admin
 from .support.apps import NOW, ClientFactory, new_client
 from .support.paths import DEMO_FIXTURE, GOLDEN_FIXTURE
 
 pytest_plugins = ["pytester"]
+
+# The settings' `MOCK_LOGTO_*` (and `mock-logto token`'s MOCK_LOGTO_URL) in the developer's shell
+# configure their `mock-logto serve`, not this suite: the subprocesses of the e2e tests must not
+# see them either (tests that read them set them). CI's MOCK_LOGTO_REQUIRE_BROWSER stays.
+for _field in [*Settings.model_fields, "url"]:
+    os.environ.pop(f"MOCK_LOGTO_{_field.upper()}", None)
 
 
 @pytest.fixture(scope="session")

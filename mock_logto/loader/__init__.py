@@ -35,6 +35,7 @@ __all__ = [
     "default_fixture_path",
     "default_fixtures_dir",
     "derive",
+    "fixture_files",
     "load_tenant",
     "load_tenant_document",
     "parse",

@@ -6,6 +6,7 @@ oidc-provider lib/shared/check_resource.js plus Logto's `getResourceServerInfo` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import InvalidTargetError
 from ..http.uris import absolute_uri_problem
@@ -19,6 +20,9 @@ from ..permissions import (
 
 #: Logto's TTL for reserved resources and organization tokens (core/oidc/resource.ts).
 ORGANIZATION_TOKEN_TTL = 3600
+
+#: The URI check of an indicator, remembered: clients send the same few on every request.
+_indicator_problem = lru_cache(maxsize=1024)(absolute_uri_problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,7 @@ def resolve_indicator(indicator: str, tenant: Tenant) -> ApiResource | None:
 
     Raises `invalid_target` for a malformed or unknown indicator.
     """
-    problem = absolute_uri_problem(indicator)
+    problem = _indicator_problem(indicator)
     if problem:
         raise InvalidTargetError(f"resource indicator {problem}")
     if indicator == ORGANIZATION_RESOURCE:

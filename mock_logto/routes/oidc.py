@@ -29,7 +29,7 @@ from ..oidc.discovery import PATHS
 from ..oidc.grants import GRANT_HANDLERS, KNOWN_PARAMS, TokenRequest
 from ..oidc.grants.base import BEARER
 from ..oidc.params import Params, body_params, reject_dupes, require
-from ..runtime import Runtime, runtime_of
+from ..runtime import Runtime, reading_runtime_of, runtime_of
 from ..store import OpaqueAccessToken, RefreshToken
 from . import end_session, interaction
 
@@ -52,12 +52,12 @@ def _client(request: Request, params: Params, rt: Runtime) -> Application:
 
 async def discovery(request: Request) -> Response:
     """`GET /oidc/.well-known/openid-configuration`."""
-    return runtime_of(request).discovery.response(request)
+    return reading_runtime_of(request).discovery.response(request)
 
 
 async def jwks(request: Request) -> Response:
     """`GET /oidc/jwks`: the public keys, as `application/jwk-set+json`."""
-    return runtime_of(request).jwks.response(request)
+    return reading_runtime_of(request).jwks.response(request)
 
 
 async def token(request: Request) -> Response:

@@ -16,6 +16,7 @@ def test_there_are_examples() -> None:
         "test_api_reading_a_custom_claim.py",
         "test_machine_to_machine_client.py",
         "test_management_api_client.py",
+        "test_move_time_for_both_sides.py",
         "test_protect_an_api.py",
         "test_save_a_tenant_for_the_next_run.py",
         "test_sign_in_with_the_logto_sdk.py",

@@ -14,6 +14,7 @@ from mock_logto.app import create_app
 from mock_logto.keys import KeyStore
 from mock_logto.models import Tenant
 from mock_logto.settings import Settings
+from mock_logto.testing import isolated_settings
 
 from .paths import GOLDEN_FIXTURE
 from .tenants import BASE_URL
@@ -24,7 +25,7 @@ NOW = 1_795_404_138
 
 def make_settings(**overrides: Any) -> Settings:
     """Settings that ignore the developer's environment and .env file."""
-    return Settings(_env_file=None, **overrides)
+    return isolated_settings(**overrides)
 
 
 class Clock:
