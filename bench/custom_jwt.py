@@ -4,8 +4,9 @@
 
 Client credentials tokens (`demo-m2m`, `https://api.example.com`) per second, the app called
 directly as ASGI in one event loop (no socket, no test client) as `sign_ins_and_memory.py` does:
-with no customizer, with a Python callable (`MockLogto.customize_claims`), and with a small
-script run in V8 (mini-racer, the `jwt` extra). The first compile is the first token after a
+with no customizer, with webhooks set (the token endpoint fires no event: deliveries cost it
+nothing), with a Python callable (`MockLogto.customize_claims`), and with a small script run in
+V8 (mini-racer, the `jwt` extra). The first compile is the first token after a
 new script text is set (V8 context made, harness and script evaluated), less a plain token's
 time. Figures only; nothing here asserts a number.
 """
@@ -25,6 +26,7 @@ from starlette.applications import Starlette
 from mock_logto.app import create_app
 from mock_logto.customjwt import engine
 from mock_logto.customjwt.config import CLIENT_CREDENTIALS
+from mock_logto.models import Hook
 from mock_logto.settings import Settings
 
 AUTH = b"Basic " + base64.b64encode(b"demo-m2m:demo-m2m-secret")
@@ -105,10 +107,26 @@ def main() -> None:
     app = create_app(Settings(_env_file=None))  # type: ignore[call-arg]
     config = app.state.runtime.tenant.custom_jwt
     plain = measure(app, args.tokens)
+    # Webhooks: the token endpoint fires no event, so hooks set elsewhere cost it nothing.
+    hooks = app.state.runtime.tenant.hooks
+    for index in range(5):
+        hooks[f"bench-{index}"] = Hook(
+            id=f"bench-{index}",
+            name=f"bench {index}",
+            events=["PostSignIn", "User.Created", "User.Data.Updated"],
+            url="mock://sink",
+            signing_key="bench-signing-key",
+        )
+    hooked = measure(app, args.tokens)
+    hooks.clear()
     config.functions[CLIENT_CREDENTIALS] = lambda payload: {"plan": "pro"}
     function = measure(app, args.tokens)
     config.functions.clear()
-    rows = [("no customizer", plain), ("a Python callable", function)]
+    rows = [
+        ("no customizer", plain),
+        ("5 webhooks set (no event on this endpoint)", hooked),
+        ("a Python callable", function),
+    ]
     if engine.available():
         config.scripts[CLIENT_CREDENTIALS] = {"script": SCRIPT, "environmentVariables": {"S": "x"}}
         rows.append(("a small script (V8)", measure(app, args.tokens)))
