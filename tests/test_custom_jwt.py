@@ -421,3 +421,53 @@ def test_the_id_token_config_chooses_the_extended_claims(demo: TestClient) -> No
     assert sign_in() == (set(), everything)
     demo.post("/__mock/reset")
     assert sign_in() == ({"roles", "organizations", "organization_roles"}, everything)
+
+
+def test_an_impersonation_exchange_shows_the_script_its_subject_token_context(
+    make_client: ClientFactory,
+) -> None:
+    """Logto's `context.grant` (extra-token-claims.ts getAssociatedSubjectToken)."""
+    client = make_client(DEMO_FIXTURE)
+    admin = {"Authorization": f"Bearer {management_token(client, *DEMO_ADMIN)}"}
+    patched = client.patch(
+        "/api/applications/demo-web",
+        json={"customClientMetadata": {"allowTokenExchange": True}},
+        headers=admin,
+    )
+    assert patched.status_code == 200
+    seen: list[dict[str, Any]] = []
+
+    def customizer(payload: dict[str, Any]) -> dict[str, Any]:
+        seen.append(payload["context"])
+        grant = payload["context"].get("grant", {})
+        return {"impersonated_by": grant.get("subjectTokenContext", {}).get("agent")}
+
+    tenant_of(client).custom_jwt.functions["access-token"] = customizer
+    subject = client.post(
+        "/api/subject-tokens",
+        json={"userId": "user-alice", "context": {"agent": "support-bob"}},
+        headers=admin,
+    ).json()["subjectToken"]
+    answer = client.post(
+        "/oidc/token",
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+            "subject_token": subject,
+            "subject_token_type": "urn:logto:token-type:impersonation_token",
+            "resource": "https://api.example.com",
+        },
+        auth=("demo-web", "demo-web-secret"),
+    )
+    assert answer.status_code == 200, answer.text
+    claims = verify_access_token(
+        answer.json()["access_token"],
+        client.get("/oidc/jwks").json(),
+        issuer=ISSUER,
+        audience="https://api.example.com",
+        now=NOW,
+    )
+    assert (claims["sub"], claims["impersonated_by"]) == ("user-alice", "support-bob")
+    assert seen[-1]["grant"] == {
+        "type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subjectTokenContext": {"agent": "support-bob"},
+    }

@@ -33,6 +33,12 @@ log = logging.getLogger("mock_logto.custom_jwt")
 #: The `grant_type` of the token request being answered (set by the token endpoint).
 grant_type: ContextVar[str | None] = ContextVar("mock_logto_grant_type", default=None)
 
+#: The `context` of the impersonation subject token a token exchange is redeeming, if any.
+subject_token_context: ContextVar[dict[str, Any] | None] = ContextVar(
+    "mock_logto_subject_token_context", default=None
+)
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 - a URN
+
 _SIGN_IN_GRANTS = frozenset({"authorization_code", "refresh_token"})
 
 
@@ -154,8 +160,15 @@ def user_context(tenant: Tenant, user: User) -> dict[str, Any]:
 
 
 def user_token_context(tenant: Tenant, client: Application, user: User) -> dict[str, Any]:
-    """The `context` of a user access token: user, [interaction], application."""
+    """The `context` of a user access token: user, [grant], [interaction], application.
+
+    `grant` only for a token exchange redeeming an impersonation subject token (Logto's
+    `getAssociatedSubjectToken`), with the context `POST /api/subject-tokens` was given.
+    """
     context: dict[str, Any] = {"user": user_context(tenant, user)}
+    impersonated = subject_token_context.get()
+    if grant_type.get() == TOKEN_EXCHANGE and impersonated is not None:
+        context["grant"] = {"type": TOKEN_EXCHANGE, "subjectTokenContext": impersonated}
     if grant_type.get() in _SIGN_IN_GRANTS:
         context["interaction"] = {
             "interactionEvent": "SignIn",

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...claims import OIDC_SCOPES
+from ...customjwt.claims import subject_token_context
 from ...errors import AccessDeniedError, InvalidGrantError, InvalidTargetError
 from ...models import Organization, User
 from ...permissions import user_organization_scopes
@@ -130,15 +131,20 @@ def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
     actor = _actor(rt, request)
     raw_scope = request.get("scope")
     scopes = list(dict.fromkeys(raw_scope.split())) if raw_scope else []
-    token, expires_in, scope = _access_token(
-        request,
-        rt,
-        user,
-        organization,
-        resource,
-        scopes,
-        {"act": {"sub": actor}} if actor else None,
-    )
+    # Custom JWT scripts see the subject token's context as `context.grant`.
+    marked = subject_token_context.set(impersonation.context if impersonation else None)
+    try:
+        token, expires_in, scope = _access_token(
+            request,
+            rt,
+            user,
+            organization,
+            resource,
+            scopes,
+            {"act": {"sub": actor}} if actor else None,
+        )
+    finally:
+        subject_token_context.reset(marked)
     if impersonation is not None:  # single use: consumed once the token is issued
         impersonation.consumed_at = rt.clock()
     return {"access_token": token, "expires_in": expires_in, "scope": scope, "token_type": BEARER}
