@@ -14,12 +14,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from . import management
 from .control import CONTROL_PREFIX, ControlMiddleware
 from .errors import ManagementApiError, OAuthError
 from .http.middleware import CORS_REFUSED, HeadersMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
+from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
 from .routes import control, experience, interaction, oidc
@@ -78,7 +78,7 @@ def create_app(
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
-        *management.routes("/api"),
+        *management_routes("/api"),
         *interaction.page_routes(),
     ]
     if runtime.settings.control_api:

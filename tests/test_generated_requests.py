@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from starlette.testclient import TestClient
 
 from mock_logto.app import create_app
-from mock_logto.management import SERVED
+from mock_logto.management.router import SERVED
 from mock_logto.oidc.grants import KNOWN_PARAMS
 
 from .support.admin import management_token

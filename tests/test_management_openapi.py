@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mock_logto.management import SERVED, UNGUARDED
 from mock_logto.management.openapi import normalize, template_key
+from mock_logto.management.router import SERVED, UNGUARDED
 
 
 @pytest.fixture

@@ -3,11 +3,6 @@
 What is served changes the tenant the OIDC side reads, so the next token shows it. Handlers
 (one module per entity family) parse requests and shape answers; the rules they apply are the
 tenant operations of :mod:`mock_logto.ops`, whose errors are Logto's error bodies. The route
-table is :mod:`.router`.
+table is :mod:`.router`. This package imports nothing itself, so a module that needs only
+:mod:`.shapes` (webhook payloads) does not load the routes.
 """
-
-from __future__ import annotations
-
-from .router import SERVED, UNGUARDED, routes
-
-__all__ = ["SERVED", "UNGUARDED", "routes"]

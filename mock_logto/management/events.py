@@ -15,6 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..http.hooks import appended_event, management_event
 from ..runtime import runtime_of
 from .common import Handler
 
@@ -128,8 +129,6 @@ def fire_appended(
     `OrganizationRole.Scopes.Updated` (`organizationRoleId`, no `data`). Call it last in the
     handler: nothing after it may refuse the request.
     """
-    from ..http.hooks import appended_event  # imported here: see with_events
-
     route = REGISTRATIONS[served].route
     appended_event(request, event, status, route, logto_params(request, route), fields)
 
@@ -139,9 +138,6 @@ def with_events(method: str, path: str, handler: Handler) -> Handler:
     registration = REGISTRATIONS.get((method, path))
     if registration is None:
         return handler
-    # Imported here: http.hooks reads management.shapes, whose package imports this module
-    # (importing http.hooks first would otherwise meet a half-initialised module).
-    from ..http.hooks import management_event
 
     async def run(request: Request) -> Response:
         before = None
