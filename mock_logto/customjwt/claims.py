@@ -24,6 +24,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from ..errors import AccessDeniedError
+from ..management import shapes
 from ..models import Application, Tenant, User
 from . import engine
 from .config import ACCESS_TOKEN, CLIENT_CREDENTIALS, DenyAccess
@@ -68,22 +69,9 @@ def token_payload(
 
 def application_context(tenant: Tenant, app: Application) -> dict[str, Any]:
     """The application row without its secret (`getApplicationContext`)."""
-    return {
-        "tenantId": tenant.id,
-        "id": app.id,
-        "name": app.name,
-        "description": app.description,
-        "type": app.type,
-        "oidcClientMetadata": {
-            "redirectUris": list(app.redirect_uris),
-            "postLogoutRedirectUris": list(app.post_logout_redirect_uris),
-        },
-        "customClientMetadata": dict(app.custom_client_metadata),
-        "protectedAppMetadata": None,
-        "customData": dict(app.custom_data),
-        "isThirdParty": app.is_third_party,
-        "createdAt": app.created_at,
-    }
+    shown = shapes.application(app, tenant.id)
+    del shown["secret"]
+    return shown
 
 
 def _role_scopes(tenant: Tenant, scope_ids: list[str]) -> list[dict[str, Any]]:
