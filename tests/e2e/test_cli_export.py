@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,21 +15,11 @@ from mock_logto.server import MockLogtoServer
 
 from ..support.admin import as_admin
 from ..support.changes import IMPORTER, RICH_FIXTURE, change_through_the_api
+from ..support.cli import cli
 from ..support.server import serve
 
 pytestmark = pytest.mark.e2e
 TOKEN = "export-control-token-0123456789"
-
-
-def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_LOGTO_")}
-    return subprocess.run(
-        [sys.executable, "-m", "mock_logto", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**environment, **env},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,20 +15,10 @@ from mock_logto.server import MockLogtoServer
 from ..support.admin import as_admin
 from ..support.answers import management_answers
 from ..support.changes import IMPORTER, RICH_FIXTURE, change_through_the_api
+from ..support.cli import cli
 from ..support.server import serve
 
 pytestmark = pytest.mark.e2e
-
-
-def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MOCK_LOGTO_")}
-    return subprocess.run(
-        [sys.executable, "-m", "mock_logto", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**environment, **env},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,17 +12,12 @@ import pytest
 
 from mock_logto.server import MockLogtoServer
 
+from ..support.cli import cli
 from ..support.server import serve
 from ..support.tenants import API
 from ..support.verify import verify_over_http
 
 pytestmark = pytest.mark.e2e
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mock_logto", *args], capture_output=True, text=True, timeout=30
-    )
 
 
 def test_token_verifies_against_the_running_servers_jwks(server: MockLogtoServer) -> None:
