@@ -11,11 +11,10 @@ import asyncio
 import json
 import re
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import MockLogtoError
@@ -39,10 +38,21 @@ class LoggedRequest:
     method: str
     path: str
     query: str
-    headers: dict[str, str]
-    body: str
+    #: As received; decoded only when read (the log costs a request no more than a copy).
+    raw_headers: tuple[tuple[bytes, bytes], ...]
+    raw_body: bytes
     status: int
     at: int
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers, lower-case names (the last of a repeated one wins)."""
+        return {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers}
+
+    @property
+    def body(self) -> str:
+        """The body's first `LOG_BODY_BYTES`, as text."""
+        return self.raw_body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
         """The body parsed as JSON (None if it is not JSON)."""
@@ -57,11 +67,20 @@ class LoggedRequest:
 
     def to_dict(self, *, redact: bool = True) -> dict[str, Any]:
         """JSON-ready form for the control API; secrets hidden unless `redact=False`."""
-        entry = asdict(self)
+        headers, body = self.headers, self.body
+        entry = {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": headers,
+            "body": body,
+            "status": self.status,
+            "at": self.at,
+        }
         if redact:
-            entry["headers"] = {k: redact_header(k, v) for k, v in self.headers.items()}
+            entry["headers"] = {k: redact_header(k, v) for k, v in headers.items()}
             entry["query"] = redact_form(self.query)
-            entry["body"] = redact_body(self.body, self.headers.get("content-type", ""))
+            entry["body"] = redact_body(body, headers.get("content-type", ""))
         return entry
 
 
@@ -220,14 +239,13 @@ class ControlMiddleware:
             else:
                 await self.app(scope, recording_receive, recording_send)
         finally:
-            headers = Headers(scope=scope)
             self.control.requests.append(
                 LoggedRequest(
                     method=scope["method"],
                     path=scope["path"],
                     query=scope.get("query_string", b"").decode("latin-1"),
-                    headers=dict(headers.items()),
-                    body=bytes(body).decode("utf-8", errors="replace"),
+                    raw_headers=tuple(scope["headers"]),
+                    raw_body=bytes(body),
                     status=status,
                     at=self.clock(),
                 )

@@ -89,8 +89,8 @@ def _logged(scope: Scope, runtime: Runtime) -> LoggedRequest:
         method="GET",
         path=scope["path"],
         query=scope.get("query_string", b"").decode("latin-1"),
-        headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
-        body="",
+        raw_headers=tuple(scope["headers"]),
+        raw_body=b"",
         status=200,
         at=runtime.clock(),
     )

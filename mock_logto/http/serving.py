@@ -77,10 +77,11 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
 
         def _count_header_bytes(self, data: bytes) -> bool:
             """Count what belongs to the request line and headers; False when over the cap."""
-            end = (self._tail + data).find(b"\r\n\r\n")
+            seen = self._tail + data if self._tail else data
+            end = seen.find(b"\r\n\r\n")
             if end < 0:
                 self._header_bytes += len(data)
-                self._tail = (self._tail + data)[-3:]
+                self._tail = seen[-3:]
                 return self._header_bytes <= max_header_bytes
             self._header_bytes += max(end + 4 - len(self._tail), 0)
             within = self._header_bytes <= max_header_bytes
