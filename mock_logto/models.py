@@ -7,8 +7,12 @@ Entities are mutable on purpose: the Management API changes them and the next to
 
 from __future__ import annotations
 
+import copy
 import hmac
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources as package_files
 from typing import Any, Literal
 
 from .customjwt.config import CustomJwt
@@ -191,6 +195,22 @@ class Hook:
         return self.enabled and (event in self.events if self.events else self.event == event)
 
 
+@cache
+def _default_sign_in_experience() -> str:
+    return package_files.files(__package__).joinpath("sign_in_experience.json").read_text("utf-8")
+
+
+def default_sign_in_experience() -> dict[str, Any]:
+    """A new Logto tenant's sign-in experience (`GET /api/sign-in-exp`), a fresh copy."""
+    document: dict[str, Any] = json.loads(_default_sign_in_experience())
+    return document
+
+
+def default_account_center() -> dict[str, Any]:
+    """A new Logto tenant's account center (`GET /api/account-center`): off, no fields."""
+    return copy.deepcopy({"enabled": False, "fields": {}, "webauthnRelatedOrigins": []})
+
+
 @dataclass(slots=True)
 class Tenant:
     """Everything one Logto tenant holds, indexed for the lookups the endpoints make."""
@@ -207,6 +227,12 @@ class Tenant:
     hooks: dict[str, Hook] = field(default_factory=dict)
     #: Custom JWT customizers and the ID token config (`/api/configs/jwt-customizer`, `id-token`).
     custom_jwt: CustomJwt = field(default_factory=CustomJwt)
+    #: The sign-in experience in Logto's JSON shape (`GET /api/sign-in-exp` without `tenantId`
+    #: and `id`, which are added when answering); sign-in, sign-up and policies read it.
+    sign_in_experience: dict[str, Any] = field(default_factory=default_sign_in_experience)
+    #: The account center in Logto's JSON shape (`GET /api/account-center` without `tenantId`
+    #: and `id`); the Account API reads `enabled` and `fields` from it.
+    account_center: dict[str, Any] = field(default_factory=default_account_center)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""

@@ -41,9 +41,8 @@ def _data(name: str) -> str:
 
 async def sign_in_experience(request: Request) -> Response:
     """`GET /api/sign-in-exp`: a new Logto tenant's (username and password sign-in)."""
-    document = json.loads(_data("sign_in_experience.json"))
-    document["tenantId"] = tenant_of(request).id
-    return JSONResponse(document)
+    tenant = tenant_of(request)
+    return JSONResponse({"tenantId": tenant.id, "id": "default", **tenant.sign_in_experience})
 
 
 @cache
