@@ -13,6 +13,7 @@ from ..models import DEFAULT_SECRET_NAME, Application, ApplicationSecret, Applic
 from ..ops import applications, roles
 from . import shapes
 from .common import (
+    Handler,
     bool_field,
     created,
     id_list,
@@ -186,3 +187,19 @@ async def remove_role(request: Request) -> Response:
     """`DELETE /api/applications/:id/roles/:roleId` (204)."""
     roles.unlink(application_of(request), request.path_params["roleId"])
     return no_content()
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/applications", list_applications),
+    ("POST", "/applications", create_application),
+    ("GET", "/applications/{id}", get_application),
+    ("PATCH", "/applications/{id}", update_application),
+    ("DELETE", "/applications/{id}", delete_application),
+    ("GET", "/applications/{id}/secrets", list_secrets),
+    ("POST", "/applications/{id}/secrets", create_secret),
+    ("DELETE", "/applications/{id}/secrets/{name}", delete_secret),
+    ("GET", "/applications/{id}/roles", list_roles),
+    ("POST", "/applications/{id}/roles", assign_roles),
+    ("DELETE", "/applications/{id}/roles/{roleId}", remove_role),
+)

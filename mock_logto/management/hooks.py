@@ -19,7 +19,7 @@ from ..models import Hook
 from ..ops import hooks as hook_ops
 from ..runtime import runtime_of
 from ..webhooks import HOOK_EVENTS, DeliveryFailed
-from .common import bool_field, json_body, new_id, no_content, now_ms, tenant_of
+from .common import Handler, bool_field, json_body, new_id, no_content, now_ms, tenant_of
 from .pagination import paginated
 
 ADAPTIVE_MFA = "PostSignInAdaptiveMfaTriggered"
@@ -278,3 +278,16 @@ async def recent_logs(request: Request) -> Response:
         request.path_params["id"], request.query_params.get("logKey") or None
     )
     return paginated(request, logs, shape=lambda log: log.to_dict())
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/hooks", list_hooks),
+    ("POST", "/hooks", create_hook),
+    ("GET", "/hooks/{id}", get_hook),
+    ("PATCH", "/hooks/{id}", update_hook),
+    ("DELETE", "/hooks/{id}", delete_hook),
+    ("PATCH", "/hooks/{id}/signing-key", regenerate_signing_key),
+    ("POST", "/hooks/{id}/test", test_hook),
+    ("GET", "/hooks/{id}/recent-logs", recent_logs),
+)

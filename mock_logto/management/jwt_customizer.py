@@ -18,7 +18,7 @@ from ..customjwt import engine
 from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, TOKEN_KEYS
 from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
-from .common import json_body, no_content, not_found, tenant_of
+from .common import Handler, json_body, no_content, not_found, tenant_of
 
 _TYPES = list(TOKEN_KEYS)
 _FIELDS = ("script", "environmentVariables", "contextSample", "tokenSample")
@@ -234,3 +234,16 @@ async def put_id_token(request: Request) -> Response:
         config["enabledExtendedClaims"] = list(claims)
     tenant_of(request).custom_jwt.id_token = config
     return JSONResponse(config)
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/configs/jwt-customizer", list_all),
+    ("POST", "/configs/jwt-customizer/test", test),
+    ("GET", "/configs/jwt-customizer/{tokenTypePath}", get_one),
+    ("PUT", "/configs/jwt-customizer/{tokenTypePath}", upsert),
+    ("PATCH", "/configs/jwt-customizer/{tokenTypePath}", update),
+    ("DELETE", "/configs/jwt-customizer/{tokenTypePath}", delete),
+    ("GET", "/configs/id-token", get_id_token),
+    ("PUT", "/configs/id-token", put_id_token),
+)

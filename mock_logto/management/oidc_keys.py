@@ -23,7 +23,7 @@ from ..http.responses import JSONResponse
 from ..keys import KEPT_ON_ROTATION, LOGTO_RSA_BITS, key_not_found, key_required
 from ..runtime import Runtime, runtime_of
 from ..settings import SigningAlg
-from .common import json_body, no_content
+from .common import Handler, json_body, no_content
 
 KeyType = Literal["private-keys", "cookie-keys"]
 KEY_TYPES: tuple[KeyType, ...] = ("private-keys", "cookie-keys")
@@ -101,3 +101,11 @@ async def delete_key(request: Request) -> Response:
     if not rt.cookies.remove(key_id):
         raise key_not_found(key_id)
     return no_content()
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/configs/oidc/{keyType}", list_keys),
+    ("POST", "/configs/oidc/{keyType}/rotate", rotate_keys),
+    ("DELETE", "/configs/oidc/{keyType}/{keyId}", delete_key),
+)

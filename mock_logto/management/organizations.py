@@ -11,6 +11,7 @@ from ..ops import organizations
 from ..ops.organizations import MemberKind
 from . import shapes
 from .common import (
+    Handler,
     by_id,
     choice,
     created,
@@ -397,3 +398,40 @@ async def add_role_resource_scopes(request: Request) -> Response:
     scope_ids = id_list(await json_body(request), "scopeIds")
     organizations.add_role_resource_scopes(tenant, role, scope_ids)
     return created()
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/organizations", list_organizations),
+    ("POST", "/organizations", create_organization),
+    ("GET", "/organizations/{id}", get_organization),
+    ("PATCH", "/organizations/{id}", update_organization),
+    ("DELETE", "/organizations/{id}", delete_organization),
+    ("GET", "/organizations/{id}/users", list_users),
+    ("POST", "/organizations/{id}/users", add_users),
+    ("PUT", "/organizations/{id}/users", replace_users),
+    ("DELETE", "/organizations/{id}/users/{userId}", remove_user),
+    ("GET", "/organizations/{id}/users/{userId}/roles", list_user_roles),
+    ("POST", "/organizations/{id}/users/{userId}/roles", assign_user_roles),
+    ("PUT", "/organizations/{id}/users/{userId}/roles", replace_user_roles),
+    ("DELETE", "/organizations/{id}/users/{userId}/roles/{organizationRoleId}", remove_user_role),
+    ("GET", "/organizations/{id}/applications", list_applications),
+    ("POST", "/organizations/{id}/applications", add_applications),
+    ("DELETE", "/organizations/{id}/applications/{applicationId}", remove_application),
+    ("GET", "/organizations/{id}/applications/{applicationId}/roles", list_application_roles),
+    ("POST", "/organizations/{id}/applications/{applicationId}/roles", assign_application_roles),
+    ("GET", "/organization-scopes", list_scopes),
+    ("POST", "/organization-scopes", create_scope),
+    ("GET", "/organization-scopes/{id}", get_scope),
+    ("PATCH", "/organization-scopes/{id}", update_scope),
+    ("DELETE", "/organization-scopes/{id}", delete_scope),
+    ("GET", "/organization-roles", list_roles),
+    ("POST", "/organization-roles", create_role),
+    ("GET", "/organization-roles/{id}", get_role),
+    ("PATCH", "/organization-roles/{id}", update_role),
+    ("DELETE", "/organization-roles/{id}", delete_role),
+    ("GET", "/organization-roles/{id}/scopes", list_role_scopes),
+    ("POST", "/organization-roles/{id}/scopes", add_role_scopes),
+    ("GET", "/organization-roles/{id}/resource-scopes", list_role_resource_scopes),
+    ("POST", "/organization-roles/{id}/resource-scopes", add_role_resource_scopes),
+)

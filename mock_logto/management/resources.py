@@ -10,6 +10,7 @@ from ..models import ApiResource, Scope
 from ..ops import resources
 from . import shapes
 from .common import (
+    Handler,
     bool_field,
     int_field,
     json_body,
@@ -143,3 +144,18 @@ async def delete_scope(request: Request) -> Response:
     scope = resources.get_scope(resource, request.path_params["scopeId"])
     resources.delete_scope(tenant_of(request), resource, scope)
     return no_content()
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/resources", list_resources),
+    ("POST", "/resources", create_resource),
+    ("GET", "/resources/{id}", get_resource),
+    ("PATCH", "/resources/{id}", update_resource),
+    ("DELETE", "/resources/{id}", delete_resource),
+    ("PATCH", "/resources/{id}/is-default", set_default),
+    ("GET", "/resources/{id}/scopes", list_scopes),
+    ("POST", "/resources/{id}/scopes", create_scope),
+    ("PATCH", "/resources/{id}/scopes/{scopeId}", update_scope),
+    ("DELETE", "/resources/{id}/scopes/{scopeId}", delete_scope),
+)

@@ -12,6 +12,7 @@ from ..ops import resources, roles
 from ..ops import users as user_ops
 from . import shapes
 from .common import (
+    Handler,
     bool_field,
     choice,
     created,
@@ -210,3 +211,22 @@ async def remove_application(request: Request) -> Response:
         raise not_found("applications", app_id)
     roles.unlink(app, role.id)
     return no_content()
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/roles", list_roles),
+    ("POST", "/roles", create_role),
+    ("GET", "/roles/{id}", get_role),
+    ("PATCH", "/roles/{id}", update_role),
+    ("DELETE", "/roles/{id}", delete_role),
+    ("GET", "/roles/{id}/scopes", list_scopes),
+    ("POST", "/roles/{id}/scopes", assign_scopes),
+    ("DELETE", "/roles/{id}/scopes/{scopeId}", remove_scope),
+    ("GET", "/roles/{id}/users", list_users),
+    ("POST", "/roles/{id}/users", assign_users),
+    ("DELETE", "/roles/{id}/users/{userId}", remove_user),
+    ("GET", "/roles/{id}/applications", list_applications),
+    ("POST", "/roles/{id}/applications", assign_applications),
+    ("DELETE", "/roles/{id}/applications/{applicationId}", remove_application),
+)

@@ -16,7 +16,7 @@ from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
 from ..runtime import runtime_of
 from ..store import SUBJECT_TOKEN_TTL
-from .common import json_body
+from .common import Handler, json_body
 from .guard import authenticate
 
 
@@ -50,3 +50,7 @@ async def create_subject_token(request: Request) -> Response:
         raise _foreign_key_not_found()
     token = rt.store.new_subject_token(user_id, context, creator)
     return JSONResponse({"subjectToken": token.id, "expiresIn": SUBJECT_TOKEN_TTL}, status_code=201)
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (("POST", "/subject-tokens", create_subject_token),)

@@ -11,6 +11,7 @@ from ..models import PersonalAccessToken, User
 from ..ops import roles, users
 from . import shapes
 from .common import (
+    Handler,
     bool_field,
     id_list,
     int_field,
@@ -209,3 +210,24 @@ async def delete_personal_access_token(request: Request) -> Response:
     """`DELETE /api/users/:id/personal-access-tokens/:name` (204): exchanges fail from now."""
     users.delete_personal_access_token(user_of(request), request.path_params["name"])
     return no_content()
+
+
+#: (method, path under /api, handler): the routes of this module, in matching order.
+ROUTES: tuple[tuple[str, str, Handler], ...] = (
+    ("GET", "/users", list_users),
+    ("POST", "/users", create_user),
+    ("GET", "/users/{id}", get_user),
+    ("PATCH", "/users/{id}", update_user),
+    ("DELETE", "/users/{id}", delete_user),
+    ("PATCH", "/users/{id}/password", update_password),
+    ("GET", "/users/{id}/custom-data", get_custom_data),
+    ("PATCH", "/users/{id}/custom-data", update_custom_data),
+    ("PATCH", "/users/{id}/is-suspended", set_suspension),
+    ("GET", "/users/{id}/roles", list_roles),
+    ("POST", "/users/{id}/roles", assign_roles),
+    ("DELETE", "/users/{id}/roles/{roleId}", remove_role),
+    ("GET", "/users/{id}/organizations", list_organizations),
+    ("GET", "/users/{id}/personal-access-tokens", list_personal_access_tokens),
+    ("POST", "/users/{id}/personal-access-tokens", create_personal_access_token),
+    ("DELETE", "/users/{id}/personal-access-tokens/{name}", delete_personal_access_token),
+)
