@@ -273,10 +273,9 @@ def console_sign_in_form(
     )
 
 
-def console_page(*, version: str, issuer: str, tenant: str, token_needed: bool) -> HTMLResponse:
+def console_page(*, issuer: str, tenant: str, token_needed: bool) -> HTMLResponse:
     """The console: `tenant` (escaped HTML) on the page, or a form asking for the token."""
     document = _console_template().substitute(
-        version=html.escape(version),
         issuer=html.escape(issuer),
         discovery=html.escape(f"{issuer}/.well-known/openid-configuration"),
         jwks=html.escape(f"{issuer}/jwks"),

@@ -34,7 +34,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from .. import __version__
 from ..errors import ManagementApiError
 from ..http import pages
 from ..http.access import check_console_page_access, check_control_access
@@ -280,7 +279,6 @@ async def console(request: Request) -> Response:
     check_console_page_access(request, rt.settings)
     token_needed = rt.settings.control_token is not None
     return pages.console_page(
-        version=__version__,
         issuer=rt.settings.issuer,
         tenant="" if token_needed else tenant_html(rt.tenant),
         token_needed=token_needed,
@@ -335,7 +333,7 @@ class _Flow:
         self.steps: list[dict[str, Any]] = []
 
     async def send(self, method: str, path: str, *, query: str = "", form: Any = None) -> Answer:
-        headers = [("user-agent", f"mock-logto-console/{__version__}")]
+        headers = [("user-agent", "mock-logto-console")]
         body = b""
         if form is not None:
             fields = dict(form)

@@ -274,6 +274,12 @@
 
   // --- wiring ----------------------------------------------------------------------------------
 
+  function loadTenantWithToken() {
+    if (document.getElementById("control-token") && sessionStorage.getItem(TOKEN_KEY)) {
+      loadTenant().catch(() => {});
+    }
+  }
+
   async function onSubmit(event) {
     const form = event.target;
     const handlers = {
@@ -312,9 +318,12 @@
       await api("DELETE", "/__mock/requests");
       await refresh(PANELS[0]);
     });
-    if (document.getElementById("control-token") && sessionStorage.getItem(TOKEN_KEY)) {
-      loadTenant().catch(() => {});
-    }
+    loadTenantWithToken();
+    // A link to /#token=… followed while the console is open changes only the fragment.
+    window.addEventListener("hashchange", function () {
+      takeTokenFromFragment();
+      loadTenantWithToken();
+    });
     poll();
   });
 })();
