@@ -43,14 +43,15 @@ def browser() -> Iterator[webdriver.Chrome]:
 def wait_for(browser: webdriver.Chrome, css: str, text: str) -> WebElement:
     """The element matching `css` once its text contains `text`."""
 
-    def found(b: webdriver.Chrome) -> WebElement | None:
-        for element in b.find_elements(By.CSS_SELECTOR, css):
-            if text in element.text:
-                return element
-        return None
+    def found(b: webdriver.Chrome) -> WebElement | bool:
+        for candidate in b.find_elements(By.CSS_SELECTOR, css):
+            if text in candidate.text:
+                return candidate
+        return False
 
     waiting = WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException])
-    element: WebElement = waiting.until(found)
+    element = waiting.until(found)
+    assert isinstance(element, WebElement)
     return element
 
 
