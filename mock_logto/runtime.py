@@ -234,6 +234,23 @@ class Runtime:
         self.store.clear()
         return self.tenant
 
+    def replace_start_up_tenant(self, tenant: Tenant) -> None:
+        """Take `tenant` as the start-up one (`serve --watch` read the changed files again).
+
+        Resets restore it from now on. It is served at once unless other fixtures were loaded
+        since the last reset (then the next reset brings it). Keys, clock, the request log and
+        what was issued stay: a signed-in session or a refresh token goes on working.
+
+        Raises:
+            MockLogtoError: the `auto_sign_in` user is not in `tenant` (nothing changes).
+        """
+        auto_sign_in_user(self.settings, tenant)
+        serving_start_up = self._live is self._initial
+        origin = self._initial_key if self.tenant_from_fixtures else None
+        self._initial = TenantSnapshot.take(tenant, origin)
+        if serving_start_up:
+            self._restore(self._initial)
+
     def reset(self, fixtures: Path | None = None) -> None:
         """A fresh start: the start-up tenant (or `fixtures`'), clock, log, faults, deliveries.
 

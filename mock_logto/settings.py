@@ -45,6 +45,14 @@ class Settings(BaseSettings):
             "Default: the bundled `default.yaml` demo tenant."
         ),
     )
+    watch: bool = Field(
+        False,
+        description=(
+            "`serve` only: read the fixture files again when they change (polled each second), "
+            "keeping the signing keys, sessions and tokens; broken files are reported and the "
+            "previous tenant kept."
+        ),
+    )
     key_file: Path | None = Field(
         None,
         description=(
@@ -78,7 +86,7 @@ class Settings(BaseSettings):
         True,
         description=(
             "Serve the test control API under `/__mock/` (reset, fixtures, clock, request log, "
-            "faults, keys, tokens)."
+            "faults, keys, tokens) and the web console at `/`."
         ),
     )
     control_token: str | None = Field(
