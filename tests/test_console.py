@@ -185,9 +185,15 @@ def test_static_files(demo: TestClient) -> None:
     assert demo.get("/__mock/console/other.js").status_code == 404
 
 
+def test_the_control_api_root_sends_a_browser_to_the_console(demo: TestClient) -> None:
+    answer = demo.get("/__mock/", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (307, "/")
+
+
 def test_the_console_is_off_with_the_control_api(make_client: ClientFactory) -> None:
     client = make_client(DEMO_FIXTURE, control_api=False)
     assert client.get("/").status_code == 404
+    assert client.get("/__mock/", follow_redirects=False).status_code == 404
     assert client.get("/__mock/console/console.js").status_code == 404
     assert client.post("/__mock/console/token", json={"app": "demo-m2m"}).status_code == 404
 
@@ -340,6 +346,10 @@ def test_decode_verifies_against_the_jwks_and_shows_expiry(demo: TestClient) -> 
         ("a.b", "not a JWT: it has three parts separated by dots"),
         ("!!.e30.x", "not a JWT: a part is not base64url-encoded JSON"),
         (f"{_segment({})}.W10.x", "not a JWT: its header and claims are JSON objects"),
+        (
+            base64.urlsafe_b64encode(b"[" * 20000).decode() + ".e30.x",
+            "not a JWT: a part is not base64url-encoded JSON",
+        ),
     ],
 )
 def test_decode_refuses_what_is_not_a_jwt(demo: TestClient, token: str, message: str) -> None:

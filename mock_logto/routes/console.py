@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError
@@ -144,11 +144,11 @@ def _users(tenant: Tenant) -> str:
             _e(user.primary_email or "—"),
             _code(user.password) if user.password else "—",
             _role_names(tenant, user.role_ids),
-            "suspended" if user.is_suspended else "",
+            "yes" if user.is_suspended else "no",
         ]
         for user in tenant.users.values()
     ]
-    headings = ["Name", "User ID", "Username", "Email", "Password", "Roles", ""]
+    headings = ["Name", "User ID", "Username", "Email", "Password", "Roles", "Suspended"]
     return pages.html_table("Users", headings, rows)
 
 
@@ -471,7 +471,7 @@ async def token(request: Request) -> Response:
 def _segment(text: str) -> Any:
     try:
         return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except (ValueError, binascii.Error) as exc:
+    except (ValueError, binascii.Error, RecursionError) as exc:
         raise _bad("not a JWT: a part is not base64url-encoded JSON") from exc
 
 
@@ -541,10 +541,16 @@ def _guarded(handler: Handler) -> Handler:
     return run
 
 
+async def to_console(request: Request) -> Response:
+    """`GET /__mock/`: the control API's root sends a browser to the console."""
+    return RedirectResponse("/", status_code=307)
+
+
 def routes() -> list[BaseRoute]:
     """The console's routes: `/` and, before the control API's mount, `/__mock/console/…`."""
     return [
         Route("/", console, methods=["GET"], name="console"),
+        Route("/__mock/", to_console, methods=["GET"]),
         Route("/__mock/console/tenant", _guarded(tenant_fragment), methods=["GET"]),
         Route("/__mock/console/token", _guarded(token), methods=["POST"]),
         Route("/__mock/console/decode", _guarded(decode), methods=["POST"]),
