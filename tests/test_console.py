@@ -160,6 +160,7 @@ def test_with_a_control_token_the_page_holds_no_tenant_data(make_client: ClientF
 def test_the_endpoints_keep_the_control_api_guards(demo: TestClient) -> None:
     for method, path in (
         ("GET", "/__mock/console/tenant"),
+        ("GET", "/__mock/console/requests"),
         ("POST", "/__mock/console/token"),
         ("POST", "/__mock/console/decode"),
     ):
@@ -221,6 +222,45 @@ def test_workbench_client_credentials_goes_through_the_token_endpoint(demo: Test
     assert (logged["method"], logged["path"], logged["status"]) == ("POST", "/oidc/token", 200)
     assert logged["headers"]["authorization"] == "Basic [redacted]"
     assert logged["headers"]["user-agent"] == "mock-logto-console"
+
+
+def test_the_live_log_is_the_redacted_log_answered_304_while_unchanged(demo: TestClient) -> None:
+    empty = demo.get("/__mock/console/requests")
+    assert (empty.status_code, empty.json()) == (200, {"total": 0, "requests": []})
+    assert empty.headers["etag"] == 'W/"0-0"'
+    assert empty.headers["cache-control"] == "no-store"
+    demo.post(
+        "/oidc/token",
+        data={"grant_type": "client_credentials", "resource": API, "client_secret": "x" * 9000},
+        auth=("demo-m2m", "demo-m2m-secret"),
+        headers={"User-Agent": "test"},
+    )
+    demo.post("/oidc/token", content=b"y" * 9000, headers={"Content-Type": "text/plain"})
+    answer = demo.get("/__mock/console/requests")
+    body = answer.json()
+    assert body["total"] == 2
+    first, second = body["requests"]
+    assert first == {
+        "method": "POST",
+        "path": "/oidc/token",
+        "query": "",
+        "headers": first["headers"],
+        "body": "grant_type=client_credentials&resource=https%3A%2F%2Fapi.example.com"
+        "&client_secret=%5Bredacted%5D",
+        "status": 400,  # two client authentication methods
+        "at": NOW,
+    }
+    assert first["headers"]["authorization"] == "Basic [redacted]"
+    assert first["body"] == demo.get("/__mock/requests").json()[0]["body"]
+    assert second["body"] == "y" * 8192 + " …(cut)"
+    etag = answer.headers["etag"]
+    unchanged = demo.get("/__mock/console/requests", headers={"If-None-Match": etag})
+    assert (unchanged.status_code, unchanged.content, unchanged.headers["etag"]) == (304, b"", etag)
+    demo.get("/oidc/jwks")
+    moved = demo.get("/__mock/console/requests", headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and moved.json()["total"] == 3
+    guarded = demo.get("/__mock/console/requests", headers={"Sec-Fetch-Site": "cross-site"})
+    assert (guarded.status_code, guarded.json()) == (403, FORBIDDEN)
 
 
 def test_workbench_signs_a_user_in_for_an_organization_token(demo: TestClient) -> None:

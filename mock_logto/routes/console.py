@@ -12,6 +12,7 @@ tenant with it.
 | `GET /` | the console (off with the control API) |
 | `GET /__mock/console/{console.css,console.js}` | its style and script |
 | `GET /__mock/console/tenant` | the tenant's part of the page, as HTML |
+| `GET /__mock/console/requests` | the newest requests of the log, redacted, 304 while unchanged |
 | `POST /__mock/console/token` | a token through the real grants: `{"app", "user"?, "resource"?, "organization"?, "scopes"?}` |
 | `POST /__mock/console/decode` | `{"token"}`: a JWT's header and claims, its signature checked against the JWKS, its expiry |
 """  # noqa: E501 - a table
@@ -50,6 +51,9 @@ ORGANIZATIONS_SCOPE = "urn:logto:scope:organizations"
 #: The PKCE verifier of the console's browser sign-in forms (shown on the page, so the code
 #: that lands on the app's redirect URI can be redeemed by hand).
 CONSOLE_VERIFIER = "mock-logto-console-code-verifier-0123456789abcdef"
+#: The newest requests the live log shows, and the characters of each body.
+CONSOLE_REQUESTS = 200
+CONSOLE_BODY_CHARS = 8192
 STATIC = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
 
 
@@ -303,6 +307,26 @@ async def tenant_fragment(request: Request) -> Response:
     return response
 
 
+async def requests(request: Request) -> Response:
+    """`GET /__mock/console/requests`: the newest requests of the log, for the live panel.
+
+    Redacted as `GET /__mock/requests` answers, bodies cut at `CONSOLE_BODY_CHARS`. Polled
+    every two seconds, so an unchanged log answers 304 to its `ETag` without being serialized.
+    """
+    log = reading_runtime_of(request).control.requests
+    # The newest entry is a new object whenever one is appended (or the oldest dropped).
+    version = f'W/"{len(log)}-{id(log[-1]) if log else 0}"'
+    headers = {"etag": version, "cache-control": "no-store"}
+    if request.headers.get("if-none-match") == version:
+        return Response(status_code=304, headers=headers)
+    shown = list(log)[-CONSOLE_REQUESTS:]
+    entries = [entry.to_dict(redact=True) for entry in shown]
+    for entry in entries:
+        if len(entry["body"]) > CONSOLE_BODY_CHARS:
+            entry["body"] = entry["body"][:CONSOLE_BODY_CHARS] + " …(cut)"
+    return JSONResponse({"total": len(log), "requests": entries}, headers=headers)
+
+
 async def _json_body(request: Request) -> dict[str, Any]:
     raw = await read_body(request, lambda: _bad("request body too large"), MAX_BODY_BYTES)
     try:
@@ -552,6 +576,7 @@ def routes() -> list[BaseRoute]:
         Route("/", console, methods=["GET"], name="console"),
         Route("/__mock/", to_console, methods=["GET"]),
         Route("/__mock/console/tenant", _guarded(tenant_fragment), methods=["GET"]),
+        Route("/__mock/console/requests", _guarded(requests), methods=["GET"]),
         Route("/__mock/console/token", _guarded(token), methods=["POST"]),
         Route("/__mock/console/decode", _guarded(decode), methods=["POST"]),
         Route("/__mock/console/{name}", static, methods=["GET"], name="console_static"),

@@ -226,19 +226,37 @@
   }
 
   const PANELS = [
-    { rows: "requests-rows", url: "/__mock/requests", row: requestRow, newestFirst: true },
-    { rows: "deliveries-rows", url: "/__mock/deliveries", row: deliveryRow, newestFirst: false },
+    {
+      rows: "requests-rows",
+      url: "/__mock/console/requests",
+      entries: (answer) => answer.requests,
+      row: requestRow,
+      newestFirst: true,
+    },
+    {
+      rows: "deliveries-rows",
+      url: "/__mock/deliveries",
+      entries: (answer) => answer,
+      row: deliveryRow,
+      newestFirst: false,
+    },
   ];
 
   async function refresh(panel) {
     const body = document.getElementById(panel.rows);
     if (!body) return;
-    const response = await api("GET", panel.url);
-    if (!response.ok) return;
+    const extra = panel.etag ? { "If-None-Match": panel.etag } : {};
+    const response = await fetch(panel.url, {
+      headers: Object.assign(headers(false), extra),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    if (response.status === 304 || !response.ok) return;
+    panel.etag = response.headers.get("ETag");
     const text = await response.text();
     if (text === panel.last) return;
     panel.last = text;
-    const entries = JSON.parse(text);
+    const entries = panel.entries(JSON.parse(text));
     const open = new Set(
       Array.from(body.querySelectorAll("tr")).filter((r) => r.querySelector("details[open]"))
         .map((r) => r.dataset.key),
