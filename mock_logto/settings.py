@@ -75,6 +75,15 @@ class Settings(BaseSettings):
             "`https://<tenant_id>.logto.app/api` instead of `https://default.logto.app/api`."
         ),
     )
+    access_token_exchange: bool = Field(
+        False,
+        description=(
+            "Accept access tokens this server issued as token exchange subject tokens "
+            "(`urn:ietf:params:oauth:token-type:access_token` with a value not starting `sub_`), "
+            "as Logto with `ACCESS_TOKEN_EXCHANGE_ENABLED` or dev features; a stock Logto OSS "
+            "refuses them (`invalid_grant`)."
+        ),
+    )
     auto_sign_in: str | None = Field(
         None,
         description=(
