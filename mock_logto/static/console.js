@@ -266,6 +266,10 @@
       if (open.has(row.dataset.key)) row.querySelector("details").open = true;
       return row;
     });
+    // Keep the keyboard's place: the summary that had focus gets it back in its new row.
+    const focused = document.activeElement;
+    const focusedRow = focused && body.contains(focused) ? focused.closest("tr") : null;
+    const focusKey = focusedRow ? focusedRow.dataset.key : null;
     if (panel.newestFirst) rows.reverse();
     if (rows.length === 0) {
       const empty = el("tr");
@@ -275,6 +279,10 @@
       rows.push(empty);
     }
     body.replaceChildren(...rows);
+    if (focusKey !== null) {
+      const again = body.querySelector('tr[data-key="' + focusKey + '"] summary');
+      if (again) again.focus();
+    }
   }
 
   async function poll() {

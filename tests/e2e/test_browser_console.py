@@ -98,7 +98,7 @@ def test_console_shows_the_tenant_issues_a_token_logs_it_and_signs_a_user_in(
     row = wait_for(browser, "#requests-rows tr", "/oidc/token")
     cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
     assert cells[1:4] == ["POST", "/oidc/token", "200"]
-    row.find_element(By.TAG_NAME, "summary").click()
+    row.find_element(By.TAG_NAME, "summary").send_keys(Keys.ENTER)  # by keyboard too
     assert "authorization: Basic [redacted]" in row.find_element(By.TAG_NAME, "pre").text
 
     # A user's token: the workbench signs Alice in to the web app for the API.
