@@ -11,6 +11,9 @@ the clock, so a web page the developer happens to visit must not reach it:
   name cannot reach it;
 - with a token (`control_token`, required when the server listens beyond loopback), every
   request must carry it, compared in constant time.
+
+The web console's page (`GET /`, :func:`check_console_page_access`) is a document a link may
+open, so it has its own rule; everything it reads or changes goes through the control API's.
 """
 
 from __future__ import annotations
