@@ -15,6 +15,7 @@ from mock_logto.http.pages import CONSOLE_CSP
 from mock_logto.routes.console import CONSOLE_VERIFIER
 
 from .support.apps import NOW, ClientFactory
+from .support.changes import RICH_FIXTURE
 from .support.paths import DEMO_FIXTURE
 from .support.sign_in import pkce_challenge, query_of
 from .support.tenants import API, ISSUER
@@ -98,6 +99,16 @@ def test_the_sign_in_form_starts_the_real_flow(demo: TestClient) -> None:
     )
     assert tokens.status_code == 200
     assert set(tokens.json()) >= {"access_token", "id_token", "refresh_token"}
+
+
+def test_a_rich_tenant_shows_its_hooks_and_suspended_users(make_client: ClientFactory) -> None:
+    text = make_client(RICH_FIXTURE).get("/").text
+    assert (
+        "<tr><td>Order sync</td><td><code>hook-orders</code></td>"
+        "<td><code>User.Created</code> <code>Organization.Membership.Updated</code></td>"
+        "<td><code>mock://sink</code></td><td><code>order-sync-signing-key-0123456789</code></td>"
+        "<td>no</td></tr>"
+    ) in text
 
 
 def test_values_are_escaped(make_client: ClientFactory, tmp_path: Path) -> None:

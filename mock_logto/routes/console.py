@@ -204,6 +204,22 @@ def _organizations(tenant: Tenant) -> str:
     return orgs + pages.html_table("Organization roles", headings, role_rows)
 
 
+def _hooks(tenant: Tenant) -> str:
+    rows = [
+        [
+            _e(hook.name),
+            _code(hook.id),
+            " ".join(_code(e) for e in hook.events) or "—",
+            _code(hook.url),
+            _code(hook.signing_key),
+            "yes" if hook.enabled else "no",
+        ]
+        for hook in tenant.hooks.values()
+    ]
+    headings = ["Name", "ID", "Events", "URL", "Signing key", "Enabled"]
+    return pages.html_table("Webhooks", headings, rows)
+
+
 def _options(pairs: list[tuple[str, str]], empty: str | None = None) -> str:
     items = [f'<option value="">{_e(empty)}</option>'] if empty is not None else []
     items += [f'<option value="{_e(value)}">{_e(label)}</option>' for value, label in pairs]
@@ -267,6 +283,7 @@ def tenant_html(tenant: Tenant) -> str:
             _roles(tenant),
             _users(tenant),
             _organizations(tenant),
+            _hooks(tenant),
         ]
     )
     return pages.console_tenant(
