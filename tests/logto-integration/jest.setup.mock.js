@@ -6,6 +6,7 @@
 //   of the mock's tenant instead (client_credentials, resource https://default.logto.app/api).
 // - the one request to the admin tenant (jest.setup.api.js: PATCH <console>/api/sign-in-exp) is
 //   answered here: the mock has no admin tenant.
+import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 // The patch for the global require function of jest.setup.api.js.
@@ -47,8 +48,30 @@ const managementToken = async () => {
   return token;
 };
 
+// With MOCK_IT_TRACE=FILE, every answer >= 400 is appended to FILE (one JSON line: test file,
+// test or null for a hook, method, URL, status, error code): jest's HTTPError names neither the
+// route nor the code, results.py uses these lines to name a failure's cause.
+const trace = process.env.MOCK_IT_TRACE;
+const traced = async (request, response) => {
+  if (trace && response.status >= 400) {
+    const { testPath, currentTestName } = expect.getState();
+    let code = null;
+    try {
+      code = (await response.clone().json()).code ?? null;
+    } catch {}
+    const line = { testPath, test: currentTestName ?? null, method: request.method, url: request.url };
+    appendFileSync(trace, JSON.stringify({ ...line, status: response.status, code }) + '\n');
+  }
+  return response;
+};
+
 globalThis.fetch = async (input, init) => {
   const request = new Request(input, init);
+  const response = await send(request);
+  return traced(request, response);
+};
+
+const send = async (request) => {
   if (request.method === 'PATCH' && request.url === new URL('api/sign-in-exp', `${consoleUrl}/`).href) {
     // The admin tenant's sign-in experience (jest.setup.api.js): there is no admin tenant.
     return Response.json({ signInMode: 'SignInAndRegister' });

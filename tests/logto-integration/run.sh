@@ -4,6 +4,11 @@
 #
 #   tests/logto-integration/run.sh setup                       # checkout, toolchain, install, build
 #   tests/logto-integration/run.sh test URL [FILE...]          # run files (default: FILES.txt)
+#   tests/logto-integration/run.sh results CHECKOUT [FILE...]  # serve CHECKOUT's mock-logto on a
+#       free port with fixture.yaml, run the files, write RESULTS.md next to this script
+#
+# `test` resets the mock first (POST /__mock/reset: the suite needs a tenant without leftovers of
+# an earlier run; MOCK_RESET=0 skips it).
 #
 # Environment: LOGTO_IT_DIR (scratch folder outside the repo, default /work/logto-it),
 # LOGTO_MIRROR (git mirror of logto-io/logto), MOCK_M2M_APP_ID / MOCK_M2M_APP_SECRET (an M2M app of
@@ -84,6 +89,9 @@ run_tests() {
   fi
   local paths=()
   for f in "${files[@]}"; do paths+=("./lib/tests/${f%.ts}.js"); done
+  if [ "${MOCK_RESET:-1}" != 0 ]; then
+    curl -fsS -o /dev/null -X POST "$url/__mock/reset" || log "could not reset the mock at $url"
+  fi
   cd "$IT"
   INTEGRATION_TESTS_LOGTO_URL="$url" \
     MOCK_M2M_APP_ID="${MOCK_M2M_APP_ID:-itestsmgmtapp0000001}" \
@@ -92,8 +100,36 @@ run_tests() {
     pnpm exec jest --config=jest.config.mock.js -i ${JEST_ARGS:-} "${paths[@]}"
 }
 
+results() {
+  local checkout="${1:?usage: run.sh results MOCK_LOGTO_CHECKOUT [FILE...]}"
+  shift
+  setup
+  local port out pid status=0
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  out="$(mktemp -d)"
+  "$checkout/.venv/bin/mock-logto" serve --port "$port" --fixtures "$HERE/fixture.yaml" \
+    --log-level warning >"$out/mock.log" 2>&1 &
+  pid=$!
+  trap 'kill "$pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do
+    curl -fs -o /dev/null "http://localhost:$port/api/status" && break
+    sleep 0.2
+  done
+  MOCK_IT_TRACE="$out/trace.jsonl" JEST_ARGS="--json --outputFile=$out/report.json" \
+    run_tests "http://localhost:$port" "$@" >"$out/jest.log" 2>&1 || status=$?
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  trap - EXIT
+  touch "$out/trace.jsonl"
+  python3 "$HERE/results.py" "$out/report.json" "$out/trace.jsonl" \
+    "$(git -C "$checkout" rev-parse --short HEAD)" --write "$HERE/RESULTS.md"
+  grep '^Tests:' "$out/jest.log" >&2 || tail -20 "$out/jest.log" >&2
+  log "jest log, report and trace in $out (jest exit status $status)"
+}
+
 case "${1:-}" in
   setup) setup ;;
   test) shift; run_tests "$@" ;;
-  *) echo "usage: $0 setup | test MOCK_URL [FILE...]" >&2; exit 2 ;;
+  results) shift; results "$@" ;;
+  *) echo "usage: $0 setup | test MOCK_URL [FILE...] | results CHECKOUT [FILE...]" >&2; exit 2 ;;
 esac
