@@ -10,9 +10,8 @@ property); raise `MIN_SERVED` as routes land (the issue's goal: 160).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib.resources import files
-
-import pytest
 
 from mock_logto.management.openapi import template_key
 from mock_logto.management.router import SERVED
@@ -73,7 +72,7 @@ def test_the_groups_have_the_operations_of_logtos_document() -> None:
 
 
 def test_served_operations_of_the_issue_17_groups(
-    record_property: pytest.RecordProperty,
+    record_property: Callable[[str, object], None],
 ) -> None:
     total = len(group_operations())
     unserved = unserved_operations()
