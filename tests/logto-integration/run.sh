@@ -5,7 +5,8 @@
 #   tests/logto-integration/run.sh setup                       # checkout, toolchain, install, build
 #   tests/logto-integration/run.sh test URL [FILE...]          # run files (default: FILES.txt)
 #   tests/logto-integration/run.sh results CHECKOUT [FILE...]  # serve CHECKOUT's mock-logto on a
-#       free port with fixture.yaml, run the files, write RESULTS.md next to this script
+#       free port with fixture.yaml, run the files, write RESULTS.md next to this script (or to
+#       RESULTS_FILE: a copy of RESULTS.md's hand-written part is kept at its top)
 #
 # `test` resets the mock first (POST /__mock/reset: the suite needs a tenant without leftovers of
 # an earlier run; MOCK_RESET=0 skips it).
@@ -121,8 +122,10 @@ results() {
   wait "$pid" 2>/dev/null || true
   trap - EXIT
   touch "$out/trace.jsonl"
+  local results_file="${RESULTS_FILE:-$HERE/RESULTS.md}"
+  [ -e "$results_file" ] || cp "$HERE/RESULTS.md" "$results_file"
   python3 "$HERE/results.py" "$out/report.json" "$out/trace.jsonl" \
-    "$(git -C "$checkout" rev-parse --short HEAD)" --write "$HERE/RESULTS.md"
+    "$(git -C "$checkout" rev-parse --short HEAD)" --write "$results_file"
   grep '^Tests:' "$out/jest.log" >&2 || tail -20 "$out/jest.log" >&2
   log "jest log, report and trace in $out (jest exit status $status)"
 }
