@@ -20,6 +20,7 @@ from ...claims import OIDC_SCOPES
 from ...customjwt.claims import subject_token_context
 from ...errors import AccessDeniedError, InvalidGrantError, InvalidTargetError
 from ...models import Organization, User
+from ...ops.built_in import find_client
 from ...permissions import user_organization_scopes
 from ...runtime import Runtime
 from ...store import SubjectToken
@@ -85,7 +86,7 @@ def _subject(rt: Runtime, token: str, token_type: str) -> str | SubjectToken:
         if opaque is not None:
             return opaque.account_id
         claims = rt.issuer.keys.verify(token) if token.count(".") == 2 else None
-        app = rt.tenant.applications.get(str((claims or {}).get("client_id")))
+        app = find_client(rt.tenant, str((claims or {}).get("client_id")), rt.settings.issuer)
         if (
             claims is None
             or claims.get("exp", 0) <= rt.clock()
