@@ -78,7 +78,7 @@ def _subject(rt: Runtime, token: str, token_type: str) -> str | SubjectToken:
         if found is None:
             raise InvalidGrantError(detail="personal access token not found")
         user, pat = found
-        if pat.expires_at is not None and pat.expires_at <= rt.clock() * 1000:
+        if pat.expires_at is not None and pat.expires_at <= rt.clock.milliseconds():
             raise InvalidGrantError(detail="personal access token expired")
         return user.id
     if token_type == ACCESS_TOKEN and rt.settings.access_token_exchange:
