@@ -344,3 +344,40 @@ def test_sign_in_mode_register_forbids_sign_in(demo: TestClient) -> None:
             "message": "Forbidden. Please check your user roles and permissions.",
         },
     )
+
+
+def test_hostile_bodies_answer_400_or_501_never_500(demo: TestClient) -> None:
+    _start(demo)
+    cases: list[tuple[str, str, Any, int, str]] = [
+        (
+            "PUT",
+            "/api/interaction",
+            {"event": "SignIn", "identifier": 5},
+            400,
+            "guard.invalid_input",
+        ),
+        (
+            "PUT",
+            "/api/interaction",
+            {"event": "SignIn", "identifier": {"username": 1, "password": "x"}},
+            400,
+            "guard.invalid_input",
+        ),
+        ("PUT", "/api/interaction", {"event": "SignIn", "profile": []}, 400, "guard.invalid_input"),
+        ("PUT", "/api/interaction", {"event": 7}, 400, "guard.invalid_input"),
+        (
+            "PUT",
+            "/api/interaction",
+            {"event": "SignIn", "identifier": {"email": "a@b.c", "verificationCode": "123456"}},
+            501,
+            "mock.not_implemented",
+        ),
+        ("PUT", "/api/interaction", [1, 2], 400, "guard.invalid_input"),
+    ]
+    for method, path, body, status, code in cases:
+        response = demo.request(method, path, json=body)
+        assert (response.status_code, response.json()["code"]) == (status, code), body
+    tenant_of(demo).sign_in_experience["signIn"] = {"methods": 5}
+    identifier = {"username": "alice", "password": "alice-password"}
+    response = demo.put("/api/interaction", json={"event": "SignIn", "identifier": identifier})
+    assert (response.status_code, response.json()) == (422, METHOD_NOT_ENABLED)

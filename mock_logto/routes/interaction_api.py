@@ -127,6 +127,12 @@ def _sign_in_experience(rt: Runtime) -> dict[str, Any]:
     return rt.tenant.sign_in_experience
 
 
+def _section(rt: Runtime, key: str) -> dict[str, Any]:
+    """A part of the sign-in experience document (`signIn`, `signUp`), `{}` if not an object."""
+    value = rt.tenant.sign_in_experience.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def check_sign_in_mode(rt: Runtime, event: str) -> None:
     """`verifySignInModeSettings`: no SignIn on a Register-only tenant, and the converse."""
     mode = _sign_in_experience(rt).get("signInMode")
@@ -139,14 +145,18 @@ def check_sign_in_mode(rt: Runtime, event: str) -> None:
 def check_identifier_settings(rt: Runtime, identifier: dict[str, str]) -> None:
     """`verifyIdentifierSettings`: the sign-in experience allows this identifier with a password."""
     kind = next(k for k in identifier if k != "password")
-    methods = _sign_in_experience(rt).get("signIn", {}).get("methods", [])
-    if not any(m.get("identifier") == kind and m.get("password") for m in methods):
+    methods = _section(rt, "signIn").get("methods")
+    methods = methods if isinstance(methods, list) else []
+    if not any(
+        isinstance(m, dict) and m.get("identifier") == kind and m.get("password") for m in methods
+    ):
         raise _error("user.sign_in_method_not_enabled", "This sign-in method is not enabled.", 422)
 
 
 def check_profile_settings(rt: Runtime, profile: dict[str, str]) -> None:
     """`verifyProfileSettings`: a new email or phone only when sign-up collects it."""
-    sign_up = _sign_in_experience(rt).get("signUp", {}).get("identifiers", [])
+    sign_up = _section(rt, "signUp").get("identifiers")
+    sign_up = sign_up if isinstance(sign_up, list) else []
     for key in ("phone", "email"):
         if profile.get(key) and key not in sign_up:
             raise _error(
