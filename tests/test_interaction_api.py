@@ -381,3 +381,37 @@ def test_hostile_bodies_answer_400_or_501_never_500(demo: TestClient) -> None:
     identifier = {"username": "alice", "password": "alice-password"}
     response = demo.put("/api/interaction", json={"event": "SignIn", "identifier": identifier})
     assert (response.status_code, response.json()) == (422, METHOD_NOT_ENABLED)
+
+
+def test_account_center_is_built_in_and_always_gets_a_refresh_token(demo: TestClient) -> None:
+    account = f"{BASE_URL}/account"
+    response = demo.get(
+        "/oidc/auth",
+        params=_auth_params(client_id="account-center", redirect_uri=account, prompt="login"),
+    )
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        "/sign-in?app_id=account-center",
+    )
+    put = demo.put(
+        "/api/interaction",
+        json={"event": "SignIn", "identifier": {"username": "alice", "password": "alice-password"}},
+    )
+    assert put.status_code == 204
+    redirect_to = demo.post("/api/interaction/submit").json()["redirectTo"]
+    resumed = demo.get(redirect_to)
+    assert resumed.headers["location"] == "/consent?app_id=account-center"
+    done = demo.get(demo.get("/consent").headers["location"])
+    params = query_of(done.headers["location"])
+    tokens = demo.post(
+        "/oidc/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": params["code"],
+            "client_id": "account-center",
+            "redirect_uri": account,
+            "code_verifier": VERIFIER,
+        },
+    ).json()
+    assert "refresh_token" in tokens
+    assert tokens["scope"] == "openid profile"
