@@ -7,16 +7,18 @@ own integration tests use them (`MockClient` signs in as `demo-app` through
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from mock_logto.models import User
+from mock_logto.models import Hook, User
 
 from .support.apps import ClientFactory, Clock, tenant_of
 from .support.errors import invalid_request
+from .support.golden2 import runtime_of as runtime_of_client
 from .support.paths import DEMO_FIXTURE
 from .support.sign_in import VERIFIER, pkce_challenge, query_of
 from .support.tenants import BASE_URL, ISSUER
@@ -415,3 +417,28 @@ def test_account_center_is_built_in_and_always_gets_a_refresh_token(demo: TestCl
     ).json()
     assert "refresh_token" in tokens
     assert tokens["scope"] == "openid profile"
+
+
+def test_sign_in_fires_post_sign_in_and_register_does_not(demo: TestClient) -> None:
+    tenant_of(demo).hooks["hook-1"] = Hook(
+        id="hook-1",
+        name="sign-ins",
+        events=["PostSignIn"],
+        url="http://127.0.0.1:9/hook",
+        signing_key="key",
+    )
+    webhooks = runtime_of_client(demo).webhooks
+    _start(demo)
+    _sign_in(demo, {"username": "alice", "password": "alice-password"})
+    _start(demo, prompt="login")
+    profile = {"username": "dave", "password": "dave-password"}
+    demo.put("/api/interaction", json={"event": "Register", "profile": profile})
+    assert demo.post("/api/interaction/submit").status_code == 200
+    webhooks.wait()
+    sent = [json.loads(delivery.body) for delivery in webhooks.deliveries()]
+    assert [(body["event"], body["interactionEvent"], body["userId"]) for body in sent] == [
+        ("PostSignIn", "SignIn", "user-alice")
+    ]
+    assert sent[0]["user"]["applicationId"] == "demo-app"
+    # Logto looks the app up in its database (hook library, trySafe): no row, no `application`.
+    assert "application" not in sent[0]

@@ -316,11 +316,13 @@ async def submit(request: Request) -> Response:
     if storage["event"] == "ForgotPassword":
         raise _not_served("the ForgotPassword interaction event")
     if storage["event"] == "Register":
+        # Logto fires PostRegister (and User.Created) here, which the mock does not send.
         user = register(rt, storage.get("profile", {}))
+        sign_in(interaction, user, rt.clock())
     else:
         user = account_of(rt, storage)
-    sign_in(interaction, user, rt.clock())
-    sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
+        sign_in(interaction, user, rt.clock())
+        sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
