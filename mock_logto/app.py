@@ -22,7 +22,7 @@ from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import console, control, experience, interaction, oidc
+from .routes import console, control, experience, interaction, interaction_api, oidc
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -78,6 +78,7 @@ def create_app(
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
+        *interaction_api.routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
     ]

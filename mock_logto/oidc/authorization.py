@@ -23,6 +23,7 @@ from ..errors import (
 )
 from ..http.uris import redirect_url
 from ..models import ORGANIZATION_RESOURCE, Application, Tenant, User
+from ..ops.built_in import find_client
 from ..permissions import organization_scope_names, user_resource_scopes
 from ..store import (
     AUTHORIZATION_CODE_TTL,
@@ -99,10 +100,13 @@ def response_mode_for(response_type: str | None) -> str:
 
 
 def parse_authorization_request(
-    params: Params, tenant: Tenant
+    params: Params, tenant: Tenant, issuer: str = ""
 ) -> tuple[Application, AuthorizationRequest]:
-    """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem."""
-    client = tenant.applications.get(single(params, "client_id") or "")
+    """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem.
+
+    `issuer` places the built-in clients' redirect URIs (`demo-app`: `<endpoint>/demo-app`).
+    """
+    client = find_client(tenant, single(params, "client_id") or "", issuer)
     try:
         draft = Draft(params, tenant, client)
         for check in CHECKS:
