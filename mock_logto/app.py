@@ -16,7 +16,7 @@ from starlette.routing import Mount
 
 from .control import CONTROL_PREFIX, ControlMiddleware
 from .errors import ManagementApiError, OAuthError
-from .http.middleware import CORS_REFUSED, HeadersMiddleware
+from .http.middleware import BEFORE_PROVIDER, CORS_REFUSED, HeadersMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
 from .management.router import routes as management_routes
@@ -38,6 +38,8 @@ async def _oauth_error(request: Request, exc: Exception) -> Response:
         logger.warning("%s %s: %s", request.method, request.url.path, exc.error_description)
     if exc.cors_refused:
         request.scope[CORS_REFUSED] = True
+    if exc.before_provider:
+        request.scope[BEFORE_PROVIDER] = True
     wrapped = request.query_params.get("parse_error") != "false"
     response = JSONResponse(
         exc.to_dict(wrapped=wrapped), status_code=exc.status, headers=exc.headers
