@@ -100,6 +100,9 @@ class Application:
     consent_user_scopes: list[str] = field(default_factory=list)
     #: The organizations each user let this (third-party) app see: user id → organization ids.
     consent_organizations: dict[str, list[str]] = field(default_factory=dict)
+    #: Its own branding on the sign-in pages (`/sign-in-experience`), Logto's JSON shape without
+    #: `tenantId` and `applicationId`; None until set.
+    sign_in_experience: dict[str, Any] | None = None
 
     @property
     def is_confidential(self) -> bool:

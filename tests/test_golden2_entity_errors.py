@@ -72,7 +72,7 @@ def _learn(replayer: Replayer, recorded: dict[str, Any], live: dict[str, Any]) -
 
 def _earlier_state(replayer: Replayer, clock: Clock) -> None:
     """What webhooks/, impersonation/ and users-more/ left that these recordings show."""
-    learn_bearer(replayer, RECORDINGS and load(RECORDINGS[0]))
+    learn_bearer(replayer, load(RECORDINGS[0]))
     client = replayer.client
     headers = {"Authorization": "Bearer " + management_token(replayer)}
 

@@ -234,9 +234,10 @@ def test_roles_crud_and_members(admin: TestClient) -> None:
     )
     assert [u["id"] for u in admin.get(f"{base}/users").json()] == ["user-bob"]
     # The route checks no role type: the relation table's check refuses the row (role.*.ts).
-    assert admin.post(
-        f"{base}/applications", json={"applicationIds": ["demo-m2m"]}
-    ).json() == CONSTRAINT
+    assert (
+        admin.post(f"{base}/applications", json={"applicationIds": ["demo-m2m"]}).json()
+        == CONSTRAINT
+    )
     assert admin.delete(f"{base}/users/user-bob").status_code == 204
     assert admin.delete(f"{base}/users/user-bob").json() == DELETE_MISSED
     assert admin.delete(base).status_code == 204

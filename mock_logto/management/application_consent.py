@@ -165,8 +165,9 @@ _ORGANIZATION_IDS = zod.Array(zod.String(min=1))
 
 
 def _consenting(request: Request) -> tuple[Tenant, Application, str]:
-    """The `router.use` in front of every consent-organizations route: a third-party app, then
-    a known user (404 `entity.not_found`).
+    """The `router.use` in front of every consent-organizations route.
+
+    A third-party app, then a known user (404 `entity.not_found`).
     """
     tenant = tenant_of(request)
     app = third_party_of(tenant, request.path_params["id"])

@@ -1,5 +1,7 @@
-"""The zod guards of `/api/applications` (@logto/schemas `applicationCreateGuard`, core's
-`routes/applications/types.ts`), and `validateRedirectUrl` of @logto/core-kit.
+"""The zod guards of `/api/applications`, and @logto/core-kit's `validateRedirectUrl`.
+
+From @logto/schemas (`applicationCreateGuard`, `Applications.createGuard`) and core's
+`routes/applications/types.ts`.
 """
 
 from __future__ import annotations

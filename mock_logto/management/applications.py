@@ -57,8 +57,10 @@ def _search(request: Request, fields: tuple[str, ...]) -> sql_search.Search:
 
 
 async def list_applications(request: Request) -> Response:
-    """`GET /api/applications`: `types`, `excludeRoleId`, `excludeOrganizationId`,
-    `isThirdParty`, `search` (id, name, description); pagination only when asked for.
+    """`GET /api/applications`.
+
+    `types`, `excludeRoleId`, `excludeOrganizationId`, `isThirdParty`, `search` (id, name,
+    description); pagination only when asked for.
     """
     query = _query(request, guards.LIST_QUERY)
     if query.get("excludeRoleId") and query.get("excludeOrganizationId"):
@@ -155,9 +157,10 @@ async def create_application(request: Request) -> Response:
 
 
 async def update_application(request: Request) -> Response:
-    """`PATCH /api/applications/:id`: what is given replaces the stored value whole
-    (`updateApplicationById(id, rest, 'replace')`); `type` and `isThirdParty` are not in the
-    guard, so they are ignored.
+    """`PATCH /api/applications/:id`.
+
+    What is given replaces the stored value whole (`updateApplicationById(id, rest,
+    'replace')`); `type` and `isThirdParty` are not in the guard, so they are ignored.
     """
     data = zod.parse(guards.PATCH, await body_value(request))
     app = application_of(request)
@@ -189,8 +192,10 @@ async def delete_application(request: Request) -> Response:
 
 
 async def update_custom_data(request: Request) -> Response:
-    """`PATCH /api/applications/:applicationId/custom-data`: the bare object, merged at the top
-    level into the stored one (jsonb `||`); answers the whole custom data.
+    """`PATCH /api/applications/:applicationId/custom-data`.
+
+    The bare object, merged at the top level into the stored one (jsonb `||`); answers the whole
+    custom data.
     """
     data = zod.parse(zod.JsonObject(), await body_value(request))
     app = tenant_of(request).applications.get(request.path_params["applicationId"])
@@ -222,8 +227,9 @@ async def list_organizations(request: Request) -> Response:
 
 
 async def delete_legacy_secret(request: Request) -> Response:
-    """`DELETE /api/applications/:id/legacy-secret`: a plain (legacy) secret becomes an internal
-    one, and stops working at the token endpoint.
+    """`DELETE /api/applications/:id/legacy-secret`.
+
+    A plain (legacy) secret becomes an internal one, and stops working at the token endpoint.
     """
     app = application_of(request)
     if not app.internal_secret or app.internal_secret.startswith("#internal:"):
@@ -296,8 +302,9 @@ def _m2m_application_of(request: Request) -> Application:
 
 
 async def list_roles(request: Request) -> Response:
-    """`GET /api/applications/:applicationId/roles`: its M2M roles (`search` on id, name,
-    description); 422 for an app of another type.
+    """`GET /api/applications/:applicationId/roles`.
+
+    Its M2M roles (`search` on id, name, description); 422 for an app of another type.
     """
     app = _m2m_application_of(request)
     search = _search(request, sql_search.ROLE_FIELDS)
@@ -313,8 +320,9 @@ async def list_roles(request: Request) -> Response:
 
 
 async def assign_roles(request: Request) -> Response:
-    """`POST /api/applications/:applicationId/roles` (201): known roles checked (held already,
-    wrong type) before unknown ids are looked up.
+    """`POST /api/applications/:applicationId/roles` (201).
+
+    Known roles checked (held already, wrong type) before unknown ids are looked up.
     """
     data = zod.parse(guards.ROLE_IDS, await body_value(request))
     app = _m2m_application_of(request)
@@ -365,9 +373,10 @@ async def remove_role(request: Request) -> Response:
 
 
 async def protected_app_domains(request: Request) -> Response:
-    """`…/protected-app-metadata/custom-domains` (GET, POST, DELETE): Logto's `router.use` asks
-    for a Protected app first (404, then 422), and the mock has none (no protected-app provider,
-    as Logto OSS).
+    """`…/protected-app-metadata/custom-domains` (GET, POST, DELETE).
+
+    Logto's `router.use` asks for a Protected app first (404, then 422), and the mock has none
+    (no protected-app provider, as Logto OSS).
     """
     app = application_of(request)
     raise unprocessable(

@@ -174,8 +174,10 @@ def choice(data: dict[str, Any], name: str, options: Sequence[str], default: str
 
 
 async def body_value(request: Request) -> Any:
-    """The body as koa-body hands it to Logto's guards: parsed JSON of any type, the text of a
-    `text/plain` body, else `{}` (golden2/entity-errors/139, applications-more/32).
+    """The body as koa-body hands it to Logto's guards.
+
+    Parsed JSON of any type, the text of a `text/plain` body, else `{}` (golden2/entity-
+    errors/139, applications-more/32).
     """
     depth = runtime_of(request).settings.max_json_depth
     raw = await read_body(request, _too_large)

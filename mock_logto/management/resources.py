@@ -84,8 +84,9 @@ async def get_resource(request: Request) -> Response:
 
 
 async def create_resource(request: Request) -> Response:
-    """`POST /api/resources` (201, with an empty `scopes`). Indicators are not checked as URLs,
-    TTLs not as positive (golden2/entity-errors/113, 118).
+    """`POST /api/resources` (201, with an empty `scopes`).
+
+    Indicators are not checked as URLs, TTLs not as positive (golden2/entity-errors/113, 118).
     """
     data = zod.parse(CREATE, await body_value(request))
     tenant = tenant_of(request)
@@ -115,8 +116,9 @@ async def update_resource(request: Request) -> Response:
 
 
 async def set_default(request: Request) -> Response:
-    """`PATCH /api/resources/:id/is-default`: at most one default resource (Logto does not
-    refuse the Management API's own here).
+    """`PATCH /api/resources/:id/is-default`.
+
+    At most one default resource (Logto does not refuse the Management API's own here).
     """
     is_default = zod.parse(IS_DEFAULT, await body_value(request))["isDefault"]
     resource = resource_of(request)
@@ -133,8 +135,9 @@ async def delete_resource(request: Request) -> Response:
 
 
 async def list_scopes(request: Request) -> Response:
-    """`GET /api/resources/:resourceId/scopes` (`search` on id, name, description). The resource
-    is not looked up: an unknown one has no scopes (golden2/entity-errors/021).
+    """`GET /api/resources/:resourceId/scopes` (`search` on id, name, description).
+
+    The resource is not looked up: an unknown one has no scopes (golden2/entity-errors/021).
     """
     page_of(request, optional=False)
     search = sql_search.parse(request.query_params)
@@ -150,8 +153,10 @@ async def list_scopes(request: Request) -> Response:
 
 
 async def create_scope(request: Request) -> Response:
-    """`POST /api/resources/:resourceId/scopes` (201). Checks in Logto's order: the guard, no
-    space in the name, the resource, not the Management API, the name free.
+    """`POST /api/resources/:resourceId/scopes` (201).
+
+    Checks in Logto's order: the guard, no space in the name, the resource, not the Management
+    API, the name free.
     """
     data = zod.parse(SCOPE_CREATE, await body_value(request))
     name = resources.check_scope_name(data["name"])
@@ -177,8 +182,9 @@ def _scope_anywhere(request: Request) -> tuple[ApiResource, Scope] | None:
 
 
 async def update_scope(request: Request) -> Response:
-    """`PATCH /api/resources/:resourceId/scopes/:scopeId`: 404 `entity.not_exists` for an
-    unknown scope; the scope is found by id alone.
+    """`PATCH /api/resources/:resourceId/scopes/:scopeId`.
+
+    404 `entity.not_exists` for an unknown scope; the scope is found by id alone.
     """
     data = zod.parse(SCOPE_PATCH, await body_value(request))
     resource = resource_of(request, modifying=True)

@@ -81,8 +81,10 @@ def role_of(request: Request) -> Role:
 
 
 async def list_roles(request: Request) -> Response:
-    """`GET /api/roles`: `type`, `excludeUserId`, `excludeApplicationId`, `search` (id, name,
-    description); member counts and up to three featured members.
+    """`GET /api/roles`.
+
+    `type`, `excludeUserId`, `excludeApplicationId`, `search` (id, name, description); member
+    counts and up to three featured members.
     """
     page_of(request, optional=False)
     query = zod.parse(LIST_QUERY, zod.query_of(request.query_params.multi_items()), "query")
@@ -183,8 +185,9 @@ async def list_scopes(request: Request) -> Response:
 
 
 async def assign_scopes(request: Request) -> Response:
-    """`POST /api/roles/:id/scopes` (201, all the role's scopes): the role, then scopes held
-    already (422), then each scope known (404) and fit for the role.
+    """`POST /api/roles/:id/scopes` (201, all the role's scopes).
+
+    The role, then scopes held already (422), then each scope known (404) and fit for the role.
     """
     scope_ids: list[str] = zod.parse(_ids("scopeIds"), await body_value(request))["scopeIds"]
     role = role_of(request)
@@ -216,8 +219,10 @@ async def list_users(request: Request) -> Response:
 
 
 async def assign_users(request: Request) -> Response:
-    """`POST /api/roles/:id/users` (201): the role, a user holding it already (422), unknown
-    users (404), then the relation's role-type check (422 `entity.db_constraint_violated`).
+    """`POST /api/roles/:id/users` (201).
+
+    The role, a user holding it already (422), unknown users (404), then the relation's role-
+    type check (422 `entity.db_constraint_violated`).
     """
     user_ids: list[str] = zod.parse(_ids("userIds"), await body_value(request))["userIds"]
     role = role_of(request)
@@ -247,8 +252,9 @@ async def remove_user(request: Request) -> Response:
 
 
 async def list_applications(request: Request) -> Response:
-    """`GET /api/roles/:id/applications`: its M2M apps, newest first (`search` on id, name,
-    description).
+    """`GET /api/roles/:id/applications`.
+
+    Its M2M apps, newest first (`search` on id, name, description).
     """
     page_of(request, optional=False)
     role = role_of(request)
@@ -265,8 +271,10 @@ async def list_applications(request: Request) -> Response:
 
 
 async def assign_applications(request: Request) -> Response:
-    """`POST /api/roles/:id/applications` (201): the role, an app holding it already (422),
-    unknown apps (404), then the relation's role-type check. The app's own type is not checked.
+    """`POST /api/roles/:id/applications` (201).
+
+    The role, an app holding it already (422), unknown apps (404), then the relation's role-type
+    check. The app's own type is not checked.
     """
     body = zod.parse(_ids("applicationIds"), await body_value(request))
     app_ids: list[str] = body["applicationIds"]

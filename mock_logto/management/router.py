@@ -20,6 +20,7 @@ from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
     application_consent,
+    application_sign_in_experience,
     applications,
     hooks,
     jwt_customizer,
@@ -97,6 +98,7 @@ async def unserved(request: Request) -> Response:
 SERVED: tuple[tuple[str, str, Handler], ...] = (
     *applications.ROUTES,
     *application_consent.ROUTES,
+    *application_sign_in_experience.ROUTES,
     *users.ROUTES,
     *resources.ROUTES,
     *roles.ROUTES,

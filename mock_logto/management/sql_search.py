@@ -95,7 +95,7 @@ def parse(query: QueryParams) -> Search:
 
 
 def like_pattern(pattern: str) -> str:
-    """A SQL LIKE pattern as a regular expression (`%`, `_`, `\\` escapes)."""
+    """A SQL LIKE pattern as a regular expression (`%`, `_`, backslash escapes)."""
     out = []
     chars = iter(pattern)
     for char in chars:

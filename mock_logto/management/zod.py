@@ -10,6 +10,7 @@ literals, arrays, objects (unknown keys stripped, or `strict`), JSON objects, un
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,16 @@ Issue = dict[str, Any]
 Path = list[str | int]
 #: A missing key (zod's `undefined`), distinct from JSON `null`.
 MISSING: Any = object()
+
+
+def _url(value: str) -> bool:
+    """What `new URL(value)` accepts, near enough: a scheme, and a host for http(s)."""
+    found = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):(.*)$", value, re.DOTALL)
+    if found is None or any(c in value for c in " \t\n"):
+        return False
+    if found.group(1).lower() in ("http", "https", "ws", "wss", "ftp"):
+        return bool(re.match(r"^//[^/?#]+", found.group(2)))
+    return True
 
 
 def received(value: Any) -> str:
@@ -54,12 +65,15 @@ class Schema:
     """A zod type: `check` appends issues and returns the parsed value."""
 
     def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+        """The parsed value; what is wrong is appended to `issues`."""
         raise NotImplementedError
 
     def optional(self) -> Schema:
+        """`.optional()`."""
         return Optional(self, nullable=False)
 
     def nullish(self) -> Schema:
+        """`.nullish()`."""
         return Optional(self, nullable=True)
 
 
@@ -70,7 +84,7 @@ class Optional(Schema):
     inner: Schema
     nullable: bool
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if value is MISSING or (self.nullable and value is None):
             return value
         return self.inner.check(value, path, issues)
@@ -97,8 +111,9 @@ class String(Schema):
     max: int | None = None
     refine: Callable[[str], bool] | None = None
     regex: Callable[[str], bool] | None = None
+    url: bool = False
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if not isinstance(value, str):
             issues.append(type_issue("string", value, path))
             return value
@@ -108,6 +123,15 @@ class String(Schema):
         if self.max is not None and len(value) > self.max:
             message = f"String must contain at most {self.max} character(s)"
             issues.append(_size_issue("too_big", "string", self.max, path, message=message))
+        if self.url and not _url(value):
+            issues.append(
+                {
+                    "validation": "url",
+                    "code": "invalid_string",
+                    "message": "Invalid url",
+                    "path": list(path),
+                }
+            )
         if self.regex is not None and not self.regex(value):
             issues.append(
                 {
@@ -130,7 +154,7 @@ class Number(Schema):
     min: int | None = None
     max: int | None = None
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if received(value) != "number":
             issues.append(type_issue("number", value, path))
             return value
@@ -156,7 +180,7 @@ class Number(Schema):
 class Boolean(Schema):
     """`z.boolean()`."""
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if not isinstance(value, bool):
             issues.append(type_issue("boolean", value, path))
         return value
@@ -168,7 +192,7 @@ class Enum(Schema):
 
     options: Sequence[str]
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if value in self.options and isinstance(value, str):
             return value
         listed = " | ".join(f"'{o}'" for o in self.options)
@@ -202,7 +226,7 @@ class Array(Schema):
     item: Schema
     min: int | None = None
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if not isinstance(value, list):
             issues.append(type_issue("array", value, path))
             return value
@@ -219,7 +243,7 @@ class Object(Schema):
     shape: Mapping[str, Schema]
     strict: bool = False
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if not isinstance(value, dict):
             issues.append(type_issue("object", value, path))
             return value
@@ -245,7 +269,7 @@ class Object(Schema):
 class JsonObject(Schema):
     """Logto's `jsonObjectGuard`: any JSON object."""
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if not isinstance(value, dict):
             issues.append(type_issue("object", value, path))
         return value
@@ -258,7 +282,7 @@ class Union(Schema):
     options: Sequence[Schema]
     transforms: Sequence[Callable[[Any], Any] | None] = field(default_factory=tuple)
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         errors = []
         for index, option in enumerate(self.options):
             found: list[Issue] = []
@@ -317,7 +341,7 @@ class Literal(Schema):
 
     value: str
 
-    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:
+    def check(self, value: Any, path: Path, issues: list[Issue]) -> Any:  # noqa: D102
         if value != self.value:
             issues.append(
                 {

@@ -123,5 +123,9 @@ SERVER_STATE = {"/configs/oidc/{keyType}"}
 #: GET routes that never answer 200 from the mock: custom domains need a Protected app, which
 #: Logto OSS (and so the mock) cannot create.
 NEVER_200 = {"/applications/{id}/protected-app-metadata/custom-domains"}
+#: GET routes that answer 404 until something is set (compared by the tests of their own).
+NOT_SET = {"/applications/{applicationId}/sign-in-experience"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
-GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NEVER_200
+GET_ROUTES = (
+    {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NEVER_200 - NOT_SET
+)
