@@ -234,7 +234,7 @@ def test_per_app_sign_in_experience_is_404_until_put(admin: TestClient) -> None:
         },
     )
     made = admin.put(path, json={"displayName": "Demo", "termsOfUseUrl": ""})
-    expected = {
+    expected: dict[str, Any] = {
         "tenantId": "default",
         "applicationId": "demo-web",
         "color": {},
