@@ -5,7 +5,7 @@ What earlier areas left that these recordings use is made through the API first:
 unrecorded). Secret expiry times are learned as aliases of times as far from the mock's clock as
 they were from Logto's, and the clock moves past the short-lived secret's expiry before 61.
 
-The third-party sign-in (76–85: the consent prompt of `/oidc/auth`, `GET`/`POST
+The third-party sign-in after 76 (77–85: the consent prompt of `/oidc/auth`, `GET`/`POST
 /api/interaction/consent`) is not served yet: `THIRD_PARTY_FLOW` lists it, and its outcome (acme
 consented for alice) is made through the API before 86.
 """
@@ -33,7 +33,7 @@ from .support.replay import Replayer, load
 
 RECORDINGS = recordings("applications-more")
 #: The third-party sign-in with its consent step (see the module docstring).
-THIRD_PARTY_FLOW = {f"{n}" for n in range(76, 86)}
+THIRD_PARTY_FLOW = {f"{n}" for n in range(77, 86)}
 CREATES = {"01", "54", "58"}
 #: The legacy secret's replacement is made up (an `#internal:` secret).
 NEW_INTERNAL_SECRET = {"71"}

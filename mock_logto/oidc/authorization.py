@@ -17,12 +17,14 @@ from ..errors import (
     InvalidClientError,
     InvalidRedirectUriError,
     InvalidRequestError,
+    InvalidScopeError,
     OAuthError,
     UnsupportedResponseModeError,
     UnsupportedResponseTypeError,
 )
 from ..http.uris import redirect_url
 from ..models import ORGANIZATION_RESOURCE, Application, Tenant, User
+from ..ops import applications
 from ..permissions import organization_scope_names, user_resource_scopes
 from ..store import (
     AUTHORIZATION_CODE_TTL,
@@ -225,8 +227,17 @@ def check_prompt(draft: Draft) -> None:
 
 
 def check_scopes(draft: Draft) -> None:
-    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped)."""
+    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped).
+
+    A third-party client may only ask for its user-consent scopes (the client's `scope`
+    whitelist): others are `invalid_scope`, naming them (golden2/applications-more/76).
+    """
     scopes = list(dict.fromkeys((draft.get("scope") or "").split()))
+    if draft.client.is_third_party:
+        allowed = applications.third_party_scopes(draft.tenant, draft.client)
+        refused = [s for s in scopes if s not in allowed]
+        if refused:
+            raise InvalidScopeError(scope=" ".join(refused))
     if "offline_access" in scopes and (
         "consent" not in draft.prompts or "refresh_token" not in draft.client.grant_types
     ):

@@ -117,6 +117,22 @@ def delete_secret(app: Application, name: str) -> None:
     app.secrets = kept
 
 
+def third_party_scopes(tenant: Tenant, app: Application) -> frozenset[str]:
+    """The scopes a third-party app may ask for: its user-consent scopes (oidc-provider's client
+    `scope` whitelist, which Logto builds from them), plus `openid` and `offline_access`.
+    """
+    names = {"openid", "offline_access", *app.consent_user_scopes}
+    for scope_id in (*app.consent_resource_scopes, *app.consent_organization_resource_scopes):
+        scope = tenant.find_scope(scope_id)
+        if scope is not None:
+            names.add(scope.name)
+    for scope_id in app.consent_organization_scopes:
+        org_scope = tenant.organization_scopes.get(scope_id)
+        if org_scope is not None:
+            names.add(org_scope.name)
+    return frozenset(names)
+
+
 def newest_first(apps: list[Application]) -> list[Application]:
     """`order by created_at desc`; of two created in the same millisecond, the later first."""
     return sorted(reversed(apps), key=lambda a: a.created_at, reverse=True)
