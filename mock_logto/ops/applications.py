@@ -118,8 +118,10 @@ def delete_secret(app: Application, name: str) -> None:
 
 
 def third_party_scopes(tenant: Tenant, app: Application) -> frozenset[str]:
-    """The scopes a third-party app may ask for: its user-consent scopes (oidc-provider's client
-    `scope` whitelist, which Logto builds from them), plus `openid` and `offline_access`.
+    """The scopes a third-party app may ask for at `/oidc/auth`.
+
+    Its user-consent scopes (oidc-provider's client `scope` whitelist, which Logto builds from
+    them), plus `openid` and `offline_access`.
     """
     names = {"openid", "offline_access", *app.consent_user_scopes}
     for scope_id in (*app.consent_resource_scopes, *app.consent_organization_resource_scopes):
