@@ -258,3 +258,52 @@ def test_per_app_sign_in_experience_is_404_until_put(admin: TestClient) -> None:
             "path": ["branding", "logoUrl"],
         }
     ]
+
+
+def test_is_admin_toggles_the_hidden_internal_admin_role(admin: TestClient) -> None:
+    made = admin.post("/api/applications", json={"name": "ops", "type": "MachineToMachine"})
+    app_id = made.json()["id"]
+    secret = admin.get(f"/api/applications/{app_id}/secrets").json()[0]["value"]
+
+    def management_token() -> str:
+        answer = admin.post(
+            "/oidc/token",
+            data={
+                "grant_type": "client_credentials",
+                "resource": "https://default.logto.app/api",
+                "scope": "all",
+            },
+            auth=(app_id, secret),
+        )
+        assert answer.status_code == 200, answer.text
+        return str(answer.json().get("scope", ""))
+
+    assert management_token() == ""
+    assert admin.patch(f"/api/applications/{app_id}", json={"isAdmin": True}).status_code == 200
+    assert admin.get(f"/api/applications/{app_id}").json()["isAdmin"] is True
+    assert management_token() == "all"
+    # Internal roles are listed nowhere.
+    assert admin.get(f"/api/applications/{app_id}/roles").json() == []
+    assert all(not r["name"].startswith("#internal:") for r in admin.get("/api/roles").json())
+    admin.patch(f"/api/applications/{app_id}", json={"isAdmin": False})
+    assert admin.get(f"/api/applications/{app_id}").json()["isAdmin"] is False
+    assert management_token() == ""
+
+
+def test_built_in_applications_answer_by_id(admin: TestClient) -> None:
+    assert admin.get("/api/applications/demo-app").json() == {
+        "tenantId": "default",
+        "id": "demo-app",
+        "name": "Live Preview",
+        "secret": "N/A",
+        "description": "Preview for Sign-in Experience.",
+        "type": "SPA",
+        "oidcClientMetadata": {"redirectUris": [], "postLogoutRedirectUris": []},
+        "customClientMetadata": {},
+        "protectedAppMetadata": None,
+        "isThirdParty": False,
+        "createdAt": 0,
+        "customData": {},
+        "isAdmin": False,
+    }
+    assert "demo-app" not in [a["id"] for a in admin.get("/api/applications").json()]

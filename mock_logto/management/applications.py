@@ -91,10 +91,40 @@ async def list_applications(request: Request) -> Response:
     return paginated(request, apps, optional=True, shape=lambda a: shapes.application(a, tenant.id))
 
 
+#: Logto's built-in applications (@logto/schemas `seeds/application.ts`): answered by id only.
+BUILT_IN = {
+    "demo-app": ("Live Preview", "Preview for Sign-in Experience."),
+    "account-center": ("Account Center", "Placeholder application for Account Center."),
+}
+
+
+def _built_in(tenant_id: str, app_id: str) -> dict[str, Any]:
+    name, description = BUILT_IN[app_id]
+    return {
+        "tenantId": tenant_id,
+        "id": app_id,
+        "name": name,
+        "secret": "N/A",
+        "description": description,
+        "type": "SPA",
+        "oidcClientMetadata": {"redirectUris": [], "postLogoutRedirectUris": []},
+        "customClientMetadata": {},
+        "protectedAppMetadata": None,
+        "isThirdParty": False,
+        "createdAt": 0,
+        "customData": {},
+        "isAdmin": False,
+    }
+
+
 async def get_application(request: Request) -> Response:
-    """`GET /api/applications/:id` (with `isAdmin`: the legacy internal admin role, never held)."""
+    """`GET /api/applications/:id`, with `isAdmin` (the legacy internal admin role)."""
+    tenant = tenant_of(request)
+    if request.path_params["id"] in BUILT_IN:
+        return JSONResponse(_built_in(tenant.id, request.path_params["id"]))
     app = application_of(request)
-    return JSONResponse({**shapes.application(app, tenant_of(request).id), "isAdmin": False})
+    body = {**shapes.application(app, tenant.id), "isAdmin": roles.is_admin(tenant, app)}
+    return JSONResponse(body)
 
 
 def _check_create(data: dict[str, Any]) -> None:
@@ -182,7 +212,14 @@ async def update_application(request: Request) -> Response:
         app.custom_client_metadata = dict(metadata)
     if "customData" in data:
         app.custom_data = dict(data["customData"])
-    return JSONResponse(shapes.application(app, tenant_of(request).id))
+    tenant = tenant_of(request)
+    if "isAdmin" in data:  # deprecated: the internal admin role, given or taken
+        admin = roles.internal_admin(tenant)
+        if data["isAdmin"]:
+            roles.link(app, admin)
+        elif admin.id in app.role_ids:
+            roles.unlink(app, admin.id)
+    return JSONResponse(shapes.application(app, tenant.id))
 
 
 async def delete_application(request: Request) -> Response:
@@ -311,7 +348,7 @@ async def list_roles(request: Request) -> Response:
     tenant = tenant_of(request)
     held = [
         r
-        for r in tenant.roles.values()
+        for r in roles.listed(tenant)
         if r.id in app.role_ids
         and r.type == "MachineToMachine"
         and sql_search.matches(search, {"id": r.id, "name": r.name, "description": r.description})

@@ -99,7 +99,7 @@ async def list_roles(request: Request) -> Response:
         excluded.update(app.role_ids)
     found = [
         r
-        for r in tenant.roles.values()
+        for r in roles.listed(tenant)
         if r.id not in excluded
         and (not query.get("type") or r.type == query["type"])
         and sql_search.matches(search, _columns(r))
