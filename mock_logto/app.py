@@ -22,7 +22,7 @@ from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import control, experience, interaction, oidc
+from .routes import consent, control, experience, interaction, oidc
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -80,6 +80,7 @@ def create_app(
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
+        *consent.routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
     ]

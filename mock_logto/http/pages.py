@@ -145,3 +145,12 @@ def signed_out_page() -> HTMLResponse:
     response = HTMLResponse(_SIGNED_OUT)
     response.headers["cache-control"] = "no-store"
     return response
+
+
+def consent_page(app_name: str) -> HTMLResponse:
+    """The consent page of a third-party app: the consent itself goes through the API."""
+    return page(
+        "Consent",
+        f"<p><strong>{html.escape(app_name)}</strong> asks for your consent "
+        "(<code>GET</code> and <code>POST /api/interaction/consent</code>).</p>",
+    )

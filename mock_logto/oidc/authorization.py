@@ -326,6 +326,10 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
             resource = tenant.resource_by_indicator(indicator)
             held = user_resource_scopes(tenant, user, resource) if resource else set()
         resource_scopes[indicator] = [s for s in request.scopes if s in held]
+    client = tenant.applications.get(request.client_id)
+    if client is not None and client.is_third_party:  # only what the user was asked about
+        allowed = applications.third_party_scopes(tenant, client)
+        resource_scopes = {k: [s for s in v if s in allowed] for k, v in resource_scopes.items()}
     return store.new_grant(request.client_id, user.id, oidc_scopes, resource_scopes)
 
 
