@@ -6,9 +6,12 @@ one exists, the recording that shows it (golden2/entity-errors, golden2/applicat
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
+
+from .support.apps import ClientFactory
 
 NOT_FOUND = {"code": "entity.not_found", "message": "The resource does not exist."}
 EMPTY_UPDATE = {
@@ -307,3 +310,32 @@ def test_built_in_applications_answer_by_id(admin: TestClient) -> None:
         "isAdmin": False,
     }
     assert "demo-app" not in [a["id"] for a in admin.get("/api/applications").json()]
+
+
+def test_a_third_party_app_asks_only_for_its_user_consent_scopes(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Fixture consent scopes reach `/oidc/auth`: other scopes are `invalid_scope`, named."""
+    path = tmp_path / "tenant.yaml"
+    path.write_text(
+        "applications:\n"
+        "  - {id: partner, name: partner, type: Traditional, isThirdParty: true,\n"
+        "     redirectUris: ['http://localhost/cb'],\n"
+        "     userConsentScopes: {userScopes: [profile]}}\n"
+    )
+    client = make_client(path)
+    query = {
+        "client_id": "partner",
+        "redirect_uri": "http://localhost/cb",
+        "response_type": "code",
+        "scope": "openid profile email",
+        "state": "s",
+    }
+    refused = client.get("/oidc/auth", params=query, follow_redirects=False)
+    assert refused.headers["location"] == (
+        "http://localhost/cb?error=invalid_scope&error_description=requested+scope+is+not+allowed"
+        "&scope=email&state=s&iss=http%3A%2F%2Flocalhost%3A3001%2Foidc"
+    )
+    query["scope"] = "openid profile"
+    allowed = client.get("/oidc/auth", params=query, follow_redirects=False)
+    assert allowed.headers["location"] == "/sign-in?app_id=partner"
