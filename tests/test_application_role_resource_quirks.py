@@ -339,3 +339,8 @@ def test_a_third_party_app_asks_only_for_its_user_consent_scopes(
     query["scope"] = "openid profile"
     allowed = client.get("/oidc/auth", params=query, follow_redirects=False)
     assert allowed.headers["location"] == "/sign-in?app_id=partner"
+
+
+def test_a_form_body_reaches_the_guard_as_its_fields(admin: TestClient) -> None:
+    made = admin.post("/api/applications", data={"name": "formed", "type": "SPA"})
+    assert (made.status_code, made.json()["name"], made.json()["type"]) == (200, "formed", "SPA")

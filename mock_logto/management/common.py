@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from ..errors import EntityNotFound, MalformedBodyError, ManagementApiError, invalid_input
 from ..http.body import (
     JSON_TYPES,
+    form_params,
     json_object,
     media_type,
     node_message,
@@ -176,8 +177,8 @@ def choice(data: dict[str, Any], name: str, options: Sequence[str], default: str
 async def body_value(request: Request) -> Any:
     """The body as koa-body hands it to Logto's guards.
 
-    Parsed JSON of any type, the text of a `text/plain` body, else `{}` (golden2/entity-
-    errors/139, applications-more/32).
+    Parsed JSON of any type, the text of a `text/plain` body, a form's fields, else `{}`
+    (golden2/entity-errors/139, applications-more/32).
     """
     depth = runtime_of(request).settings.max_json_depth
     raw = await read_body(request, _too_large)
@@ -185,6 +186,9 @@ async def body_value(request: Request) -> Any:
     kind = media_type(content_type)
     if raw.strip() and kind == "text/plain":
         return raw.decode("utf-8", errors="replace")
+    if raw.strip() and kind == "application/x-www-form-urlencoded":  # koa-body's `qs`, flat
+        pairs = form_params(raw.decode("utf-8", errors="replace"), keep_empty=True)
+        return {k: v[0] if len(v) == 1 else v for k, v in pairs.items()}
     if not raw.strip() or kind not in JSON_TYPES:
         return {}
     text = raw.decode("utf-8", errors="replace")
