@@ -344,3 +344,19 @@ def test_a_third_party_app_asks_only_for_its_user_consent_scopes(
 def test_a_form_body_reaches_the_guard_as_its_fields(admin: TestClient) -> None:
     made = admin.post("/api/applications", data={"name": "formed", "type": "SPA"})
     assert (made.status_code, made.json()["name"], made.json()["type"]) == (200, "formed", "SPA")
+
+
+def test_protected_apps_need_a_provider_logto_oss_lacks(admin: TestClient) -> None:
+    def create(sub_domain: str) -> tuple[int, str]:
+        answer = admin.post(
+            "/api/applications",
+            json={
+                "name": "guarded",
+                "type": "Protected",
+                "protectedAppMetadata": {"subDomain": sub_domain, "origin": "https://x.test"},
+            },
+        )
+        return answer.status_code, answer.json()["code"]
+
+    assert create("Not_Valid") == (422, "application.invalid_subdomain")
+    assert create("guarded") == (501, "application.protected_app_not_configured")

@@ -8,11 +8,13 @@ missing row `entity.not_exists`, a delete of a missing row `entity.not_found`.
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from ..models import DEFAULT_SECRET_NAME, Application, ApplicationSecret, ApplicationType
 from ..ops import applications, roles
@@ -148,11 +150,16 @@ def _check_create(data: dict[str, Any]) -> None:
             )
         metadata = data.get("customClientMetadata") or {}
         applications.check_token_exchange(True, metadata)
-    if kind == "Protected":
-        raise bad_request(
+    if kind == "Protected":  # libraries/protected-app.ts `buildProtectedAppData`, in OSS
+        if not re.fullmatch(
+            r"[\da-z]([\da-z-]{0,61}[\da-z])?", data["protectedAppMetadata"]["subDomain"]
+        ):
+            raise unprocessable("application.invalid_subdomain", "Invalid subdomain.")
+        raise ManagementApiError(
             "application.protected_app_not_configured",
             "Protected app provider is not configured. This feature is not available for open "
             "source version.",
+            status_code=501,
         )
 
 
