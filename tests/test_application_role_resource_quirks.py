@@ -360,3 +360,18 @@ def test_protected_apps_need_a_provider_logto_oss_lacks(admin: TestClient) -> No
 
     assert create("Not_Valid") == (422, "application.invalid_subdomain")
     assert create("guarded") == (501, "application.protected_app_not_configured")
+
+
+def test_role_application_exists_names_no_application(admin: TestClient) -> None:
+    """role.application.ts passes the id as `userId`; the phrase reads `{{applicationId}}`."""
+    role = _role(admin, "once")
+    path = f"/api/roles/{role['id']}/applications"
+    assert admin.post(path, json={"applicationIds": ["demo-m2m"]}).status_code == 201
+    again = admin.post(path, json={"applicationIds": ["demo-m2m"]})
+    assert (again.status_code, again.json()) == (
+        422,
+        {
+            "code": "role.application_exists",
+            "message": "The application id  is already been added to this role",
+        },
+    )

@@ -283,9 +283,11 @@ async def assign_applications(request: Request) -> Response:
     for app_id in app_ids:
         app = tenant.applications.get(app_id)
         if app is not None and role.id in app.role_ids:
+            # Logto passes the id as `userId` to a phrase that reads `{{applicationId}}`:
+            # i18next leaves the missing variable empty (role.application.ts).
             raise unprocessable(
                 "role.application_exists",
-                f"The application id {app_id} is already been added to this role",
+                "The application id  is already been added to this role",
             )
     held = [app_ops.get(tenant, app_id) for app_id in app_ids]
     if role.type != "MachineToMachine":
