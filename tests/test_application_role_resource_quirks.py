@@ -243,7 +243,7 @@ def test_per_app_sign_in_experience_is_404_until_put(admin: TestClient) -> None:
         "color": {},
         "branding": {},
         "customCss": None,
-        "termsOfUseUrl": "",
+        "termsOfUseUrl": None,  # an empty string is stored as NULL
         "privacyPolicyUrl": None,
         "displayName": "Demo",
     }
@@ -375,3 +375,15 @@ def test_role_application_exists_names_no_application(admin: TestClient) -> None
             "message": "The application id  is already been added to this role",
         },
     )
+
+
+def test_empty_strings_are_stored_as_null(admin: TestClient) -> None:
+    """Logto's `convertToPrimitiveOrSql` writes `''` as NULL (integration test of app branding)."""
+    made = admin.post("/api/applications", json={"name": "blank", "type": "SPA", "description": ""})
+    assert made.json()["description"] is None
+    patched = admin.patch(f"/api/applications/{made.json()['id']}", json={"description": ""})
+    assert patched.json()["description"] is None
+    scope = admin.post(
+        f"/api/resources/{_resource_id(admin)}/scopes", json={"name": "blank", "description": ""}
+    )
+    assert scope.json()["description"] is None

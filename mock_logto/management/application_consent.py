@@ -204,11 +204,11 @@ async def list_organizations(request: Request) -> Response:
 
 async def add_organizations(request: Request) -> Response:
     """`POST …/consent-organizations` (201; a non-empty list, all the user's organizations)."""
+    tenant, app, user_id = _consenting(request)  # `router.use`: before the route's own guard
     body = zod.parse(
         zod.Object({"organizationIds": zod.Array(zod.String(min=1), min=1)}),
         await body_value(request),
     )
-    tenant, app, user_id = _consenting(request)
     _check_membership(tenant, user_id, body["organizationIds"])
     held = app.consent_organizations.setdefault(user_id, [])
     held.extend(o for o in dict.fromkeys(body["organizationIds"]) if o not in held)
@@ -217,8 +217,8 @@ async def add_organizations(request: Request) -> Response:
 
 async def replace_organizations(request: Request) -> Response:
     """`PUT …/consent-organizations` (204; an empty list clears them)."""
+    tenant, app, user_id = _consenting(request)  # `router.use`: before the route's own guard
     body = zod.parse(zod.Object({"organizationIds": _ORGANIZATION_IDS}), await body_value(request))
-    tenant, app, user_id = _consenting(request)
     _check_membership(tenant, user_id, body["organizationIds"])
     app.consent_organizations[user_id] = list(dict.fromkeys(body["organizationIds"]))
     return no_content()

@@ -15,7 +15,7 @@ from ..errors import EntityNotFound
 from ..http.responses import JSONResponse
 from ..ops import applications
 from . import zod
-from .common import Handler, body_value, tenant_of, unprocessable
+from .common import Handler, body_value, stored, tenant_of, unprocessable
 
 _HEX_COLOR = zod.String(regex=lambda v: bool(_hex(v)))
 _LINK = zod.Union([zod.String(max=2048, url=True).nullish(), zod.Literal("")]).optional()
@@ -69,7 +69,7 @@ async def get_sign_in_experience(request: Request) -> Response:
 
 async def put_sign_in_experience(request: Request) -> Response:
     """`PUT …/sign-in-experience`: 201 when created, 200 when updated (the given fields)."""
-    data = zod.parse(GUARD, await body_value(request))
+    data = {k: stored(v) for k, v in zod.parse(GUARD, await body_value(request)).items()}
     tenant = tenant_of(request)
     app = applications.get(tenant, request.path_params["applicationId"])
     if app.sign_in_experience is None:

@@ -29,6 +29,7 @@ from .common import (
     new_secret,
     no_content,
     now_ms,
+    stored,
     tenant_of,
     unprocessable,
 )
@@ -179,7 +180,7 @@ async def create_application(request: Request) -> Response:
         name=data["name"],
         type=cast(ApplicationType, data["type"]),
         internal_secret="#internal:" + new_secret(),
-        description=data.get("description"),
+        description=stored(data.get("description")),
         redirect_uris=list(metadata["redirectUris"]),
         post_logout_redirect_uris=list(metadata["postLogoutRedirectUris"]),
         custom_client_metadata=dict(data.get("customClientMetadata", {})),
@@ -211,7 +212,7 @@ async def update_application(request: Request) -> Response:
     if "name" in data:
         app.name = data["name"]
     if "description" in data:
-        app.description = data["description"]
+        app.description = stored(data["description"])
     if "oidcClientMetadata" in data:
         app.redirect_uris = list(data["oidcClientMetadata"]["redirectUris"])
         app.post_logout_redirect_uris = list(data["oidcClientMetadata"]["postLogoutRedirectUris"])

@@ -196,3 +196,8 @@ async def body_value(request: Request) -> Any:
         return parse_json(text, depth)
     except ValueError as exc:
         raise MalformedBodyError(node_message(text, exc)) from exc
+
+
+def stored(value: Any) -> Any:
+    """A value as Logto's SQL stores it: an empty string is NULL (`convertToPrimitiveOrSql`)."""
+    return None if value == "" else value

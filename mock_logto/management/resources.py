@@ -16,6 +16,7 @@ from .common import (
     new_id,
     no_content,
     now_ms,
+    stored,
     tenant_of,
     unprocessable,
 )
@@ -165,7 +166,7 @@ async def create_scope(request: Request) -> Response:
         id=new_id(),
         resource_id=resource.id,
         name=name,
-        description=data.get("description"),
+        description=stored(data.get("description")),
         created_at=now_ms(request),
     )
     resources.add_scope(resource, scope)
@@ -202,7 +203,7 @@ async def update_scope(request: Request) -> Response:
     if name:
         scope.name = name
     if "description" in data:
-        scope.description = data["description"]
+        scope.description = stored(data["description"])
     return JSONResponse(shapes.scope(scope, tenant_of(request).id))
 
 
