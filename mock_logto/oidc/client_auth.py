@@ -130,7 +130,9 @@ def secret_matches(client: Application, secret: str, now_ms: int) -> bool:
     for named in client.secrets:
         if hmac.compare_digest(given, named.value.encode()):
             if named.expires_at is not None and named.expires_at < now_ms:
-                raise InvalidRequestError("client secret has expired")
+                expired = InvalidRequestError("client secret has expired")
+                expired.before_provider = True  # Logto's koa middleware, not oidc-provider
+                raise expired
             matched = True
     return matched
 

@@ -181,6 +181,9 @@ async def consent_page(request: Request) -> Response:
             "Session not found. Please go back and sign in again.",
             status_code=400,
         )
+    client = rt.tenant.applications.get(interaction.request.client_id)
+    if client is not None and client.is_third_party:  # Logto's consent page asks the user
+        return pages.consent_page(client.name)
     interaction.consented = True
     response = redirect(f"{rt.settings.base_url}/oidc/auth/{interaction.uid}", status_code=302)
     response.headers["Content-Security-Policy"] = pages.PAGE_CSP
