@@ -67,6 +67,13 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/users/{id}/roles", path + "/roles")
         get("/users/{id}/organizations", path + "/organizations")
         get("/users/{id}/personal-access-tokens", path + "/personal-access-tokens")
+        get("/users/{id}/has-password", path + "/has-password")
+        get("/users/{id}/logto-configs", path + "/logto-configs")
+        get("/users/{id}/mfa-verifications", path + "/mfa-verifications")
+        for target in get("/users/{id}/all-identities", path + "/all-identities")[
+            "socialIdentities"
+        ]:
+            get("/users/{id}/identities/{target}", f"{path}/identities/{target['target']}")
     get("/resources", "/resources", "?includeScopes=true")
     for resource in get("/resources", "/resources"):
         path = f"/resources/{resource['id']}"
@@ -111,5 +118,7 @@ def management_answers(client: httpx2.Client) -> Walk:
 #: GET routes whose answers are the server's, not the tenant's: its signing keys (a key file
 #: carries those: `serve --key-file`).
 SERVER_STATE = {"/configs/oidc/{keyType}"}
+#: GET routes that never answer 200 here (no enterprise SSO identities exist).
+NEVER_FOUND = {"/users/{id}/sso-identities/{ssoConnectorId}"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
-GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE
+GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NEVER_FOUND
