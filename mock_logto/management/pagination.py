@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -53,13 +53,24 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
     return max(int(page), 1), int(size)
 
 
+def _form_quote(
+    text: str, safe: str = "", encoding: str | None = None, errors: str | None = None
+) -> str:
+    """URLSearchParams' serializer: only `*-._` and alphanumerics stay, a space is `+`."""
+    return quote_plus(text, safe="*", encoding=encoding, errors=errors).replace("~", "%7E")
+
+
 def _link(request: Request, page: int, relation: str) -> str:
-    pairs = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    # Koa's `request.query`: a repeated key is an array, which URLSearchParams joins with ",".
+    grouped: dict[str, list[str]] = {}
+    for key, value in parse_qsl(request.url.query, keep_blank_values=True):
+        grouped.setdefault(key, []).append(value)
+    pairs = {key: ",".join(values) for key, values in grouped.items()}
     pairs["page"] = str(page)
     # Percent-encoded: a header is Latin-1, a path parameter may not be (`recent-logs` of any id).
     path = quote(request.url.path.removeprefix("/api"), safe="/:@!$&'()*+,;=-._~%")
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
+    return f'<{origin}{path}?{urlencode(pairs, quote_via=_form_quote)}>; rel="{relation}"'
 
 
 def paginated(

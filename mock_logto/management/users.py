@@ -66,6 +66,29 @@ def _error(code: str, message: str, status: int) -> ManagementApiError:
     return ManagementApiError(code, message, status_code=status)
 
 
+#: The `users` table's column lengths: a longer value is the database's 422.
+_COLUMN_LENGTHS = {
+    "username": 128,
+    "primaryEmail": 128,
+    "primaryPhone": 128,
+    "name": 128,
+    "avatar": 2048,
+}
+
+
+def _fits_columns(values: dict[str, Any]) -> None:
+    """PostgreSQL's `value too long for type character varying(n)` (entity-errors/102)."""
+    for key, limit in _COLUMN_LENGTHS.items():
+        value = values.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            raise ManagementApiError(
+                "entity.value_too_long",
+                "The length of value is too long and exceeds the limit.",
+                status_code=422,
+                data={"message": f"value too long for type character varying({limit})"},
+            )
+
+
 def user_of(request: Request) -> User:
     """The user named by the path's `id`, else Logto's 404 (`entity.not_found`)."""
     return users.get(tenant_of(request), request.path_params["id"])
@@ -180,6 +203,12 @@ async def create_user(request: Request) -> Response:
         )
     if digest and not data.get("passwordAlgorithm"):
         raise _error("user.password_algorithm_required", "Password algorithm is required.", 400)
+    users.identifiers_free(
+        tenant_of(request),
+        {k: data.get(k) for k in ("username", "primaryEmail", "primaryPhone")},
+        order=users.CREATION_ORDER,
+    )
+    _fits_columns(data)
     now = now_ms(request)
     user = User(
         id=new_id(12),
@@ -215,6 +244,7 @@ async def update_user(request: Request) -> Response:
     users.identifiers_free(tenant, given, user.id)
     if not given and "customData" not in data and profile is None:
         raise _error("entity.invalid_input", "Invalid input. Value list must not be empty.", 422)
+    _fits_columns(given)
     users.update_profile(tenant, user, given)
     if "customData" in data:
         user.custom_data = dict(data["customData"])
