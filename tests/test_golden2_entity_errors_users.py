@@ -7,6 +7,7 @@ name longer than the column: the database's 422), 103–105 (the guard's 400s).
 from __future__ import annotations
 
 import time
+
 import pytest
 
 from .support.apps import ClientFactory

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -53,11 +53,9 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
     return max(int(page), 1), int(size)
 
 
-def _form_quote(
-    text: str, safe: str = "", encoding: str | None = None, errors: str | None = None
-) -> str:
+def _form(text: str) -> str:
     """URLSearchParams' serializer: only `*-._` and alphanumerics stay, a space is `+`."""
-    return quote_plus(text, safe="*", encoding=encoding, errors=errors).replace("~", "%7E")
+    return quote_plus(text, safe="*").replace("~", "%7E")
 
 
 def _link(request: Request, page: int, relation: str) -> str:
@@ -70,7 +68,8 @@ def _link(request: Request, page: int, relation: str) -> str:
     # Percent-encoded: a header is Latin-1, a path parameter may not be (`recent-logs` of any id).
     path = quote(request.url.path.removeprefix("/api"), safe="/:@!$&'()*+,;=-._~%")
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    return f'<{origin}{path}?{urlencode(pairs, quote_via=_form_quote)}>; rel="{relation}"'
+    query = "&".join(f"{_form(key)}={_form(value)}" for key, value in pairs.items())
+    return f'<{origin}{path}?{query}>; rel="{relation}"'
 
 
 def paginated(
