@@ -95,8 +95,8 @@ def user_of(request: Request) -> User:
 
 
 def _touch(request: Request, user: User) -> None:
-    """Logto's `updated_at` trigger."""
-    user.updated_at = now_ms(request)
+    """Logto's `updated_at` trigger: now, and later than before (the clock counts seconds)."""
+    user.updated_at = max(now_ms(request), user.updated_at + 1)
 
 
 def _row(user: User) -> dict[str, str | None]:
@@ -208,6 +208,8 @@ async def create_user(request: Request) -> Response:
         {k: data.get(k) for k in ("username", "primaryEmail", "primaryPhone")},
         order=users.CREATION_ORDER,
     )
+    if data.get("passwordAlgorithm") == "Legacy":
+        users.legacy_digest(digest)
     _fits_columns(data)
     now = now_ms(request)
     user = User(
@@ -394,17 +396,22 @@ async def delete_user(request: Request) -> Response:
 
 
 async def list_roles(request: Request) -> Response:
-    """`GET /api/users/:id/roles`: the user's User roles, with Logto's search over them."""
+    """`GET /api/users/:id/roles`: the user's User roles, with Logto's search over them.
+
+    Logto's quirk kept: `Total-Number` counts the user's roles of every type (its count query
+    has no type condition), so an M2M role given by `PUT` is counted but not listed.
+    """
     page_of(request, optional=False)
     user = user_of(request)
     tenant = tenant_of(request)
     matches = compile_search(parse(request.query_params.multi_items()), ROLE_SEARCH_COLUMNS)
-    held = [r for r in roles.existing(tenant, user.role_ids) if r.type == "User"]
+    held = [r for r in roles.existing(tenant, user.role_ids) if not r.name.startswith("#internal:")]
     if matches is not None:
         held = [
             r for r in held if matches({"id": r.id, "name": r.name, "description": r.description})
         ]
-    return paginated(request, [shapes.role(r, tenant.id) for r in held])
+    listed = [shapes.role(r, tenant.id) for r in held if r.type == "User"]
+    return paginated(request, listed, total=len(held))
 
 
 def _role_ids(data: dict[str, Any]) -> list[str]:
@@ -660,9 +667,14 @@ async def delete_mfa_verification(request: Request) -> Response:
     return no_content()
 
 
-def _token_name(data: dict[str, Any], key: str = "name", *, required: bool = True) -> None:
+def _token_name(
+    data: dict[str, Any], key: str = "name", *, required: bool = True, schema: bool = True
+) -> list[guard.Issue]:
+    """The token table's `name` (`varchar(256)`, not empty) or, not `schema`, any string."""
     issues: list[guard.Issue] = []
     guard.string(issues, data, key, required=required)
+    if schema and data.get(key) == "":
+        issues.append(guard.too_small_issue([key]))
     if isinstance(data.get(key), str) and len(data[key]) > 256:
         issues.append(
             {
@@ -675,14 +687,15 @@ def _token_name(data: dict[str, Any], key: str = "name", *, required: bool = Tru
                 "path": [key],
             }
         )
-    guard.raise_issues(issues)
+    if not schema:
+        return [i for i in issues if i["code"] == "invalid_type"]
+    return issues
 
 
 async def create_personal_access_token(request: Request) -> Response:
     """`POST /api/users/:id/personal-access-tokens` (201, the value shown)."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    guard.string(issues, data, "name", required=True)
+    issues = _token_name(data)
     expires = data.get("expiresAt")
     if expires is not None and (not isinstance(expires, int | float) or isinstance(expires, bool)):
         issues.append(guard.type_issue(["expiresAt"], "number", expires))
@@ -736,7 +749,7 @@ async def delete_personal_access_token(request: Request) -> Response:
 async def delete_personal_access_token_by_body(request: Request) -> Response:
     """`POST /api/users/:id/personal-access-tokens/delete` `{name}` (204)."""
     data = await json_body(request)
-    _token_name(data)
+    guard.raise_issues(_token_name(data, schema=False))
     return _delete_token(request, data["name"])
 
 
@@ -754,15 +767,15 @@ def _rename(request: Request, name: str, new_name: str) -> Response:
 async def rename_personal_access_token(request: Request) -> Response:
     """`PATCH /api/users/:id/personal-access-tokens` `{name, currentName?}`."""
     data = await json_body(request)
-    _token_name(data)
-    _token_name(data, "currentName", required=False)
+    issues = _token_name(data) + _token_name(data, "currentName", required=False, schema=False)
+    guard.raise_issues(issues)
     return _rename(request, data.get("currentName") or data["name"], data["name"])
 
 
 async def rename_personal_access_token_by_path(request: Request) -> Response:
     """`PATCH /api/users/:id/personal-access-tokens/:name` `{name}` (legacy)."""
     data = await json_body(request)
-    _token_name(data)
+    guard.raise_issues(_token_name(data))
     return _rename(request, request.path_params["name"], data["name"])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
@@ -210,7 +211,68 @@ def verify_password(user: User, password: str) -> bool:
         return hmac.compare_digest(computed.encode(), digest.lower().encode())
     if algorithm == "Bcrypt":
         return _bcrypt(password, digest)
+    if algorithm == "Legacy":
+        return _legacy(password, digest)
     return False
+
+
+def legacy_digest(digest: str | None) -> tuple[str, list[str], str]:
+    """Logto's `parseLegacyPassword`: `["alg", ["salt", "@", …], "hex"]`, else its 400."""
+    if not digest:
+        raise TenantError(
+            "password.unsupported_encryption_method",
+            "The encryption method {{name}} is not supported.",
+            status_code=400,
+            field="passwordDigest",
+        )
+    try:
+        parsed = json.loads(digest)
+    except ValueError:
+        parsed = None
+    if not (
+        isinstance(parsed, list)
+        and len(parsed) == 3
+        and isinstance(parsed[0], str)
+        and isinstance(parsed[1], list)
+        and all(isinstance(a, str) for a in parsed[1])
+        and "@" in parsed[1]
+        and isinstance(parsed[2], str)
+    ):
+        raise TenantError(
+            "password.invalid_legacy_password_format",
+            "Invalid legacy password format.",
+            status_code=400,
+            field="passwordDigest",
+        )
+    algorithm, args, hashed = parsed
+    if algorithm not in ("pbkdf2", "pbkdf2Sync") and algorithm.lower() not in _HASHES:
+        raise TenantError(
+            "password.unsupported_legacy_hash_algorithm",
+            f"Unsupported legacy hash algorithm: {algorithm}.",
+            status_code=400,
+            field="passwordDigest",
+        )
+    return algorithm, args, hashed
+
+
+_HASHES = frozenset(hashlib.algorithms_available)
+
+
+def _legacy(password: str, digest: str) -> bool:
+    """Logto's `legacyVerify`: the args with `@` replaced, hashed (or PBKDF2), hex compared."""
+    try:
+        algorithm, args, hashed = legacy_digest(digest)
+        resolved = [password if arg == "@" else arg for arg in args]
+        if algorithm in ("pbkdf2", "pbkdf2Sync"):
+            salt, iterations, length, name = resolved[:4]
+            computed = hashlib.pbkdf2_hmac(
+                name, password.encode(), salt.encode(), int(iterations), int(length)
+            ).hex()
+        else:
+            computed = hashlib.new(algorithm.lower(), "".join(resolved).encode()).hexdigest()
+    except (TenantError, ValueError, TypeError):
+        return False
+    return hmac.compare_digest(computed.encode(), hashed.encode())
 
 
 def _bcrypt(password: str, digest: str) -> bool:
