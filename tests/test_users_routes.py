@@ -7,7 +7,10 @@ queries/user.ts) and, where recorded, from golden2/users-more.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import time
+from importlib import resources
 from typing import Any
 
 import httpx2
@@ -15,6 +18,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.loader import load_tenant
+from mock_logto.management.router import SERVED
 from mock_logto.models import Tenant, User
 from mock_logto.ops import users
 
@@ -485,3 +489,16 @@ def test_loading_many_users_is_linear(tmp_path: Any) -> None:
     # 8× the users: linear is 8× the time (a scan per user made it about 50×); the best of two
     # runs each, with room for a busy machine.
     assert large < small * 8 * 3
+
+
+def test_every_users_operation_of_logtos_document_is_served() -> None:
+    """The 34 operations under `/api/users` of Logto's OpenAPI document (v1.37.0), all served."""
+    routes = resources.files("mock_logto.management").joinpath("logto_routes.json")
+    logto = {
+        (method, re.sub(r"\{[^}]+\}", "{}", path.removeprefix("/api")))
+        for method, path in json.loads(routes.read_text())["routes"]
+        if path.startswith("/api/users")
+    }
+    served = {(m, re.sub(r"\{[^}]+\}", "{}", p)) for m, p, _ in SERVED if p.startswith("/users")}
+    assert len(logto) == 34
+    assert logto == served
