@@ -121,7 +121,9 @@ def user_context(tenant: Tenant, user: User) -> dict[str, Any]:
         "isSuspended": user.is_suspended,
         "hasPassword": user.password is not None or user.password_digest is not None,
         "ssoIdentities": [],
-        "mfaVerificationFactors": list(dict.fromkeys(v["type"] for v in user.mfa_verifications)),
+        "mfaVerificationFactors": list(
+            dict.fromkeys(v.get("type") for v in user.mfa_verifications if v.get("type"))
+        ),
         "roles": [
             {
                 "id": role.id,

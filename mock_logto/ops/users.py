@@ -265,6 +265,8 @@ def _legacy(password: str, digest: str) -> bool:
         resolved = [password if arg == "@" else arg for arg in args]
         if algorithm in ("pbkdf2", "pbkdf2Sync"):
             salt, iterations, length, name = resolved[:4]
+            if not 0 < int(iterations) <= 10_000_000 or not 0 < int(length) <= 1024:
+                return False
             computed = hashlib.pbkdf2_hmac(
                 name, password.encode(), salt.encode(), int(iterations), int(length)
             ).hex()
