@@ -502,3 +502,17 @@ def test_every_users_operation_of_logtos_document_is_served() -> None:
     served = {(m, re.sub(r"\{[^}]+\}", "{}", p)) for m, p, _ in SERVED if p.startswith("/users")}
     assert len(logto) == 34
     assert logto == served
+
+
+def test_a_user_cannot_delete_themself(make_client: ClientFactory) -> None:
+    client = make_client(DEMO_FIXTURE)
+    token = runtime_of(client).issue_token(
+        client="demo-web", resource="https://default.logto.app/api", scopes=["all"], user="bob"
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    refused = client.delete("/api/users/user-bob", headers=headers)
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"code": "user.cannot_delete_self", "message": "You cannot delete yourself."},
+    )
+    assert client.delete("/api/users/user-alice", headers=headers).status_code == 204

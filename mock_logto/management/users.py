@@ -24,6 +24,7 @@ from ..ops import roles, users
 from . import shapes
 from . import user_guards as guard
 from .common import Handler, json_body, new_id, new_secret, no_content, now_ms, tenant_of
+from .guard import authenticate
 from .pagination import page_of, paginated
 from .sql_search import compile_search, parse
 
@@ -390,7 +391,13 @@ async def set_suspension(request: Request) -> Response:
 
 
 async def delete_user(request: Request) -> Response:
-    """`DELETE /api/users/:id` (204): the user cannot sign in or refresh any more."""
+    """`DELETE /api/users/:id` (204): the user cannot sign in or refresh any more.
+
+    The token's own subject cannot be deleted (a user's Management API token, e.g. exchanged
+    from a personal access token): 400 `user.cannot_delete_self`, before the user is looked up.
+    """
+    if authenticate(request).get("sub") == request.path_params["id"]:
+        raise _error("user.cannot_delete_self", "You cannot delete yourself.", 400)
     users.delete(tenant_of(request), user_of(request))
     return no_content()
 
