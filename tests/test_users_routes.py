@@ -26,7 +26,7 @@ from .support.admin import as_admin
 from .support.apps import ClientFactory
 from .support.golden2 import runtime_of
 from .support.paths import DEMO_FIXTURE
-from .support.sign_in import auth_params
+from .support.sign_in import auth_params, exchange, query_of, refresh
 
 ROW_NOT_FOUND = {"code": "entity.not_found", "message": "The resource does not exist."}
 
@@ -516,3 +516,28 @@ def test_a_user_cannot_delete_themself(make_client: ClientFactory) -> None:
         {"code": "user.cannot_delete_self", "message": "You cannot delete yourself."},
     )
     assert client.delete("/api/users/user-alice", headers=headers).status_code == 204
+
+
+def test_a_suspension_signs_the_user_out_for_good(make_client: ClientFactory) -> None:
+    """Logto's `signOutUser`: tokens issued before a suspension stay dead after it is lifted."""
+    admin = make_client(DEMO_FIXTURE)
+
+    def code() -> str:
+        params = auth_params(login_hint="bob", prompt="login consent")
+        signed_in = admin.get("/oidc/auth", params=params, follow_redirects=False)
+        return query_of(signed_in.headers["location"])["code"]
+
+    tokens = exchange(admin, code()).json()
+    assert "refresh_token" in tokens
+    as_admin(admin)
+    suspend = admin.patch("/api/users/user-bob/is-suspended", json={"isSuspended": True})
+    assert suspend.status_code == 200
+    assert (
+        admin.patch("/api/users/user-bob/is-suspended", json={"isSuspended": False}).json()[
+            "isSuspended"
+        ]
+        is False
+    )
+    admin.headers.pop("Authorization")
+    assert refresh(admin, tokens["refresh_token"]).status_code == 400
+    assert exchange(admin, code()).status_code == 200

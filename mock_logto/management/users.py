@@ -21,6 +21,7 @@ from ..errors import ManagementApiError, UnknownReference
 from ..http.responses import JSONResponse
 from ..models import PersonalAccessToken, User
 from ..ops import roles, users
+from ..runtime import runtime_of
 from . import shapes
 from . import user_guards as guard
 from .common import Handler, json_body, new_id, new_secret, no_content, now_ms, tenant_of
@@ -387,6 +388,8 @@ async def set_suspension(request: Request) -> Response:
     user = user_of(request)
     user.is_suspended = bool(data["isSuspended"])
     _touch(request, user)
+    if user.is_suspended:
+        runtime_of(request).store.sign_out_user(user.id)
     return JSONResponse(shapes.user(user))
 
 
@@ -398,7 +401,9 @@ async def delete_user(request: Request) -> Response:
     """
     if authenticate(request).get("sub") == request.path_params["id"]:
         raise _error("user.cannot_delete_self", "You cannot delete yourself.", 400)
-    users.delete(tenant_of(request), user_of(request))
+    user = user_of(request)
+    runtime_of(request).store.sign_out_user(user.id)
+    users.delete(tenant_of(request), user)
     return no_content()
 
 
