@@ -301,7 +301,8 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
     """What a first-party app gets: Logto auto-consents (core/middleware/koa-auto-consent.ts).
 
     OIDC scopes as requested; for each resource, the requested scopes the user holds now
-    (for `urn:logto:resource:organizations`: any organization scope of the tenant).
+    (for `urn:logto:resource:organizations`: any organization scope of the tenant). The
+    user's `applicationId` becomes the first app they consented to.
     """
     oidc_scopes = [s for s in request.scopes if s in OIDC_SCOPES]
     resource_scopes: dict[str, list[str]] = {}
@@ -312,6 +313,8 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
             resource = tenant.resource_by_indicator(indicator)
             held = user_resource_scopes(tenant, user, resource) if resource else set()
         resource_scopes[indicator] = [s for s in request.scopes if s in held]
+    if user.application_id is None:  # Logto's `saveUserFirstConsentedAppId`
+        user.application_id = request.client_id
     return store.new_grant(request.client_id, user.id, oidc_scopes, resource_scopes)
 
 

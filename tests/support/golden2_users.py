@@ -4,8 +4,8 @@ Before `users-more` Logto had run `webhooks` (carol created, 75), `invitations` 
 033, and a member of acme by an accepted invitation, 034) and alice had signed in to web-app
 (`lastSignInAt`, `applicationId`). Those are rebuilt here: carol and dave by their recorded
 requests, dave's membership through the API, alice's sign-in by a real sign-in (its time
-learned as an alias of Logto's); her `applicationId` is set behind the API, as the flow that
-set it in Logto was not recorded.
+learned as an alias of Logto's), which also makes web-app her `applicationId` (the first app
+she consented to).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def prepare(replayer: Replayer) -> None:
     assert added.status_code == 201, added.text
     sign_in_alice(replayer, "openid")
     alice = runtime_of(client).tenant.users[alias(replayer, ALICE[0])]
-    alice.application_id = alias(replayer, WEB_APP[0])
+    assert alice.application_id == alias(replayer, WEB_APP[0])  # her first consent
     assert alice.last_sign_in_at is not None
     replayer.aliases.learn(str(ALICE_SIGNED_IN_AT), str(alice.last_sign_in_at))
 
