@@ -551,3 +551,26 @@ def test_a_suspension_signs_the_user_out_for_good(make_client: ClientFactory) ->
     admin.headers.pop("Authorization")
     assert refresh(admin, tokens["refresh_token"]).status_code == 400
     assert exchange(admin, code()).status_code == 200
+
+
+def test_logto_configs_patch_fires_user_data_updated_with_the_user_only(admin: TestClient) -> None:
+    """Logto appends `User.Data.Updated` with `{user}` alone: no path, method or status."""
+    hook = admin.post(
+        "/api/hooks",
+        json={
+            "name": "h",
+            "events": ["User.Data.Updated"],
+            "config": {"url": "mock://sink"},
+        },
+    )
+    assert hook.status_code == 201
+    body = {"mfa": {"skipped": True, "skipMfaOnSignIn": False}, "passkeySignIn": {"skipped": False}}
+    assert admin.patch("/api/users/user-bob/logto-configs", json=body).status_code == 200
+    runtime = runtime_of(admin)
+    assert runtime.webhooks.wait(5)
+    [delivery] = runtime.webhooks.deliveries()
+    payload = json.loads(delivery.body)
+    assert list(payload) == ["event", "createdAt", "userAgent", "ip", "data", "hookId"]
+    user = admin.get("/api/users/user-bob").json()
+    del user["hasPassword"]
+    assert (payload["event"], payload["data"]) == ("User.Data.Updated", user)

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ManagementApiError, UnknownReference
+from ..http.hooks import user_data_event
 from ..http.responses import JSONResponse
 from ..models import PersonalAccessToken, User
 from ..ops import roles, users
@@ -322,6 +323,7 @@ async def update_logto_configs(request: Request) -> Response:
         },
     }
     _touch(request, user)
+    user_data_event(request, "User.Data.Updated", user)  # Logto appends it in the handler
     return JSONResponse(
         {
             "mfa": {"skipped": mfa["skipped"], "skipMfaOnSignIn": mfa["skipMfaOnSignIn"]},
