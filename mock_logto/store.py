@@ -317,6 +317,15 @@ class Store:
             for value in [v for v, t in table.items() if t.grant_id == grant_id]:
                 del table[value]
 
+    def sign_out_user(self, account_id: str) -> None:
+        """Logto's `signOutUser`: the user's access tokens, refresh tokens and sessions go.
+
+        Called on a suspension or deletion; lifting the suspension brings none back.
+        """
+        for table in (self.access_tokens, self.refresh_tokens, self.sessions):
+            for value in [v for v, t in table.items() if t.account_id == account_id]:
+                del table[value]
+
     def add_code(self, code: AuthorizationCode) -> AuthorizationCode:
         """Remember an issued authorization code."""
         self.codes[code.value] = code

@@ -144,13 +144,19 @@ def test_an_id_token_hint_whose_header_is_not_an_object_is_invalid(demo: TestCli
 def test_an_id_ending_in_a_newline_is_an_unknown_id_not_an_unserved_route(
     admin: TestClient,
 ) -> None:
-    response = admin.get("/api/users/abc%0A")
+    response = admin.get("/api/applications/abc%0A")
     assert (response.status_code, response.json()) == (
         404,
         {
             "code": "entity.not_exists_with_id",
-            "message": "The users with ID `abc\n` does not exist.",
+            "message": "The applications with ID `abc\n` does not exist.",
         },
+    )
+    # A user's 404 names no table (Logto's `findUserById` answers `entity.not_found`).
+    response = admin.get("/api/users/abc%0A")
+    assert (response.status_code, response.json()) == (
+        404,
+        {"code": "entity.not_found", "message": "The resource does not exist."},
     )
 
 

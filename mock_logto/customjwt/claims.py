@@ -112,16 +112,18 @@ def user_context(tenant: Tenant, user: User) -> dict[str, Any]:
         "name": user.name,
         "avatar": user.avatar,
         "customData": dict(user.custom_data),
-        "identities": {},
+        "identities": dict(user.identities),
         "lastSignInAt": user.last_sign_in_at,
         "createdAt": user.created_at,
         "updatedAt": user.updated_at,
         "profile": dict(user.profile),
-        "applicationId": None,
+        "applicationId": user.application_id,
         "isSuspended": user.is_suspended,
-        "hasPassword": user.password is not None,
+        "hasPassword": user.password is not None or user.password_digest is not None,
         "ssoIdentities": [],
-        "mfaVerificationFactors": [],
+        "mfaVerificationFactors": list(
+            dict.fromkeys(v.get("type") for v in user.mfa_verifications if v.get("type"))
+        ),
         "roles": [
             {
                 "id": role.id,

@@ -359,6 +359,12 @@ class Builder:
             created_at=created,
             updated_at=spec.updated_at if spec.updated_at is not None else created,
             last_sign_in_at=spec.last_sign_in_at,
+            password_digest=spec.password_digest,
+            password_algorithm=spec.password_algorithm,
+            identities=dict(spec.identities),
+            mfa_verifications=[dict(v) for v in spec.mfa_verifications],
+            logto_config=dict(spec.logto_config),
+            application_id=spec.application_id,
         )
 
     def organization_scopes(self, entries: list[Located]) -> None:

@@ -165,6 +165,12 @@ class _Dumper:
         entry["createdAt"] = user.created_at
         _put(entry, "updatedAt", user.updated_at, user.created_at)
         _put(entry, "lastSignInAt", user.last_sign_in_at)
+        _put(entry, "passwordDigest", user.password_digest)
+        _put(entry, "passwordAlgorithm", user.password_algorithm)
+        _put(entry, "identities", dict(user.identities))
+        _put(entry, "mfaVerifications", [dict(v) for v in user.mfa_verifications])
+        _put(entry, "logtoConfig", dict(user.logto_config))
+        _put(entry, "applicationId", user.application_id)
         return entry
 
     def organization_scope(self, scope: OrganizationScope) -> dict[str, Any]:

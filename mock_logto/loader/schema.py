@@ -6,7 +6,7 @@ Entries keep references as written (names, indicators, usernames); :mod:`.build`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -150,6 +150,18 @@ class UserSpec(_Spec):
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
     last_sign_in_at: Timestamp | None = None
+    #: An imported digest instead of `password` (Logto's `passwordDigest`/`passwordAlgorithm`).
+    password_digest: str | None = None
+    password_algorithm: (
+        Literal["Argon2i", "Argon2id", "Argon2d", "SHA1", "SHA256", "MD5", "Bcrypt", "Legacy"]
+        | None
+    ) = None
+    #: Social identities by connector target (`{userId, details?}`), MFA factors and
+    #: `logtoConfig` as Logto stores them; `applicationId` as Logto shows it.
+    identities: dict[str, Any] = {}
+    mfa_verifications: list[dict[str, Any]] = []
+    logto_config: dict[str, Any] = {}
+    application_id: str | None = None
 
 
 class OrganizationScopeSpec(_Spec):

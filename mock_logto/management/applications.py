@@ -9,6 +9,7 @@ missing row `entity.not_exists`, a delete of a missing row `entity.not_found`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 from starlette.requests import Request
@@ -53,10 +54,8 @@ def _query(request: Request, schema: zod.Schema) -> dict[str, Any]:
     return parsed
 
 
-def _search(request: Request, fields: tuple[str, ...]) -> sql_search.Search:
-    search = sql_search.parse(request.query_params)
-    sql_search.check_fields(search, fields)
-    return search
+def _search(request: Request, fields: tuple[str, ...]) -> Callable[[sql_search.Row], bool]:
+    return sql_search.row_filter(request.query_params, fields)
 
 
 async def list_applications(request: Request) -> Response:
@@ -86,11 +85,7 @@ async def list_applications(request: Request) -> Response:
     if "isThirdParty" in query:
         third_party = query["isThirdParty"] == "true"
         apps = [a for a in apps if a.is_third_party == third_party]
-    apps = [
-        a
-        for a in apps
-        if sql_search.matches(search, {"id": a.id, "name": a.name, "description": a.description})
-    ]
+    apps = [a for a in apps if search({"id": a.id, "name": a.name, "description": a.description})]
     return paginated(request, apps, optional=True, shape=lambda a: shapes.application(a, tenant.id))
 
 
@@ -359,7 +354,7 @@ async def list_roles(request: Request) -> Response:
         for r in roles.listed(tenant)
         if r.id in app.role_ids
         and r.type == "MachineToMachine"
-        and sql_search.matches(search, {"id": r.id, "name": r.name, "description": r.description})
+        and search({"id": r.id, "name": r.name, "description": r.description})
     ]
     return paginated(request, held, shape=lambda r: shapes.role(r, tenant.id))
 

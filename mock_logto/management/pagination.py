@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -62,13 +62,23 @@ def _not_a_row_count() -> ManagementApiError:
     )
 
 
+def _form(text: str) -> str:
+    """URLSearchParams' serializer: only `*-._` and alphanumerics stay, a space is `+`."""
+    return quote_plus(text, safe="*").replace("~", "%7E")
+
+
 def _link(request: Request, page: int, relation: str) -> str:
-    pairs = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    # Koa's `request.query`: a repeated key is an array, which URLSearchParams joins with ",".
+    grouped: dict[str, list[str]] = {}
+    for key, value in parse_qsl(request.url.query, keep_blank_values=True):
+        grouped.setdefault(key, []).append(value)
+    pairs = {key: ",".join(values) for key, values in grouped.items()}
     pairs["page"] = str(page)
     # Percent-encoded: a header is Latin-1, a path parameter may not be (`recent-logs` of any id).
     path = quote(request.url.path.removeprefix("/api"), safe="/:@!$&'()*+,;=-._~%")
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
+    query = "&".join(f"{_form(key)}={_form(value)}" for key, value in pairs.items())
+    return f'<{origin}{path}?{query}>; rel="{relation}"'
 
 
 def paginated(
@@ -78,11 +88,13 @@ def paginated(
     optional: bool = False,
     shape: Callable[[Any], Any] | None = None,
     wrap: Callable[[list[Any]], Any] | None = None,
+    total: int | None = None,
 ) -> Response:
     """A JSON list response, one page of `items` with Logto's headers.
 
     With `shape`, only the page's entities are shaped (a large tenant's list costs its page);
     with `wrap`, the page is put inside the body `wrap` makes (`{"organizations": [...]}`).
+    `total` is the `Total-Number` when Logto counts other rows than it lists.
     """
 
     def body(window: Sequence[Any]) -> Any:
@@ -96,8 +108,9 @@ def paginated(
     offset = (page - 1) * size
     window = items[offset : offset + size]
     response = JSONResponse(body(window))
-    total_pages = math.ceil(len(items) / size) or 1
-    response.headers["Total-Number"] = str(len(items))
+    count = len(items) if total is None else total
+    total_pages = math.ceil(count / size) or 1
+    response.headers["Total-Number"] = str(count)
     links = [_link(request, 1, "first"), _link(request, total_pages, "last")]
     if page > 1:
         links.append(_link(request, page - 1, "prev"))

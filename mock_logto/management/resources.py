@@ -141,14 +141,13 @@ async def list_scopes(request: Request) -> Response:
     The resource is not looked up: an unknown one has no scopes (golden2/entity-errors/021).
     """
     page_of(request, optional=False)
-    search = sql_search.parse(request.query_params)
-    sql_search.check_fields(search, sql_search.SCOPE_FIELDS)
+    search = sql_search.row_filter(request.query_params, sql_search.SCOPE_FIELDS)
     tenant = tenant_of(request)
     resource = tenant.resources.get(request.path_params["id"])
     found = [
         s
         for s in (resource.scopes if resource else [])
-        if sql_search.matches(search, {"id": s.id, "name": s.name, "description": s.description})
+        if search({"id": s.id, "name": s.name, "description": s.description})
     ]
     return paginated(request, found, shape=lambda s: shapes.scope(s, tenant.id))
 

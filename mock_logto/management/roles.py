@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -56,10 +58,8 @@ def _ids(name: str) -> zod.Object:
     return zod.Object({name: zod.Array(zod.String(min=1), min=1)})
 
 
-def _search(request: Request, fields: tuple[str, ...]) -> sql_search.Search:
-    search = sql_search.parse(request.query_params)
-    sql_search.check_fields(search, fields)
-    return search
+def _search(request: Request, fields: tuple[str, ...]) -> Callable[[sql_search.Row], bool]:
+    return sql_search.row_filter(request.query_params, fields)
 
 
 def _columns(entity: Role | Scope | Application) -> dict[str, str | None]:
@@ -102,7 +102,7 @@ async def list_roles(request: Request) -> Response:
         for r in roles.listed(tenant)
         if r.id not in excluded
         and (not query.get("type") or r.type == query["type"])
-        and sql_search.matches(search, _columns(r))
+        and search(_columns(r))
     ]
     return paginated(request, found, shape=lambda r: shapes.role_with_members(r, tenant))
 
@@ -173,11 +173,7 @@ async def list_scopes(request: Request) -> Response:
     for scope_id in role.scope_ids:
         scope = tenant.find_scope(scope_id)
         resource = tenant.resources.get(scope.resource_id) if scope else None
-        if (
-            scope is not None
-            and resource is not None
-            and sql_search.matches(search, _columns(scope))
-        ):
+        if scope is not None and resource is not None and search(_columns(scope)):
             items.append(
                 {**shapes.scope(scope, tenant.id), "resource": shapes.resource(resource, tenant.id)}
             )
@@ -263,9 +259,7 @@ async def list_applications(request: Request) -> Response:
     apps = [
         a
         for a in app_ops.newest_first(list(tenant.applications.values()))
-        if role.id in a.role_ids
-        and a.type == "MachineToMachine"
-        and sql_search.matches(search, _columns(a))
+        if role.id in a.role_ids and a.type == "MachineToMachine" and search(_columns(a))
     ]
     return paginated(request, apps, shape=lambda a: shapes.application(a, tenant.id))
 

@@ -8,7 +8,6 @@ is known and the `redirect_uri` is one of its own.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +23,7 @@ from ..errors import (
 )
 from ..http.uris import redirect_url
 from ..models import ORGANIZATION_RESOURCE, Application, Tenant, User
-from ..ops import applications
+from ..ops import applications, users
 from ..ops.built_in import find_client
 from ..permissions import organization_scope_names, user_resource_scopes
 from ..store import (
@@ -302,11 +301,8 @@ CHECKS: tuple[Callable[[Draft], None], ...] = (
 
 
 def password_matches(user: User, password: str) -> bool:
-    """Constant-time password check; a user without a password never matches."""
-    if user.password is None:
-        hmac.compare_digest(password.encode(), password.encode())
-        return False
-    return hmac.compare_digest(user.password.encode(), password.encode())
+    """Constant-time password check (an imported digest too); no password never matches."""
+    return users.verify_password(user, password)
 
 
 def sign_in(interaction: Interaction, user: User, now: int) -> None:
@@ -319,7 +315,8 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
     """What a first-party app gets: Logto auto-consents (core/middleware/koa-auto-consent.ts).
 
     OIDC scopes as requested; for each resource, the requested scopes the user holds now
-    (for `urn:logto:resource:organizations`: any organization scope of the tenant).
+    (for `urn:logto:resource:organizations`: any organization scope of the tenant). The
+    user's `applicationId` becomes the first app they consented to.
     """
     oidc_scopes = [s for s in request.scopes if s in OIDC_SCOPES]
     resource_scopes: dict[str, list[str]] = {}
@@ -334,6 +331,8 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
     if client is not None and client.is_third_party:  # only what the user was asked about
         allowed = applications.third_party_scopes(tenant, client)
         resource_scopes = {k: [s for s in v if s in allowed] for k, v in resource_scopes.items()}
+    if user.application_id is None:  # Logto's `saveUserFirstConsentedAppId`
+        user.application_id = request.client_id
     return store.new_grant(request.client_id, user.id, oidc_scopes, resource_scopes)
 
 

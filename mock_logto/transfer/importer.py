@@ -323,7 +323,8 @@ class _Reader:
         if self.options.users == 0:
             return
         listed = self.client.get_all("/users", label="users", limit=self.options.users)
-        listed = _by_created_at(listed)
+        # Users created in the same millisecond list later-created first: insert them reversed.
+        listed = _by_created_at(reversed(listed))
         for index, item in enumerate(listed, 1):
             self.client.progress.show(f"user roles and tokens {index}/{len(listed)}")
             user = self.user(item)
@@ -332,7 +333,26 @@ class _Reader:
             tokens = self.client.get_optional(f"/users/{user.id}/personal-access-tokens")
             for token in tokens if isinstance(tokens, list) else []:
                 user.personal_access_tokens.append(self.personal_access_token(user, token))
+            self.user_settings(user)
             self.tenant.users[user.id] = user
+
+    def user_settings(self, user: User) -> None:
+        """Logto configs and MFA factors (a TOTP secret is not shown: a fresh one stands in)."""
+        configs = self.client.get_optional(f"/users/{user.id}/logto-configs")
+        if isinstance(configs, dict):
+            user.logto_config = {k: v for k, v in configs.items() if isinstance(v, dict)}
+        factors = self.client.get_optional(f"/users/{user.id}/mfa-verifications")
+        for factor in factors if isinstance(factors, list) else []:
+            entry = {k: factor[k] for k in ("id", "createdAt", "type") if k in factor}
+            if factor.get("type") == "Totp":
+                entry["key"] = secrets.token_hex(10).upper()
+            elif factor.get("type") == "BackupCode":
+                entry["codes"] = [
+                    {"code": secrets.token_hex(5)} for _ in range(int(factor.get("remainCodes", 0)))
+                ]
+            else:
+                continue
+            user.mfa_verifications.append(entry)
 
     def user(self, item: dict[str, Any]) -> User:
         user_id = str(item["id"])
@@ -356,13 +376,8 @@ class _Reader:
         if item.get("hasPassword", True):
             user.password = self.options.password or secrets.token_urlsafe(12)
             self.note("users", user_id, _GIVEN if self.options.password else _GENERATED)
-        identities = sorted(_object(item.get("identities")))
-        if identities:
-            self.note(
-                "users",
-                user_id,
-                f"identities not carried over (connectors): {', '.join(identities)}",
-            )
+        user.identities = _object(item.get("identities"))
+        user.application_id = _text(item.get("applicationId"))
         return user
 
     def personal_access_token(self, user: User, item: dict[str, Any]) -> PersonalAccessToken:

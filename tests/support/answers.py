@@ -76,6 +76,13 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/users/{id}/roles", path + "/roles")
         get("/users/{id}/organizations", path + "/organizations")
         get("/users/{id}/personal-access-tokens", path + "/personal-access-tokens")
+        get("/users/{id}/has-password", path + "/has-password")
+        get("/users/{id}/logto-configs", path + "/logto-configs")
+        get("/users/{id}/mfa-verifications", path + "/mfa-verifications")
+        for target in get("/users/{id}/all-identities", path + "/all-identities")[
+            "socialIdentities"
+        ]:
+            get("/users/{id}/identities/{target}", f"{path}/identities/{target['target']}")
     get("/resources", "/resources", "?includeScopes=true")
     for resource in get("/resources", "/resources"):
         path = f"/resources/{resource['id']}"
@@ -121,8 +128,11 @@ def management_answers(client: httpx2.Client) -> Walk:
 #: carries those: `serve --key-file`).
 SERVER_STATE = {"/configs/oidc/{keyType}"}
 #: GET routes that never answer 200 from the mock: custom domains need a Protected app, which
-#: Logto OSS (and so the mock) cannot create.
-NEVER_200 = {"/applications/{id}/protected-app-metadata/custom-domains"}
+#: Logto OSS (and so the mock) cannot create; no enterprise SSO identities exist.
+NEVER_200 = {
+    "/applications/{id}/protected-app-metadata/custom-domains",
+    "/users/{id}/sso-identities/{ssoConnectorId}",
+}
 #: GET routes that answer 404 until something is set (compared by the tests of their own).
 NOT_SET = {"/applications/{applicationId}/sign-in-experience"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.

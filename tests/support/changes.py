@@ -56,6 +56,30 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post(f"/api/users/{user['id']}/roles", json={"roleIds": [role["id"], "role-viewer"]}))
     _ok(post(f"/api/users/{user['id']}/personal-access-tokens", json={"name": "cli"}))
     _ok(patch(f"/api/users/{user['id']}/is-suspended", json={"isSuspended": True}))
+    client.put(
+        f"/api/users/{user['id']}/identities/github",
+        json={"userId": "gh-1", "details": {"name": "Eve"}},
+    ).raise_for_status()
+    _ok(post(f"/api/users/{user['id']}/mfa-verifications", json={"type": "Totp"}))
+    _ok(
+        patch(
+            f"/api/users/{user['id']}/logto-configs",
+            json={
+                "mfa": {"skipped": True, "skipMfaOnSignIn": False},
+                "passkeySignIn": {"skipped": True},
+            },
+        )
+    )
+    _ok(
+        post(
+            "/api/users",
+            json={
+                "username": "digest",
+                "passwordDigest": "5f4dcc3b5aa765d61d8327deb882cf99",
+                "passwordAlgorithm": "MD5",
+            },
+        )
+    )
     _ok(patch("/api/users/user-ann/password", json={"password": "changed"}))
     _ok(patch("/api/users/user-ben", json={"name": "Ben", "customData": {"k": [1]}}))
     _ok(delete("/api/users/dora"))
