@@ -43,6 +43,7 @@ def test_search_like_adds_no_wildcards(admin: TestClient) -> None:
         400,
         {
             "code": "request.invalid_input",
+            "data": {},
             "message": "Input is invalid. Search field `color` is not valid, expect one of id, "
             "name, description.",
         },

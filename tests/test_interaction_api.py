@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_logto.models import Hook, User
+from mock_logto.ops import users
 
 from .support.apps import ClientFactory, Clock, tenant_of
 from .support.errors import invalid_request
@@ -222,7 +223,8 @@ def test_demo_app_is_public_and_signs_out_to_its_own_uri(demo: TestClient) -> No
 )
 def test_password_sign_in_by_each_identifier(demo: TestClient, identifier: str, value: str) -> None:
     _enable_all_password_methods(demo)
-    tenant_of(demo).users["user-alice"].primary_phone = "15550100"
+    tenant = tenant_of(demo)
+    users.update_profile(tenant, tenant.users["user-alice"], {"primaryPhone": "15550100"})
     _start(demo)
     tokens = _tokens(demo, _sign_in(demo, {identifier: value, "password": "alice-password"}))
     claims = _id_claims(demo, tokens)
