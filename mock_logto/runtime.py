@@ -26,6 +26,7 @@ from .loader import default_fixture_path, fixture_files, load_tenant, load_tenan
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
+from .ops.sentinel import Sentinel
 from .settings import Settings
 from .store import Store
 from .tokens import TokenIssuer, organization_audience
@@ -132,6 +133,8 @@ class Runtime:
     jwks: StaticJSON = field(init=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
+    #: Failed verification attempts per identifier (Logto's sentinel, `ops.sentinel`).
+    sentinel: Sentinel = field(default_factory=Sentinel, init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
     changes: int = field(default=0, init=False)
     #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
@@ -248,6 +251,7 @@ class Runtime:
         self.clock.reset()
         self.control.clear()
         self.webhooks.clear()
+        self.sentinel.clear()
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""

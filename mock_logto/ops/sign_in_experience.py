@@ -228,3 +228,30 @@ def update(tenant: Tenant, body: dict[str, Any], *, remove_unused_demo: bool = F
     for key, value in changes.items():
         if key in current:
             current[key] = value
+
+
+def guard_interaction_event(tenant: Tenant, event: str) -> None:
+    """`guardInteractionEvent`: `signInMode` Register refuses SignIn, SignIn refuses Register."""
+    mode = tenant.sign_in_experience.get("signInMode")
+    if (event == "SignIn" and mode == "Register") or (event == "Register" and mode == "SignIn"):
+        raise ManagementApiError(
+            "auth.forbidden",
+            "Forbidden. Please check your user roles and permissions.",
+            status_code=403,
+        )
+
+
+def password_identifiers(tenant: Tenant) -> list[str]:
+    """The identifiers (username, email, phone) a password signs in with."""
+    methods = tenant.sign_in_experience.get("signIn", {}).get("methods", [])
+    return [m["identifier"] for m in methods if m.get("password")]
+
+
+def guard_password_method(tenant: Tenant, identifier: str) -> None:
+    """`guardSignInVerificationMethod` for a password: its identifier must be enabled (422)."""
+    if identifier not in password_identifiers(tenant):
+        raise ManagementApiError(
+            "user.sign_in_method_not_enabled",
+            "This sign-in method is not enabled.",
+            status_code=422,
+        )

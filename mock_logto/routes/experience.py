@@ -21,8 +21,9 @@ from ..http.body import json_object, read_body
 from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
+from ..http.sign_in_policy import password_attempt
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import users
+from ..ops import sign_in_experience, users
 from ..runtime import runtime_of
 from ..store import Interaction, short_id
 
@@ -97,6 +98,7 @@ async def start(request: Request) -> Response:
             f"mock-logto serves only the SignIn interaction event, not {event}.",
             status_code=501,
         )
+    sign_in_experience.guard_interaction_event(runtime_of(request).tenant, event)
     interaction.event = event
     interaction.verifications.clear()
     interaction.identified_user_id = None
@@ -111,7 +113,9 @@ async def verify_password(request: Request) -> Response:
     value = _string(data, "identifier", "value")
     password = _string(data, "password")
     user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
-    if user is None or not password_matches(user, password):
+    matches = user is not None and password_matches(user, password)
+    password_attempt(request, kind, value, failed=not matches or user is None or user.is_suspended)
+    if user is None or not matches:
         raise ManagementApiError(
             "session.invalid_credentials",
             "Incorrect account or password. Please check your input.",
@@ -121,6 +125,7 @@ async def verify_password(request: Request) -> Response:
         raise ManagementApiError("user.suspended", "This account is suspended.", status_code=401)
     verification_id = short_id()
     interaction.verifications[verification_id] = user.id
+    interaction.verified_identifiers[verification_id] = kind
     return JSONResponse({"verificationId": verification_id})
 
 
@@ -135,6 +140,11 @@ async def identify(request: Request) -> Response:
             "The verification was not successful. Restart the verification flow and try again.",
             status_code=404,
         )
+    tenant = runtime_of(request).tenant
+    sign_in_experience.guard_interaction_event(tenant, interaction.event or "SignIn")
+    kind = interaction.verified_identifiers.get(verification_id)
+    if kind is not None:
+        sign_in_experience.guard_password_method(tenant, kind)
     interaction.identified_user_id = user_id
     return Response(status_code=204)
 

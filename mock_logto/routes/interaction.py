@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import InvalidRequestError, ManagementApiError
-from ..http import pages
+from ..http import pages, sign_in_policy
 from ..http.body import form_params, read_body
 from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse, redirect, tagged
@@ -36,7 +36,6 @@ from ..oidc.authorization import (
     consent,
     issue_code,
     parse_authorization_request,
-    password_matches,
     sign_in,
 )
 from ..oidc.params import Params
@@ -225,11 +224,15 @@ async def sign_in_submit(request: Request) -> Response:
     form = {k: v[-1] for k, v in form_params(body.decode(errors="replace")).items()}
     user: User | None
     if form.get("user_id"):
+        refused = sign_in_policy.page_one_click(request)
+        if refused:
+            return _sign_in_page(rt, interaction, *refused)
         user = rt.tenant.users.get(form["user_id"])
     else:
-        user = users.find_by_identifier(rt.tenant, form.get("identifier", ""))
-        if user is not None and not password_matches(user, form.get("password", "")):
-            user = None
+        identifier, password = form.get("identifier", ""), form.get("password", "")
+        user, message, status = sign_in_policy.page_sign_in(request, identifier, password)
+        if user is None:
+            return _sign_in_page(rt, interaction, message, status)
     if user is None:
         message = "Incorrect account or password. Please check your input."
         return _sign_in_page(rt, interaction, message, 422)
