@@ -38,12 +38,13 @@ from ..models import (
     Tenant,
     User,
 )
-from ..ops import applications, hooks, organizations, resources, roles, users
+from ..ops import applications, connectors, hooks, organizations, resources, roles, users
 from ..ops.organizations import MemberKind
 from ..webhooks import HOOK_EVENTS
 from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
+    ConnectorSpec,
     CustomJwtSpec,
     HookSpec,
     OrganizationRoleSpec,
@@ -543,6 +544,22 @@ class Builder:
                     problem(field, f"unknown claim '{claim}'{hint}")
             config.id_token = {} if claims is None else {"enabledExtendedClaims": list(claims)}
 
+    def connectors(self, entries: list[Located]) -> None:
+        """`connectors`: each created as `POST /api/connectors` creates it."""
+        for located in entries:
+            spec: ConnectorSpec = located.spec
+            connector_id = spec.id or derive("connector", spec.connector_id, length=12)
+            if not self.claim_id("connector", connector_id, located.where, spec.id is not None):
+                continue
+            body = spec.model_dump(by_alias=True, exclude_none=True)
+            body["id"] = connector_id
+            with self.refused(located.where, "connectorId"):
+                row = connectors.create(
+                    self.tenant, body, connector_id, self.now_ms, check_config=False
+                )
+                if spec.created_at is not None:
+                    row["createdAt"] = spec.created_at
+
 
 #: Which `ids` kind the entity named by a conflict's `conflict_id` is.
 _KIND_OF_CONFLICT = {
@@ -568,6 +585,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organizations(entries["organizations"])
     builder.hooks(entries["hooks"])
     builder.custom_jwt(entries["custom_jwt"])
+    builder.connectors(entries["connectors"])
     for scope in management.scopes:
         scope.created_at = now_ms
     return builder.problems

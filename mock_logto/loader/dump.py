@@ -268,8 +268,22 @@ def fixture_document(tenant: Tenant) -> Document:
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
+        "connectors": [connector(row) for row in tenant.connectors.values()],
     }
     return {section: entries for section, entries in document.items() if entries}
+
+
+def connector(row: dict[str, Any]) -> dict[str, Any]:
+    """A connector as `POST /api/connectors` takes it (Logto's row, `createdAt` kept)."""
+    entry: dict[str, Any] = {"id": row["id"], "connectorId": row["connectorId"]}
+    for key in ("config", "metadata"):
+        if row.get(key):
+            entry[key] = row[key]
+    for key in ("syncProfile", "enableTokenStorage"):
+        if row.get(key):
+            entry[key] = True
+    entry["createdAt"] = row["createdAt"]
+    return entry
 
 
 def custom_jwt(tenant: Tenant) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
     applications,
+    connectors,
     hooks,
     jwt_customizer,
     oidc_keys,
@@ -102,6 +103,7 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *subject_tokens.ROUTES,
     *oidc_keys.ROUTES,
     *jwt_customizer.ROUTES,
+    *connectors.ROUTES,
 )
 
 

@@ -8,36 +8,19 @@ the rules of `ops.sign_in_experience` in Logto's order; each key given replaces 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..http.responses import JSONResponse
 from ..ops import sign_in_experience as rules
 from ..runtime import runtime_of
-from . import zod
+from ..zod import Arr, Bool, Default, Enum, Literal, Nullable, Num, Obj, Record, Str, Union
 from .common import Handler, json_body, tenant_of
-from .zod import Arr, Bool, Default, Enum, Literal, Nullable, Num, Obj, Record, Str, Union
 
 _HEX = re.compile(r"^#[\da-f]{3}([\da-f]{3})?$", re.IGNORECASE)
 _IDENTIFIERS = ("username", "email", "phone")
-#: @logto/language-kit's language tags (matched case-insensitively, as `isLanguageTag`).
-_LANGUAGES = frozenset(
-    tag.lower()
-    for tag in """af-ZA am-ET ar ar-AR as-IN az-AZ be-BY bg-BG bn-IN br-FR bs-BA ca-ES cb-IQ co-FR
-    cs-CZ cx-PH cy-GB da-DK de de-DE el-GR en en-GB en-US eo-EO es es-ES es-419 et-EE eu-ES fa-IR
-    ff-NG fi fi-FI fo-FO fr fr-CA fr-FR fy-NL ga-IE gl-ES gn-PY gu-IN ha-NG he-IL hi-IN hr-HR ht-HT
-    hu-HU hy-AM id-ID ik-US is-IS it it-IT iu-CA ja ja-JP ja-KS jv-ID ka-GE kk-KZ km-KH kn-IN ko
-    ko-KR ku-TR ky-KG lo-LA lt-LT lv-LV mg-MG mk-MK ml-IN mn-MN mr-IN ms-MY mt-MT my-MM nb-NO ne-NP
-    nl nl-BE nl-NL nn-NO or-IN pa-IN pl-PL ps-AF pt pt-BR pt-PT ro-RO ru ru-RU rw-RW sc-IT si-LK
-    sk-SK sl-SI sn-ZW sq-AL sr-RS sv sv-SE sw-KE sy-SY sz-PL ta-IN te-IN tg-TJ th th-TH tl-PH tr
-    tr-TR tt-RU tz-MA uk-UA ur-PK uz-UZ vi-VN zh zh-CN zh-HK zh-MO zh-TW zz-TR""".split()  # noqa: SIM905
-)
-
-
-def _language_tag(value: Any) -> bool:
-    return isinstance(value, str) and value.lower() in _LANGUAGES
 
 
 def _url_or_empty(check: Str) -> zod.Schema:
@@ -89,7 +72,7 @@ PATCH_BODY = Obj(
         "languageInfo": Obj(
             {
                 "autoDetect": Bool(),
-                "fallbackLanguage": zod.Refine(zod.Unknown(), _language_tag),
+                "fallbackLanguage": zod.Refine(zod.Unknown(), rules.is_language_tag),
             }
         ),
         "agreeToTermsPolicy": Enum(("Automatic", "ManualRegistrationOnly", "Manual")),

@@ -44,6 +44,7 @@ from ..models import (
     Tenant,
     User,
 )
+from ..ops import connectors
 from .logto import ManagementClient
 
 APPLICATION_TYPES: tuple[str, ...] = get_args(ApplicationType)
@@ -510,6 +511,32 @@ class _Reader:
                 else {}
             )
 
+    # ------------------------------------------------------------------ connectors
+
+    def connectors(self) -> None:
+        """Connectors of the built-in factories (Logto's mock connectors); others are skipped."""
+        listed = self.client.get_optional("/connectors")
+        for item in listed if isinstance(listed, list) else []:
+            row_id, factory_id = str(item["id"]), str(item["connectorId"])
+            if connectors.factory(factory_id) is None:
+                self.skipped.append(
+                    f"the connector {row_id} ({factory_id}: not a built-in factory)"
+                )
+                continue
+            config = _object(item.get("config"))
+            if config and not self.options.secrets:
+                config = {}
+                self.note("connectors", row_id, "config: left out (--no-secrets)")
+            self.tenant.connectors[row_id] = {
+                "id": row_id,
+                "connectorId": factory_id,
+                "syncProfile": item.get("syncProfile") is True,
+                "enableTokenStorage": item.get("enableTokenStorage") is True,
+                "config": config,
+                "metadata": _object(item.get("metadata")),
+                "createdAt": 0,
+            }
+
     # ------------------------------------------------------------------ all of it
 
     def read(self) -> Imported:
@@ -522,6 +549,7 @@ class _Reader:
             self.organizations,
             self.hooks,
             self.custom_jwt,
+            self.connectors,
         ):
             try:
                 step()

@@ -105,6 +105,10 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/configs/jwt-customizer/{tokenTypePath}", path)
     get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
+    for factory in get("/connector-factories", "/connector-factories"):
+        get("/connector-factories/{id}", f"/connector-factories/{factory['id']}")
+    for connector in get("/connectors", "/connectors"):
+        get("/connectors/{id}", f"/connectors/{connector['id']}")
     return walk
 
 
