@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
+from .audit import AuditLog
 from .clock import MockClock
 from .control import Control
 from .errors import MockLogtoError
@@ -135,6 +136,8 @@ class Runtime:
     webhooks: Webhooks = field(init=False)
     #: Failed verification attempts per identifier (Logto's sentinel, `ops.sentinel`).
     sentinel: Sentinel = field(default_factory=Sentinel, init=False)
+    #: Audit logs (`/api/logs`): events recorded as tuples, shaped when read (`audit`).
+    audit: AuditLog = field(default_factory=AuditLog, init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
     changes: int = field(default=0, init=False)
     #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
@@ -252,6 +255,7 @@ class Runtime:
         self.control.clear()
         self.webhooks.clear()
         self.sentinel.clear()
+        self.audit.clear()
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""

@@ -27,6 +27,7 @@ from ..models import (
     Role,
     Tenant,
     User,
+    default_sign_in_experience,
 )
 from ..ops import applications, organizations, roles, users
 
@@ -269,8 +270,15 @@ def fixture_document(tenant: Tenant) -> Document:
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
         "connectors": [connector(row) for row in tenant.connectors.values()],
+        "signInExperience": sign_in_experience_changes(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}
+
+
+def sign_in_experience_changes(tenant: Tenant) -> dict[str, Any]:
+    """The keys of the sign-in experience that differ from a new tenant's."""
+    default = default_sign_in_experience()
+    return {k: v for k, v in tenant.sign_in_experience.items() if default.get(k) != v}
 
 
 def connector(row: dict[str, Any]) -> dict[str, Any]:

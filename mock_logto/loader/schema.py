@@ -263,6 +263,11 @@ class FixtureDocument(_Spec):
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
     connectors: list[ConnectorSpec] = []
+    sign_in_experience: dict[str, Any] | None = Field(
+        None,
+        description="Changes to a new tenant's sign-in experience, as `PATCH /api/sign-in-exp` "
+        "takes them (sign-in methods, sign-up, password policy, `sentinelPolicy`, ...).",
+    )
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -277,4 +282,5 @@ SECTIONS = (
     "hooks",
     "custom_jwt",
     "connectors",
+    "sign_in_experience",
 )

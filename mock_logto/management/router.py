@@ -23,6 +23,7 @@ from . import (
     connectors,
     hooks,
     jwt_customizer,
+    logs,
     oidc_keys,
     openapi,
     organizations,
@@ -104,6 +105,7 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *oidc_keys.ROUTES,
     *jwt_customizer.ROUTES,
     *connectors.ROUTES,
+    *logs.ROUTES,
 )
 
 

@@ -537,6 +537,17 @@ class _Reader:
                 "createdAt": 0,
             }
 
+    # ------------------------------------------------------------------ sign-in experience
+
+    def sign_in_experience(self) -> None:
+        """The sign-in experience document (its keys as Logto answers them)."""
+        found = self.client.get_optional("/sign-in-exp")
+        if isinstance(found, dict):
+            document = self.tenant.sign_in_experience
+            for key in document:
+                if key in found:
+                    document[key] = found[key]
+
     # ------------------------------------------------------------------ all of it
 
     def read(self) -> Imported:
@@ -550,6 +561,7 @@ class _Reader:
             self.hooks,
             self.custom_jwt,
             self.connectors,
+            self.sign_in_experience,
         ):
             try:
                 step()
