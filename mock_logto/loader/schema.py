@@ -263,6 +263,11 @@ class FixtureDocument(_Spec):
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
     connectors: list[ConnectorSpec] = []
+    custom_profile_fields: list[dict[str, Any]] = Field(
+        [],
+        description="Custom profile fields, each as `POST /api/custom-profile-fields` takes it "
+        "(plus `id`, `createdAt`, `sieOrder` if kept).",
+    )
     sign_in_experience: dict[str, Any] | None = Field(
         None,
         description="Changes to a new tenant's sign-in experience, as `PATCH /api/sign-in-exp` "
@@ -282,5 +287,6 @@ SECTIONS = (
     "hooks",
     "custom_jwt",
     "connectors",
+    "custom_profile_fields",
     "sign_in_experience",
 )

@@ -21,6 +21,7 @@ from ..http.responses import JSONResponse
 from . import (
     applications,
     connectors,
+    custom_profile_fields,
     hooks,
     jwt_customizer,
     logs,
@@ -106,6 +107,7 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *jwt_customizer.ROUTES,
     *connectors.ROUTES,
     *logs.ROUTES,
+    *custom_profile_fields.ROUTES,
 )
 
 
