@@ -194,3 +194,34 @@ def test_dashboard_counts_users_and_active_users(admin: TestClient) -> None:
         "today": {"count": 3, "delta": 3},
         "last7Days": {"count": 3, "delta": 3},
     }
+
+
+def test_a_custom_jwt_script_run_is_logged_before_its_token_request(admin: TestClient) -> None:
+    tenant = admin.app.state.runtime.tenant  # type: ignore[attr-defined]
+    tenant.custom_jwt.functions["client-credentials"] = lambda payload: {"team": "a"}
+    admin.post(
+        "/oidc/token",
+        data={"grant_type": "client_credentials", "resource": "https://api.example.com"},
+        auth=("demo-m2m", "demo-m2m-secret"),
+    )
+    token_log, script_log = _logs(admin, page_size="2")
+    assert token_log["key"] == "ExchangeTokenBy.ClientCredentials"
+    payload = script_log["payload"]
+    assert list(payload) == [
+        "key",
+        "result",
+        "ip",
+        "userAgent",
+        "applicationId",
+        "payload",
+        "tenantId",
+        "customTokenClaims",
+    ]
+    assert (payload["key"], payload["applicationId"], payload["tenantId"]) == (
+        "JwtCustomizer.ClientCredentials",
+        "demo-m2m",
+        "default",
+    )
+    assert payload["customTokenClaims"] == {"team": "a"}
+    assert list(payload["payload"]) == ["token", "context", "tokenType"]
+    assert payload["payload"]["tokenType"] == "client-credentials"
