@@ -225,3 +225,30 @@ def test_a_custom_jwt_script_run_is_logged_before_its_token_request(admin: TestC
     assert payload["customTokenClaims"] == {"team": "a"}
     assert list(payload["payload"]) == ["token", "context", "tokenType"]
     assert payload["payload"]["tokenType"] == "client-credentials"
+
+
+def test_revoking_a_refresh_token_logs_revoke_token(admin: TestClient) -> None:
+    _sign_in(admin)
+    [exchange_log] = _logs(admin, logKey="ExchangeTokenBy.AuthorizationCode")
+    assert exchange_log["payload"]["tokenTypes"] == ["AccessToken", "RefreshToken", "IdToken"]
+    store = admin.app.state.runtime.store  # type: ignore[attr-defined]
+    [refresh] = list(store.refresh_tokens)
+    revoked = admin.post(
+        "/oidc/token/revocation",
+        data={"token": refresh},
+        auth=("demo-web", "demo-web-secret"),
+    )
+    assert revoked.status_code == 200
+    [entry] = _logs(admin, logKey="RevokeToken")
+    grant_id = entry["payload"]["grantId"]
+    assert entry["payload"] == {
+        "key": "RevokeToken",
+        "result": "Success",
+        "ip": "testclient",
+        "userAgent": "testclient",
+        "userId": "user-alice",
+        "applicationId": "demo-web",
+        "params": {"token": refresh},
+        "grantId": grant_id,
+        "tokenTypes": ["RefreshToken"],
+    }

@@ -188,6 +188,16 @@ async def revocation(request: Request) -> Response:
     if refresh is not None and refresh.client_id == client.id:
         store.refresh_tokens.pop(value, None)
         store.revoke_grant(refresh.grant_id)
+        fields = {
+            "userId": refresh.account_id,
+            "applicationId": client.id,
+            "params": {"token": value},
+            "grantId": refresh.grant_id,
+            "tokenTypes": ["RefreshToken"],
+        }  # oidc-provider's `grant.revoked` (event-listeners/grant.ts)
+        rt.audit.add(
+            rt.clock() * 1000, "plain", ("RevokeToken", request.headers, _ip(request), fields)
+        )
     access = store.access_tokens.get(value)
     if access is not None and access.client_id == client.id:
         store.access_tokens.pop(value, None)
