@@ -14,6 +14,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
+from .account.router import routes as account_routes
 from .control import CONTROL_PREFIX, ControlMiddleware
 from .errors import ManagementApiError, OAuthError
 from .http.middleware import CORS_REFUSED, HeadersMiddleware
@@ -78,6 +79,7 @@ def create_app(
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
+        *account_routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
     ]

@@ -26,6 +26,7 @@ from .loader import default_fixture_path, fixture_files, load_tenant, load_tenan
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
+from .passcodes import Passcodes
 from .settings import Settings
 from .store import Store
 from .tokens import TokenIssuer, organization_audience
@@ -132,6 +133,8 @@ class Runtime:
     jwks: StaticJSON = field(init=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
+    #: Verification codes, captured messages and verification records (`mock_logto.passcodes`).
+    passcodes: Passcodes = field(init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
     changes: int = field(default=0, init=False)
     #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
@@ -146,6 +149,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.store = Store(self.clock)
         self.webhooks = Webhooks(lambda: self.clock() * 1000)
+        self.passcodes = Passcodes(self.clock)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
         self.auto_sign_in = auto_sign_in_user(self.settings, self.tenant)
         document = discovery_document(self.settings.issuer, self.keys)
@@ -218,6 +222,7 @@ class Runtime:
         """
         self._restore(self.snapshot(fixtures))
         self.store.clear()
+        self.passcodes.clear()
         return self.tenant
 
     def load_document(self, document: object, display: str = "request body") -> Tenant:
@@ -232,6 +237,7 @@ class Runtime:
         auto_sign_in_user(self.settings, tenant)  # an unknown user refuses the document
         self._restore(TenantSnapshot.take(tenant))
         self.store.clear()
+        self.passcodes.clear()
         return self.tenant
 
     def reset(self, fixtures: Path | None = None) -> None:
@@ -248,6 +254,7 @@ class Runtime:
         self.clock.reset()
         self.control.clear()
         self.webhooks.clear()
+        self.passcodes.clear()
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""

@@ -19,17 +19,20 @@ from starlette.routing import BaseRoute, Route
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
+    account_center,
     applications,
     hooks,
     jwt_customizer,
     oidc_keys,
     openapi,
     organizations,
+    password_check,
     resources,
     roles,
     sign_in_experience,
     subject_tokens,
     users,
+    verification_codes,
 )
 from .common import Handler, guarded
 from .events import with_events
@@ -102,6 +105,9 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *subject_tokens.ROUTES,
     *oidc_keys.ROUTES,
     *jwt_customizer.ROUTES,
+    *account_center.ROUTES,
+    *verification_codes.ROUTES,
+    *password_check.ROUTES,
 )
 
 
