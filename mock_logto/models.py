@@ -241,6 +241,11 @@ class Tenant:
     #: The account center in Logto's JSON shape (`GET /api/account-center` without `tenantId`
     #: and `id`); the Account API reads `enabled` and `fields` from it.
     account_center: dict[str, Any] = field(default_factory=default_account_center)
+    #: Connectors (`/api/connectors`): Logto's `connectors` rows by id (`id`, `syncProfile`,
+    #: `config`, `metadata` overrides, `connectorId` naming a factory, `createdAt`).
+    connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Custom profile fields (`/api/custom-profile-fields`): Logto's rows by `name`, in order.
+    custom_profile_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""
