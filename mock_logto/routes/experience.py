@@ -5,7 +5,10 @@ Logto's sign-in page, its integration tests and headless clients use it
 `PUT /api/experience` starts a SignIn, `POST /verification/password` checks a password and
 returns a `verificationId`, `POST /identification` names the user by it, and `POST /submit`
 answers `{"redirectTo": "<issuer>/auth/<uid>"}`. All of it rides on the interaction cookies
-set by `/oidc/auth`. Only the password sign-in is served.
+set by `/oidc/auth`. Register (a verified email/phone code plus the profile sign-up asks for),
+ForgotPassword (a code, then `PUT /profile/password`) and TOTP or backup codes as the second
+factor of a user who bound one are served too; codes go to the capturing connector
+(:mod:`mock_logto.passcodes`). PostRegister and PostResetPassword fire as PostSignIn does.
 """
 
 from __future__ import annotations
@@ -13,18 +16,22 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from .. import totp
 from ..errors import ManagementApiError, invalid_input
 from ..http.body import json_object, read_body
-from ..http.hooks import sign_in_event
+from ..http.hooks import interaction_event, sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
+from ..models import User
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import users
+from ..ops import password_policy, users
+from ..passcodes import VerificationRecord
 from ..runtime import runtime_of
-from ..store import Interaction, short_id
+from ..store import Interaction, short_id, short_id_lower
+from ..webhooks import iso_time
 
 INTERACTION_EVENTS = ("SignIn", "Register", "ForgotPassword")
 IDENTIFIER_TYPES = ("username", "email", "phone")
@@ -91,16 +98,24 @@ async def start(request: Request) -> Response:
     """`PUT /api/experience`: start (or restart) the interaction with an event."""
     interaction = _interaction(request)
     event = _choice(await _json_body(request), INTERACTION_EVENTS, "interactionEvent")
-    if event != "SignIn":
-        raise ManagementApiError(
-            "mock.not_implemented",
-            f"mock-logto serves only the SignIn interaction event, not {event}.",
-            status_code=501,
-        )
+    _guard_event(runtime_of(request).tenant.sign_in_experience, event)
     interaction.event = event
     interaction.verifications.clear()
+    interaction.records.clear()
+    interaction.profile.clear()
     interaction.identified_user_id = None
     return Response(status_code=204)
+
+
+def _guard_event(document: dict[str, Any], event: str) -> None:
+    """Logto's `guardInteractionEvent`: the sign-in mode allows the event (403 otherwise)."""
+    mode = document.get("signInMode", "SignInAndRegister")
+    if (event == "Register" and mode == "SignIn") or (event == "SignIn" and mode == "Register"):
+        raise ManagementApiError(
+            "auth.forbidden",
+            "Forbidden. Please check your user roles and permissions.",
+            status_code=403,
+        )
 
 
 async def verify_password(request: Request) -> Response:
@@ -124,34 +139,294 @@ async def verify_password(request: Request) -> Response:
     return JSONResponse({"verificationId": verification_id})
 
 
-async def identify(request: Request) -> Response:
-    """`POST /api/experience/identification`: name the user by a verification record."""
-    interaction = _started(request)
-    verification_id = _string(await _json_body(request), "verificationId")
-    user_id = interaction.verifications.get(verification_id)
-    if user_id is None:
+def _verification_not_found() -> ManagementApiError:
+    return ManagementApiError(
+        "session.verification_session_not_found",
+        "The verification was not successful. Restart the verification flow and try again.",
+        status_code=404,
+    )
+
+
+def _code_record(interaction: Interaction, verification_id: str) -> VerificationRecord:
+    record = interaction.records.get(verification_id)
+    if not isinstance(record, VerificationRecord) or record.identifier is None:
+        raise _verification_not_found()
+    if not record.verified:
         raise ManagementApiError(
-            "session.verification_session_not_found",
+            "session.verification_failed",
             "The verification was not successful. Restart the verification flow and try again.",
-            status_code=404,
+            status_code=400,
         )
+    return record
+
+
+async def identify(request: Request) -> Response:
+    """`POST /api/experience/identification`: name the user (or create one, for Register)."""
+    interaction = _started(request)
+    data = await _json_body(request)
+    verification_id = data.get("verificationId")
+    if verification_id is not None and not isinstance(verification_id, str):
+        raise invalid_input(["verificationId"], expected="string", value=verification_id)
+    if interaction.event == "Register":
+        return _register(request, interaction, verification_id)
+    if verification_id is None:
+        raise ManagementApiError(
+            "guard.invalid_input",
+            "The request body is invalid.",
+            status_code=400,
+            details="verificationId is missing",
+        )
+    user_id = interaction.verifications.get(verification_id)
+    if user_id is None and verification_id in interaction.records:
+        record = _code_record(interaction, verification_id)
+        assert record.identifier is not None  # noqa: S101 - _code_record checked it
+        value, kind = record.identifier["value"], record.identifier["type"]
+        user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
+        if user is None:
+            raise ManagementApiError(
+                "user.user_not_exist",
+                f"User with {value} does not exist.",
+                status_code=404,
+                data={"identifier": value},
+            )
+        if user.is_suspended:
+            raise ManagementApiError(
+                "user.suspended", "This account is suspended.", status_code=401
+            )
+        user_id = user.id
+    if user_id is None:
+        raise _verification_not_found()
     interaction.identified_user_id = user_id
     return Response(status_code=204)
 
 
-async def submit(request: Request) -> Response:
-    """`POST /api/experience/submit`: finish; the client follows `redirectTo`."""
-    interaction = _started(request)
+def _register(request: Request, interaction: Interaction, verification_id: str | None) -> Response:
+    """Logto's `createUser`: the verified identifier joins the profile; 201 once complete."""
     rt = runtime_of(request)
-    user = rt.tenant.users.get(interaction.identified_user_id or "")
+    if verification_id is not None:
+        record = _code_record(interaction, verification_id)
+        assert record.identifier is not None  # noqa: S101 - _code_record checked it
+        key = "primaryEmail" if record.identifier["type"] == "email" else "primaryPhone"
+        users.identifiers_free(rt.tenant, {key: record.identifier["value"]})
+        interaction.profile[key] = record.identifier["value"]
+    sign_up = rt.tenant.sign_in_experience.get("signUp", {})
+    missing = []
+    if sign_up.get("password") and "password" not in interaction.profile:
+        missing.append("password")
+    if "username" in sign_up.get("identifiers", []) and "username" not in interaction.profile:
+        missing.append("username")
+    if missing:
+        raise ManagementApiError(
+            "user.missing_profile",
+            "You need to provide additional info before signing-in.",
+            status_code=422,
+            data={"missingProfile": missing},
+        )
+    now = rt.clock() * 1000
+    profile = interaction.profile
+    user = users.create(
+        rt.tenant,
+        User(
+            id=short_id_lower(12),
+            username=profile.get("username"),
+            primary_email=profile.get("primaryEmail"),
+            primary_phone=profile.get("primaryPhone"),
+            password=profile.get("password"),
+            application_id=interaction.request.client_id,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    interaction.identified_user_id = user.id
+    interaction.profile = {}
+    return Response(status_code=201)
+
+
+async def send_code(request: Request) -> Response:
+    """`POST /api/experience/verification/verification-code`: a captured code, its record."""
+    interaction = _interaction(request)
+    data = await _json_body(request)
+    kind = _choice(data, ("email", "phone"), "identifier", "type")
+    value = _string(data, "identifier", "value")
+    event = _choice(data, INTERACTION_EVENTS, "interactionEvent")
+    rt = runtime_of(request)
+    record = VerificationRecord(
+        id=short_id_lower(),
+        type="EmailVerificationCode" if kind == "email" else "PhoneVerificationCode",
+        expires_at=interaction.expires_at,
+        identifier={"type": kind, "value": value},
+        template_type=event,
+    )
+    rt.passcodes.send(record.id, event, kind, value, {"interactionEvent": event})
+    interaction.records[record.id] = record
+    return JSONResponse({"verificationId": record.id})
+
+
+async def verify_code(request: Request) -> Response:
+    """`POST /api/experience/verification/verification-code/verify` `{identifier, …, code}`."""
+    interaction = _interaction(request)
+    data = await _json_body(request)
+    kind = _choice(data, ("email", "phone"), "identifier", "type")
+    value = _string(data, "identifier", "value")
+    verification_id = _string(data, "verificationId")
+    code = _string(data, "code")
+    record = interaction.records.get(verification_id)
+    if not isinstance(record, VerificationRecord) or record.identifier is None:
+        raise _verification_not_found()
+    runtime_of(request).passcodes.verify(record.id, record.template_type or "", code, kind, value)
+    record.verified = True
+    return JSONResponse({"verificationId": record.id})
+
+
+def _identified_user(request: Request, interaction: Interaction) -> User:
+    user = runtime_of(request).tenant.users.get(interaction.identified_user_id or "")
     if user is None:
         raise ManagementApiError(
             "session.identifier_not_found",
             "User identifier not found. Please go back and sign in again.",
             status_code=404,
         )
+    return user
+
+
+async def verify_totp(request: Request) -> Response:
+    """`POST /api/experience/verification/totp/verify` `{code}`: the user's TOTP, a 2nd factor."""
+    interaction = _started(request)
+    code = _string(await _json_body(request), "code")
+    user = _identified_user(request, interaction)
+    rt = runtime_of(request)
+    keys = [v["key"] for v in user.mfa_verifications if v.get("type") == "Totp"]
+    if not keys or not any(totp.check(key, code, rt.clock()) for key in keys):
+        raise ManagementApiError(
+            "session.mfa.invalid_totp_code", "Invalid TOTP code.", status_code=400
+        )
+    record = VerificationRecord(
+        id=short_id_lower(), type="Totp", expires_at=interaction.expires_at, verified=True
+    )
+    interaction.records[record.id] = record
+    return JSONResponse({"verificationId": record.id})
+
+
+async def verify_backup_code(request: Request) -> Response:
+    """`POST /api/experience/verification/backup-code/verify` `{code}` (used once)."""
+    interaction = _started(request)
+    code = _string(await _json_body(request), "code")
+    user = _identified_user(request, interaction)
+    rt = runtime_of(request)
+    for verification in user.mfa_verifications:
+        if verification.get("type") != "BackupCode":
+            continue
+        for entry in verification["codes"]:
+            if entry["code"] == code and not entry.get("usedAt"):
+                entry["usedAt"] = iso_time(rt.clock() * 1000)
+                record = VerificationRecord(
+                    id=short_id_lower(),
+                    type="BackupCode",
+                    expires_at=interaction.expires_at,
+                    verified=True,
+                )
+                interaction.records[record.id] = record
+                return JSONResponse({"verificationId": record.id})
+    raise ManagementApiError(
+        "session.mfa.invalid_backup_code", "Invalid backup code.", status_code=400
+    )
+
+
+def _forgot_password_only(interaction: Interaction, wanted: bool) -> None:
+    if (interaction.event == "ForgotPassword") != wanted:
+        raise ManagementApiError(
+            "session.not_supported_for_forgot_password",
+            "This operation is not supported for forgot password.",
+            status_code=400,
+        )
+
+
+async def update_profile(request: Request) -> Response:
+    """`POST /api/experience/profile` `{type: password|username|email|phone, …}` (204)."""
+    interaction = _started(request)
+    data = await _json_body(request)
+    kind = _choice(data, ("password", "username", "email", "phone"), "type")
+    _forgot_password_only(interaction, False)
+    tenant = runtime_of(request).tenant
+    if kind in ("email", "phone"):
+        record = _code_record(interaction, _string(data, "verificationId"))
+        assert record.identifier is not None  # noqa: S101 - _code_record checked it
+        key = "primaryEmail" if kind == "email" else "primaryPhone"
+        users.identifiers_free(tenant, {key: record.identifier["value"]})
+        interaction.profile[key] = record.identifier["value"]
+    elif kind == "username":
+        username = _string(data, "value")
+        users.identifiers_free(tenant, {"username": username})
+        interaction.profile["username"] = username
+    else:
+        password = _string(data, "value")
+        user = tenant.users.get(interaction.identified_user_id or "")
+        password_policy.validate(tenant.sign_in_experience, password, user, interaction.profile)
+        interaction.profile["password"] = password
+    return Response(status_code=204)
+
+
+async def reset_password(request: Request) -> Response:
+    """`PUT /api/experience/profile/password` `{password}`: ForgotPassword's new password."""
+    interaction = _started(request)
+    password = _string(await _json_body(request), "password")
+    _forgot_password_only(interaction, True)
+    user = _identified_user(request, interaction)
+    tenant = runtime_of(request).tenant
+    password_policy.validate(tenant.sign_in_experience, password, user)
+    interaction.profile["password"] = password
+    return Response(status_code=204)
+
+
+def _guard_mfa(request: Request, interaction: Interaction, user: User) -> None:
+    """Logto's `guardMfaVerificationStatus`: a bound, enabled factor must be verified.
+
+    A user with a factor the tenant enables must verify one in this interaction (403
+    `session.mfa.require_mfa_verification`), unless they chose to skip MFA on sign-in.
+    """
+    document = runtime_of(request).tenant.sign_in_experience
+    factors = document.get("mfa", {}).get("factors", [])
+    bound = [v["type"] for v in user.mfa_verifications if v.get("type") in factors]
+    if not bound or user.logto_config.get("mfa", {}).get("skipMfaOnSignIn"):
+        return
+    if any(
+        isinstance(r, VerificationRecord) and r.verified and r.type in ("Totp", "BackupCode")
+        for r in interaction.records.values()
+    ):
+        return
+    raise ManagementApiError(
+        "session.mfa.require_mfa_verification",
+        "Mfa verification is required to sign in.",
+        status_code=403,
+        data={"availableFactors": list(dict.fromkeys(bound)), "maskedIdentifiers": {}},
+    )
+
+
+async def submit(request: Request) -> Response:
+    """`POST /api/experience/submit`: finish; the client follows `redirectTo`."""
+    interaction = _started(request)
+    rt = runtime_of(request)
+    user = _identified_user(request, interaction)
+    if interaction.event == "ForgotPassword":
+        password = interaction.profile.get("password")
+        if password is None:
+            raise ManagementApiError(
+                "user.new_password_required_in_profile",
+                "You need to set a new password.",
+                status_code=422,
+            )
+        user.password = password
+        user.updated_at = rt.clock() * 1000
+        interaction.profile = {}
+        interaction_event(request, rt, "PostResetPassword", interaction, user)
+        return PlainTextResponse("OK")
+    if interaction.event == "SignIn":
+        _guard_mfa(request, interaction, user)
     sign_in(interaction, user, rt.clock())
-    sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
+    if interaction.event == "Register":
+        interaction_event(request, rt, "PostRegister", interaction, user)
+    else:
+        sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
@@ -172,4 +447,19 @@ def routes(prefix: str = "/api") -> list[BaseRoute]:
             name="experience_identify",
         ),
         Route(f"{prefix}/experience/submit", submit, methods=["POST"], name="experience_submit"),
+        *[
+            Route(f"{prefix}/experience{path}", handler, methods=[method])
+            for method, path, handler in _MORE
+        ],
     ]
+
+
+#: The Register / ForgotPassword / verification-code / MFA routes (method, path, handler).
+_MORE = (
+    ("POST", "/verification/verification-code", send_code),
+    ("POST", "/verification/verification-code/verify", verify_code),
+    ("POST", "/verification/totp/verify", verify_totp),
+    ("POST", "/verification/backup-code/verify", verify_backup_code),
+    ("POST", "/profile", update_profile),
+    ("PUT", "/profile/password", reset_password),
+)
