@@ -229,7 +229,7 @@ class Passcodes:
     def latest_code(self, address: str) -> str | None:
         """The code of the newest message sent to `address` (email case-insensitively)."""
         for message in reversed(self.messages):
-            if message.code is not None and _same_address(message.to, address):
+            if message.code is not None and same_address(message.to, address):
                 return message.code
         return None
 
@@ -257,7 +257,8 @@ class Passcodes:
         return record
 
 
-def _same_address(stored: str, given: str) -> bool:
+def same_address(stored: str, given: str) -> bool:
+    """The same email (any case) or phone number (with or without `+`)."""
     if "@" in stored:
         return stored.lower() == given.lower()
     return stored.lstrip("+") == given.lstrip("+")
