@@ -23,7 +23,7 @@ from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import control, experience, interaction, oidc
+from .routes import control, experience, interaction, oidc, self_service
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -82,6 +82,7 @@ def create_app(
         *account_routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
+        *self_service.routes(),
     ]
     if runtime.settings.control_api:
         routes.append(Mount(CONTROL_PREFIX, routes=control.routes(), name="control"))

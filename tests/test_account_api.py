@@ -8,11 +8,14 @@ TOTP as a second factor, record expiry, the offline pwned check, webhooks.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from mock_logto import totp
+from mock_logto.errors import FixtureError
+from mock_logto.loader import load_tenant
 from mock_logto.management.router import _logto_routes, logto_route
 from mock_logto.ops import password_policy
 
@@ -28,7 +31,7 @@ from .support.account import (
 )
 from .support.apps import ClientFactory, Clock, tenant_of
 from .support.paths import DEMO_FIXTURE
-from .support.tenants import DEMO_WEB, ISSUER
+from .support.tenants import DEMO_WEB, ISSUER, MANAGEMENT_API
 from .support.verify import verify_access_token
 
 NEW_USER = "new.user@example.com"
@@ -387,3 +390,34 @@ def test_served_account_operations(demo: TestClient) -> None:
         status = demo.request(method, path, headers=headers, json={}).status_code
         assert (status == 501) == ((method, template) in UNSERVED), (method, template, status)
         assert logto_route(method, path) == template
+
+
+def test_a_fixture_sets_the_account_center(make_client: ClientFactory, tmp_path: Path) -> None:
+    path = tmp_path / "tenant.yaml"
+    path.write_text(
+        "applications:\n"
+        "  - {id: admin, name: admin, type: MachineToMachine, secret: s,\n"
+        "     roles: [Logto Management API access]}\n"
+        "accountCenter:\n"
+        "  enabled: true\n"
+        "  fields: {password: Edit, name: ReadOnly}\n"
+    )
+    client = make_client(path)
+    token = client.post(
+        "/oidc/token",
+        data={"grant_type": "client_credentials", "resource": MANAGEMENT_API, "scope": "all"},
+        auth=("admin", "s"),
+    ).json()["access_token"]
+    center = client.get("/api/account-center", headers={"Authorization": f"Bearer {token}"})
+    assert center.json() == {
+        "tenantId": "default",
+        "id": "default",
+        "enabled": True,
+        "fields": {"name": "ReadOnly", "password": "Edit"},
+        "webauthnRelatedOrigins": [],
+    }
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("accountCenter: {fields: {name: Write}}\n")
+    with pytest.raises(FixtureError) as info:
+        load_tenant(wrong)
+    assert "accountCenter.fields.name" in str(info.value)

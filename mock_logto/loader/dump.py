@@ -27,6 +27,7 @@ from ..models import (
     Role,
     Tenant,
     User,
+    default_account_center,
 )
 from ..ops import applications, organizations, roles, users
 
@@ -268,6 +269,7 @@ def fixture_document(tenant: Tenant) -> Document:
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
+        "accountCenter": account_center(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}
 
@@ -286,6 +288,18 @@ def custom_jwt(tenant: Tenant) -> dict[str, Any]:
     if config.id_token is not None:
         section["idToken"] = dict(config.id_token)
     return section
+
+
+def account_center(tenant: Tenant) -> dict[str, Any]:
+    """`accountCenter`, when it differs from a new tenant's."""
+    center = tenant.account_center
+    if center == default_account_center():
+        return {}
+    return {
+        "enabled": center.get("enabled", False),
+        "fields": dict(center.get("fields", {})),
+        "webauthnRelatedOrigins": list(center.get("webauthnRelatedOrigins", [])),
+    }
 
 
 class _IndentedDumper(yaml.SafeDumper):

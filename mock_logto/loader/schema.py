@@ -6,7 +6,7 @@ Entries keep references as written (names, indicators, usernames); :mod:`.build`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -234,6 +234,32 @@ class CustomJwtSpec(_Spec):
     id_token: IdTokenConfigSpec | None = None
 
 
+AccountCenterControl = Literal["Off", "ReadOnly", "Edit"]
+AccountCenterField = Literal[
+    "name",
+    "avatar",
+    "profile",
+    "email",
+    "phone",
+    "password",
+    "username",
+    "social",
+    "customData",
+    "mfa",
+    "session",
+]
+
+
+class AccountCenterSpec(_Spec):
+    """The account center, as `PATCH /api/account-center` takes it (`fields` replaces)."""
+
+    enabled: bool = False
+    fields: dict[AccountCenterField, AccountCenterControl] = Field(
+        default_factory=dict, description="Each field's control; a missing one is Off."
+    )
+    webauthn_related_origins: list[str] = []
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -246,6 +272,7 @@ class FixtureDocument(_Spec):
     organizations: list[OrganizationSpec] = []
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
+    account_center: AccountCenterSpec | None = None
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -259,4 +286,5 @@ SECTIONS = (
     "organizations",
     "hooks",
     "custom_jwt",
+    "account_center",
 )

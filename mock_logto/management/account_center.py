@@ -14,22 +14,10 @@ from starlette.responses import Response
 
 from ..errors import invalid_input
 from ..http.responses import JSONResponse
+from ..models import ACCOUNT_CENTER_FIELDS
 from .common import Handler, json_body, tenant_of
 
-#: accountCenterFieldControlGuard's keys, in its order (the answer's order).
-FIELDS = (
-    "name",
-    "avatar",
-    "profile",
-    "email",
-    "phone",
-    "password",
-    "username",
-    "social",
-    "customData",
-    "mfa",
-    "session",
-)
+FIELDS = ACCOUNT_CENTER_FIELDS
 CONTROL_VALUES = ("Off", "ReadOnly", "Edit")
 
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import InvalidRequestError, ManagementApiError
-from ..http import pages
+from ..http import pages, self_service_pages
 from ..http.body import form_params, read_body
 from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse, redirect, tagged
@@ -192,7 +192,12 @@ def _sign_in_page(
     client = rt.tenant.applications.get(interaction.request.client_id)
     app_name = client.name if client else interaction.request.client_id
     signable = [u for u in rt.tenant.users.values() if not u.is_suspended]
-    return pages.sign_in_page(app_name, signable, error, status_code)
+    document = rt.tenant.sign_in_experience
+    links = self_service_pages.links(
+        document.get("signInMode", "SignInAndRegister") != "SignIn",
+        "EmailVerificationCode" in (document.get("forgotPasswordMethods") or []),
+    )
+    return pages.sign_in_page(app_name, signable, error, status_code, links)
 
 
 async def sign_in_page(request: Request) -> Response:

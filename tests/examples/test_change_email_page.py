@@ -41,7 +41,8 @@ class EmailSettings:
         ).raise_for_status()
 
     def current_email(self) -> str:
-        return self.http.get("/my-account").json()["primaryEmail"]
+        email: str = self.http.get("/my-account").json()["primaryEmail"]
+        return email
 
     def close(self) -> None:
         self.http.close()

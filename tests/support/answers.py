@@ -105,6 +105,7 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/configs/jwt-customizer/{tokenTypePath}", path)
     get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
+    get("/account-center", "/account-center")
     return walk
 
 
