@@ -421,3 +421,46 @@ def test_a_fixture_sets_the_account_center(make_client: ClientFactory, tmp_path:
     with pytest.raises(FixtureError) as info:
         load_tenant(wrong)
     assert "accountCenter.fields.name" in str(info.value)
+
+
+def test_sign_up_and_reset_fire_logtos_hooks(demo: TestClient) -> None:
+    email_sign_up(demo)
+    events = ["PostRegister", "User.Created", "PostResetPassword", "User.Data.Updated"]
+    hook = {"name": "h", "events": events, "config": {"url": "mock://sink"}}
+    assert demo.post("/api/hooks", json=hook, headers=admin_headers(demo)).status_code == 201
+    _sign_up(demo)
+    open_interaction(demo)
+    assert demo.put("/api/experience", json={"interactionEvent": "ForgotPassword"}).status_code
+    verification_id = send_and_verify_code(demo, NEW_USER, "ForgotPassword")
+    demo.post("/api/experience/identification", json={"verificationId": verification_id})
+    demo.put("/api/experience/profile/password", json={"password": "Another-Horse-43"})
+    assert demo.post("/api/experience/submit").status_code == 200
+    payloads = [json.loads(d["request"]["body"]) for d in demo.get("/__mock/deliveries").json()]
+    assert [p["event"] for p in payloads] == [
+        "User.Created",
+        "PostRegister",
+        "PostResetPassword",
+        "User.Data.Updated",
+    ]
+    created, registered, reset, updated = payloads
+    assert list(created) == [
+        "event",
+        "createdAt",
+        "interactionEvent",
+        "userAgent",
+        "applicationId",
+        "sessionId",
+        "ip",
+        "application",
+        "data",
+        "hookId",
+    ]
+    assert created["data"]["primaryEmail"] == NEW_USER
+    assert (registered["interactionEvent"], registered["user"]["primaryEmail"]) == (
+        "Register",
+        NEW_USER,
+    )
+    assert (reset["interactionEvent"], updated["interactionEvent"]) == (
+        "ForgotPassword",
+        "ForgotPassword",
+    )

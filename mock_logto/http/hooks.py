@@ -171,3 +171,38 @@ def interaction_event(
             "description": app.description,
         }
     rt.webhooks.trigger(hooks, payload)
+
+
+def experience_data_event(
+    request: Request, rt: Runtime, event: str, interaction: Interaction, user: User
+) -> None:
+    """A data hook an interaction fires (`User.Created` at sign-up, `User.Data.Updated` at reset).
+
+    Logto's experience metadata (interaction event, user agent, app, session, ip) comes before
+    the app's summary and the user as `data`.
+    """
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    client_id = interaction.request.client_id
+    payload: dict[str, Any] = {
+        "event": event,
+        "createdAt": iso_time(rt.clock() * 1000),
+        "interactionEvent": interaction.event,
+    }
+    user_agent = request.headers.get("user-agent")
+    if user_agent is not None:
+        payload["userAgent"] = user_agent
+    payload["applicationId"] = client_id
+    payload["sessionId"] = interaction.uid
+    payload["ip"] = request.client.host if request.client else ""
+    app = rt.tenant.applications.get(client_id)
+    if app is not None:
+        payload["application"] = {
+            "id": app.id,
+            "type": app.type,
+            "name": app.name,
+            "description": app.description,
+        }
+    payload["data"] = user_info(user)
+    rt.webhooks.trigger(hooks, payload)

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 from .. import totp
 from ..errors import ManagementApiError, invalid_input
 from ..http.body import json_object, read_body
-from ..http.hooks import interaction_event, sign_in_event
+from ..http.hooks import experience_data_event, interaction_event, sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..models import User
@@ -239,6 +239,7 @@ def _register(request: Request, interaction: Interaction, verification_id: str |
     )
     interaction.identified_user_id = user.id
     interaction.profile = {}
+    experience_data_event(request, rt, "User.Created", interaction, user)
     return Response(status_code=201)
 
 
@@ -271,7 +272,8 @@ async def verify_code(request: Request) -> Response:
     verification_id = _string(data, "verificationId")
     code = _string(data, "code")
     record = interaction.records.get(verification_id)
-    if not isinstance(record, VerificationRecord) or record.identifier is None:
+    wanted = "EmailVerificationCode" if kind == "email" else "PhoneVerificationCode"
+    if not isinstance(record, VerificationRecord) or record.type != wanted:
         raise _verification_not_found()
     runtime_of(request).passcodes.verify(record.id, record.template_type or "", code, kind, value)
     record.verified = True
@@ -419,6 +421,7 @@ async def submit(request: Request) -> Response:
         user.updated_at = rt.clock() * 1000
         interaction.profile = {}
         interaction_event(request, rt, "PostResetPassword", interaction, user)
+        experience_data_event(request, rt, "User.Data.Updated", interaction, user)
         return PlainTextResponse("OK")
     if interaction.event == "SignIn":
         _guard_mfa(request, interaction, user)

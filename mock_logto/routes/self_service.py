@@ -19,7 +19,7 @@ from ..errors import ManagementApiError
 from ..http import pages
 from ..http import self_service_pages as forms
 from ..http.body import form_params, read_body
-from ..http.hooks import interaction_event
+from ..http.hooks import experience_data_event, interaction_event
 from ..http.responses import redirect
 from ..http.session import current_interaction
 from ..models import User
@@ -150,6 +150,7 @@ def _create(request: Request, rt: Runtime, interaction: Interaction) -> Response
     interaction.event = "Register"
     sign_in(interaction, user, rt.clock())
     interaction_event(request, rt, "PostRegister", interaction, user)
+    experience_data_event(request, rt, "User.Created", interaction, user)
     return redirect(f"{rt.settings.base_url}/oidc/auth/{interaction.uid}")
 
 
@@ -184,7 +185,9 @@ async def forgot_password(request: Request) -> Response:
     user.password = form.get("password", "")
     user.updated_at = rt.clock() * 1000
     interaction.records = {}
+    interaction.event = "ForgotPassword"
     interaction_event(request, rt, "PostResetPassword", interaction, user)
+    experience_data_event(request, rt, "User.Data.Updated", interaction, user)
     return redirect(f"{rt.settings.base_url}/sign-in")
 
 
