@@ -8,13 +8,17 @@ TOTP as a second factor, record expiry, the offline pwned check, webhooks.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from mock_logto import totp
 from mock_logto.errors import FixtureError
+from mock_logto.keys import KeyStore
 from mock_logto.loader import load_tenant
 from mock_logto.management.router import _logto_routes, logto_route
 from mock_logto.ops import password_policy
@@ -29,7 +33,7 @@ from .support.account import (
     open_interaction,
     send_and_verify_code,
 )
-from .support.apps import ClientFactory, Clock, tenant_of
+from .support.apps import ClientFactory, Clock, new_client, tenant_of
 from .support.paths import DEMO_FIXTURE
 from .support.tenants import DEMO_WEB, ISSUER, MANAGEMENT_API
 from .support.verify import verify_access_token
@@ -464,3 +468,78 @@ def test_sign_up_and_reset_fire_logtos_hooks(demo: TestClient) -> None:
         "ForgotPassword",
         "ForgotPassword",
     )
+
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=12)
+    | st.sampled_from(["email", "phone", "Totp", "BackupCode", "password", "\x00", "9" * 40]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=8,
+)
+_KEYS = st.sampled_from(
+    [
+        "password",
+        "identifier",
+        "verificationId",
+        "code",
+        "email",
+        "phone",
+        "name",
+        "avatar",
+        "username",
+        "customData",
+        "type",
+        "secret",
+        "codes",
+        "mfa",
+        "skipMfaOnSignIn",
+        "newIdentifierVerificationRecordId",
+        "interactionEvent",
+        "value",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    operation=st.sampled_from(
+        [(m, t) for m, _, t in _logto_routes() if t.startswith(("/api/my-account", "/api/verif"))]
+        + [
+            ("POST", "/api/experience/verification/verification-code"),
+            ("POST", "/api/experience/verification/verification-code/verify"),
+            ("POST", "/api/experience/verification/totp/verify"),
+            ("POST", "/api/experience/profile"),
+            ("PUT", "/api/experience/profile/password"),
+            ("POST", "/api/experience/identification"),
+            ("PUT", "/api/experience"),
+        ]
+    ),
+    body=st.dictionaries(_KEYS, _JSON, max_size=4),
+)
+def test_no_body_makes_a_server_error(
+    signed_in: tuple[TestClient, str], operation: tuple[str, str], body: dict[str, object]
+) -> None:
+    client, token = signed_in
+    method, template = operation
+    path = template.replace("{target}", "x").replace("{connectorId}", "x")
+    path = path.replace("{verificationId}", "x")
+    headers = bearer(token, "x")
+    if template.startswith("/api/verification-codes"):
+        headers = admin_headers(client)
+    response = client.request(method, path, json=body, headers=headers)
+    assert response.status_code < 500 or response.status_code == 501, response.text
+
+
+@pytest.fixture(scope="module")
+def signed_in(golden_keys: KeyStore) -> Iterator[tuple[TestClient, str]]:
+    """One signed-in alice, account center on, for the generated requests."""
+    client = new_client(golden_keys, DEMO_FIXTURE, clock=Clock())
+    with client:
+        email_sign_up(client)
+        enable_account_center(client)
+        token = str(_sign_in_alice(client)["access_token"])
+        open_interaction(client)
+        yield client, token
