@@ -543,3 +543,54 @@ def signed_in(golden_keys: KeyStore) -> Iterator[tuple[TestClient, str]]:
         token = str(_sign_in_alice(client)["access_token"])
         open_interaction(client)
         yield client, token
+
+
+def test_sign_in_with_an_emailed_code_where_the_method_allows_it(demo: TestClient) -> None:
+    email_sign_up(demo)
+    verifier = open_interaction(demo)
+    assert demo.put("/api/experience", json={"interactionEvent": "SignIn"}).status_code == 204
+    verification_id = send_and_verify_code(demo, "bob@example.com", "SignIn")
+    identify = {"verificationId": verification_id}
+    assert demo.post("/api/experience/identification", json=identify).status_code == 204
+    submitted = demo.post("/api/experience/submit").json()
+    assert finish(demo, submitted["redirectTo"], verifier)["token_type"] == "Bearer"
+    assert demo.get("/__mock/messages", params={"type": "SignIn"}).json()[0]["to"] == (
+        "bob@example.com"
+    )
+
+    no_codes = {
+        "signIn": {
+            "methods": [
+                {
+                    "identifier": "email",
+                    "password": True,
+                    "verificationCode": False,
+                    "isPasswordPrimary": True,
+                }
+            ]
+        }
+    }
+    assert demo.patch("/api/sign-in-exp", json=no_codes, headers=admin_headers(demo))
+    open_interaction(demo)
+    assert demo.put("/api/experience", json={"interactionEvent": "SignIn"}).status_code == 204
+    verification_id = send_and_verify_code(demo, "bob@example.com", "SignIn")
+    refused = demo.post("/api/experience/identification", json={"verificationId": verification_id})
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {
+            "code": "user.sign_in_method_not_enabled",
+            "message": "This sign-in method is not enabled.",
+        },
+    )
+
+
+def test_register_is_refused_at_identification_when_sign_up_is_off(demo: TestClient) -> None:
+    email_sign_up(demo, signInMode="SignIn")
+    open_interaction(demo)
+    assert demo.put("/api/experience", json={"interactionEvent": "Register"}).status_code == 204
+    verification_id = send_and_verify_code(demo, NEW_USER, "Register")
+    refused = demo.post("/api/experience/identification", json={"verificationId": verification_id})
+    assert (refused.status_code, refused.json()["code"]) == (403, "auth.forbidden")
+    taken = send_and_verify_code(demo, "alice@example.com", "Register")
+    conflict = demo.post("/api/experience/identification", json={"verificationId": taken})
+    assert (conflict.status_code, conflict.json()["code"]) == (422, "user.email_already_in_use")

@@ -98,7 +98,6 @@ async def start(request: Request) -> Response:
     """`PUT /api/experience`: start (or restart) the interaction with an event."""
     interaction = _interaction(request)
     event = _choice(await _json_body(request), INTERACTION_EVENTS, "interactionEvent")
-    _guard_event(runtime_of(request).tenant.sign_in_experience, event)
     interaction.event = event
     interaction.verifications.clear()
     interaction.records.clear()
@@ -108,7 +107,10 @@ async def start(request: Request) -> Response:
 
 
 def _guard_event(document: dict[str, Any], event: str) -> None:
-    """Logto's `guardInteractionEvent`: the sign-in mode allows the event (403 otherwise)."""
+    """Logto's `guardInteractionEvent`: the sign-in mode allows the event (403 otherwise).
+
+    Checked where Logto checks it: at identification and at sign-up, not at `PUT`.
+    """
     mode = document.get("signInMode", "SignInAndRegister")
     if (event == "Register" and mode == "SignIn") or (event == "SignIn" and mode == "Register"):
         raise ManagementApiError(
@@ -181,6 +183,9 @@ async def identify(request: Request) -> Response:
         record = _code_record(interaction, verification_id)
         assert record.identifier is not None  # noqa: S101 - _code_record checked it
         value, kind = record.identifier["value"], record.identifier["type"]
+        document = runtime_of(request).tenant.sign_in_experience
+        _guard_event(document, "SignIn" if interaction.event == "SignIn" else "ForgotPassword")
+        _guard_code_method(document, interaction.event or "", kind)
         user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
         if user is None:
             raise ManagementApiError(
@@ -200,6 +205,31 @@ async def identify(request: Request) -> Response:
     return Response(status_code=204)
 
 
+def _guard_code_method(document: dict[str, Any], event: str, kind: str) -> None:
+    """Logto's sign-in experience validator for a code: the method must be enabled.
+
+    A code signs in only where a sign-in method of its kind allows codes, and resets a password
+    only where `forgotPasswordMethods` names its kind.
+    """
+    if event == "SignIn":
+        methods = document.get("signIn", {}).get("methods", [])
+        if not any(m.get("identifier") == kind and m.get("verificationCode") for m in methods):
+            raise ManagementApiError(
+                "user.sign_in_method_not_enabled",
+                "This sign-in method is not enabled.",
+                status_code=422,
+            )
+        return
+    methods = document.get("forgotPasswordMethods")
+    wanted = "EmailVerificationCode" if kind == "email" else "PhoneVerificationCode"
+    if methods is not None and wanted not in methods:
+        raise ManagementApiError(
+            "session.not_supported_for_forgot_password",
+            "This operation is not supported for forgot password.",
+            status_code=422,
+        )
+
+
 def _register(request: Request, interaction: Interaction, verification_id: str | None) -> Response:
     """Logto's `createUser`: the verified identifier joins the profile; 201 once complete."""
     rt = runtime_of(request)
@@ -209,6 +239,7 @@ def _register(request: Request, interaction: Interaction, verification_id: str |
         key = "primaryEmail" if record.identifier["type"] == "email" else "primaryPhone"
         users.identifiers_free(rt.tenant, {key: record.identifier["value"]})
         interaction.profile[key] = record.identifier["value"]
+    _guard_event(rt.tenant.sign_in_experience, "Register")
     sign_up = rt.tenant.sign_in_experience.get("signUp", {})
     missing = []
     if sign_up.get("password") and "password" not in interaction.profile:
