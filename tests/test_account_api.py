@@ -594,3 +594,23 @@ def test_register_is_refused_at_identification_when_sign_up_is_off(demo: TestCli
     taken = send_and_verify_code(demo, "alice@example.com", "Register")
     conflict = demo.post("/api/experience/identification", json={"verificationId": taken})
     assert (conflict.status_code, conflict.json()["code"]) == (422, "user.email_already_in_use")
+
+
+def test_messages_are_listed_filtered_cleared_and_reset(demo: TestClient) -> None:
+    headers = admin_headers(demo)
+    demo.post("/api/verification-codes", json={"email": "a@example.com"}, headers=headers)
+    demo.post("/api/verification-codes", json={"phone": "15550001"}, headers=headers)
+    listed = demo.get("/__mock/messages").json()
+    assert [(m["channel"], m["to"], m["type"]) for m in listed] == [
+        ("email", "a@example.com", "Generic"),
+        ("sms", "15550001", "Generic"),
+    ]
+    assert listed[1]["payload"] == {"code": listed[1]["code"]}
+    assert [m["to"] for m in demo.get("/__mock/messages", params={"to": "+15550001"}).json()] == [
+        "15550001"
+    ]
+    assert demo.delete("/__mock/messages").status_code == 204
+    assert demo.get("/__mock/messages").json() == []
+    demo.post("/api/verification-codes", json={"email": "a@example.com"}, headers=headers)
+    assert demo.post("/__mock/reset").status_code == 204
+    assert demo.get("/__mock/messages").json() == []

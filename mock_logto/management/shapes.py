@@ -71,7 +71,7 @@ def user(entity: User, *, has_password: bool = True) -> dict[str, Any]:
         "createdAt": entity.created_at,
         "updatedAt": entity.updated_at,
         "profile": dict(entity.profile),
-        "applicationId": None,
+        "applicationId": entity.application_id,
         "isSuspended": entity.is_suspended,
     }
     if has_password:
