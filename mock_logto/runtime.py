@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
+from .audit import AuditLog
 from .clock import MockClock
 from .control import Control
 from .errors import MockLogtoError
@@ -26,6 +27,7 @@ from .loader import default_fixture_path, fixture_files, load_tenant, load_tenan
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
+from .ops.sentinel import Sentinel
 from .passcodes import Passcodes
 from .settings import Settings
 from .store import Store
@@ -135,6 +137,10 @@ class Runtime:
     webhooks: Webhooks = field(init=False)
     #: Verification codes, captured messages and verification records (`mock_logto.passcodes`).
     passcodes: Passcodes = field(init=False)
+    #: Failed verification attempts per identifier (Logto's sentinel, `ops.sentinel`).
+    sentinel: Sentinel = field(default_factory=Sentinel, init=False)
+    #: Audit logs (`/api/logs`): events recorded as tuples, shaped when read (`audit`).
+    audit: AuditLog = field(default_factory=AuditLog, init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
     changes: int = field(default=0, init=False)
     #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
@@ -255,6 +261,8 @@ class Runtime:
         self.control.clear()
         self.webhooks.clear()
         self.passcodes.clear()
+        self.sentinel.clear()
+        self.audit.clear()
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
+from mock_logto.errors import FixtureError
+from mock_logto.loader import load_tenant
 from mock_logto.models import default_sign_in_experience
+
+from .support.apps import ClientFactory, tenant_of
 
 
 def _document(**changes: Any) -> dict[str, Any]:
@@ -195,3 +201,28 @@ def test_custom_email_blocklist_is_deduplicated_and_checked(admin: TestClient) -
         "message": "Invalid custom email blocklist items: x, y, and z. Each item must be a valid "
         "email address or email domain, e.g., foo@example.com or @example.com.",
     }
+
+
+def test_a_fixture_changes_the_sign_in_experience_as_patch_does(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    fixture = tmp_path / "t.yaml"
+    fixture.write_text("signInExperience:\n  signInMode: SignIn\n  passwordPolicy: {rejects: {}}\n")
+    tenant = tenant_of(make_client(fixture))
+    rejects = {"pwned": True, "repetitionAndSequence": True, "userInfo": True, "words": []}
+    assert tenant.sign_in_experience == {
+        **default_sign_in_experience(),
+        "signInMode": "SignIn",
+        "passwordPolicy": {"rejects": rejects},
+    }
+
+
+def test_a_fixture_sign_in_experience_is_checked_as_patch_checks_it(tmp_path: Path) -> None:
+    fixture = tmp_path / "t.yaml"
+    fixture.write_text("signInExperience:\n  signInMode: Nope\n")
+    with pytest.raises(FixtureError) as caught:
+        load_tenant(fixture)
+    assert caught.value.problems == [
+        f"{fixture}: signInExperience.signInMode: Invalid enum value. Expected 'SignIn' | "
+        "'Register' | 'SignInAndRegister', received 'Nope'"
+    ]

@@ -28,6 +28,7 @@ from ..models import (
     Tenant,
     User,
     default_account_center,
+    default_sign_in_experience,
 )
 from ..ops import applications, organizations, roles, users
 
@@ -270,8 +271,29 @@ def fixture_document(tenant: Tenant) -> Document:
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
         "accountCenter": account_center(tenant),
+        "connectors": [connector(row) for row in tenant.connectors.values()],
+        "signInExperience": sign_in_experience_changes(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}
+
+
+def sign_in_experience_changes(tenant: Tenant) -> dict[str, Any]:
+    """The keys of the sign-in experience that differ from a new tenant's."""
+    default = default_sign_in_experience()
+    return {k: v for k, v in tenant.sign_in_experience.items() if default.get(k) != v}
+
+
+def connector(row: dict[str, Any]) -> dict[str, Any]:
+    """A connector as `POST /api/connectors` takes it (Logto's row, `createdAt` kept)."""
+    entry: dict[str, Any] = {"id": row["id"], "connectorId": row["connectorId"]}
+    for key in ("config", "metadata"):
+        if row.get(key):
+            entry[key] = row[key]
+    for key in ("syncProfile", "enableTokenStorage"):
+        if row.get(key):
+            entry[key] = True
+    entry["createdAt"] = row["createdAt"]
+    return entry
 
 
 def custom_jwt(tenant: Tenant) -> dict[str, Any]:

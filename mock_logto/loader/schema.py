@@ -260,6 +260,22 @@ class AccountCenterSpec(_Spec):
     webauthn_related_origins: list[str] = []
 
 
+class ConnectorSpec(_Spec):
+    """A connector, as `POST /api/connectors` takes it.
+
+    `connectorId` names a built-in factory (Logto's mock connectors: `mock-email-service`,
+    `mock-email-service-alternative`, `mock-short-message-service`, `mock-social-connector`).
+    """
+
+    id: EntityId | None = None
+    connector_id: NonEmpty
+    config: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    sync_profile: bool | None = None
+    enable_token_storage: bool | None = None
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -273,6 +289,12 @@ class FixtureDocument(_Spec):
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
     account_center: AccountCenterSpec | None = None
+    connectors: list[ConnectorSpec] = []
+    sign_in_experience: dict[str, Any] | None = Field(
+        None,
+        description="Changes to a new tenant's sign-in experience, as `PATCH /api/sign-in-exp` "
+        "takes them (sign-in methods, sign-up, password policy, `sentinelPolicy`, ...).",
+    )
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -287,4 +309,6 @@ SECTIONS = (
     "hooks",
     "custom_jwt",
     "account_center",
+    "connectors",
+    "sign_in_experience",
 )

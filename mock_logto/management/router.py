@@ -21,8 +21,10 @@ from ..http.responses import JSONResponse
 from . import (
     account_center,
     applications,
+    connectors,
     hooks,
     jwt_customizer,
+    logs,
     oidc_keys,
     openapi,
     organizations,
@@ -108,6 +110,8 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *account_center.ROUTES,
     *verification_codes.ROUTES,
     *password_check.ROUTES,
+    *connectors.ROUTES,
+    *logs.ROUTES,
 )
 
 

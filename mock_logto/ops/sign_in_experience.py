@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import zod
 from ..errors import ManagementApiError, TenantError
 from ..models import Tenant
+from ..zod import Arr, Bool, Default, Enum, Literal, Nullable, Num, Obj, Record, Str, Union
 from . import connectors
 
 _EMAIL_OR_DOMAIN = re.compile(r"^\S+@\S+\.\S+|^@\S+\.\S+$")
@@ -19,6 +21,25 @@ _BUILT_IN_LANGUAGES = frozenset(
     ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "pl-PL", "pt-PT", "pt-BR", "ru", "th")
     + ("tr-TR", "uk-UA", "zh-CN", "zh-HK", "zh-TW")
 )
+#: @logto/language-kit's language tags (matched case-insensitively, as `isLanguageTag`).
+_LANGUAGES = frozenset(
+    tag.lower()
+    for tag in """af-ZA am-ET ar ar-AR as-IN az-AZ be-BY bg-BG bn-IN br-FR bs-BA ca-ES cb-IQ co-FR
+    cs-CZ cx-PH cy-GB da-DK de de-DE el-GR en en-GB en-US eo-EO es es-ES es-419 et-EE eu-ES fa-IR
+    ff-NG fi fi-FI fo-FO fr fr-CA fr-FR fy-NL ga-IE gl-ES gn-PY gu-IN ha-NG he-IL hi-IN hr-HR ht-HT
+    hu-HU hy-AM id-ID ik-US is-IS it it-IT iu-CA ja ja-JP ja-KS jv-ID ka-GE kk-KZ km-KH kn-IN ko
+    ko-KR ku-TR ky-KG lo-LA lt-LT lv-LV mg-MG mk-MK ml-IN mn-MN mr-IN ms-MY mt-MT my-MM nb-NO ne-NP
+    nl nl-BE nl-NL nn-NO or-IN pa-IN pl-PL ps-AF pt pt-BR pt-PT ro-RO ru ru-RU rw-RW sc-IT si-LK
+    sk-SK sl-SI sn-ZW sq-AL sr-RS sv sv-SE sw-KE sy-SY sz-PL ta-IN te-IN tg-TJ th th-TH tl-PH tr
+    tr-TR tt-RU tz-MA uk-UA ur-PK uz-UZ vi-VN zh zh-CN zh-HK zh-MO zh-TW zz-TR""".split()  # noqa: SIM905
+)
+
+
+def is_language_tag(value: Any) -> bool:
+    """`isLanguageTag` of @logto/language-kit (case-insensitive)."""
+    return isinstance(value, str) and value.lower() in _LANGUAGES
+
+
 _MESSAGES = {
     "enabled_connector_not_found": "Enabled {type} connector not found.",
     "at_least_one_authentication_factor": "You have to select at least one authentication factor.",
@@ -228,3 +249,180 @@ def update(tenant: Tenant, body: dict[str, Any], *, remove_unused_demo: bool = F
     for key, value in changes.items():
         if key in current:
             current[key] = value
+
+
+def guard_interaction_event(tenant: Tenant, event: str) -> None:
+    """`guardInteractionEvent`: `signInMode` Register refuses SignIn, SignIn refuses Register."""
+    mode = tenant.sign_in_experience.get("signInMode")
+    if (event == "SignIn" and mode == "Register") or (event == "Register" and mode == "SignIn"):
+        raise ManagementApiError(
+            "auth.forbidden",
+            "Forbidden. Please check your user roles and permissions.",
+            status_code=403,
+        )
+
+
+def password_identifiers(tenant: Tenant) -> list[str]:
+    """The identifiers (username, email, phone) a password signs in with."""
+    methods = tenant.sign_in_experience.get("signIn", {}).get("methods", [])
+    return [m["identifier"] for m in methods if m.get("password")]
+
+
+def guard_password_method(tenant: Tenant, identifier: str) -> None:
+    """`guardSignInVerificationMethod` for a password: its identifier must be enabled (422)."""
+    if identifier not in password_identifiers(tenant):
+        raise ManagementApiError(
+            "user.sign_in_method_not_enabled",
+            "This sign-in method is not enabled.",
+            status_code=422,
+        )
+
+
+_HEX = re.compile(r"^#[\da-f]{3}([\da-f]{3})?$", re.IGNORECASE)
+_IDENTIFIERS = ("username", "email", "phone")
+
+
+def _url_or_empty(check: Str) -> zod.Schema:
+    """`string().url().optional().nullable().or(literal(''))`."""
+    return Union(Nullable(check), Literal(""))
+
+
+_PASSWORD_POLICY = Obj(
+    {
+        "length": Default(
+            Obj({"min": Default(Num(), lambda: 8), "max": Default(Num(), lambda: 256)}),
+            dict,
+        ),
+        "characterTypes": Default(Obj({"min": Default(Num(), lambda: 1)}), dict),
+        "rejects": Default(
+            Obj(
+                {
+                    "pwned": Default(Bool(), lambda: True),
+                    "repetitionAndSequence": Default(Bool(), lambda: True),
+                    "userInfo": Default(Bool(), lambda: True),
+                    "words": Default(Arr(Str()), list),
+                }
+            ),
+            dict,
+        ),
+    }
+).partial()
+
+#: The PATCH body: `SignInExperiences.createGuard` (adaptiveMfa omitted) `.partial()`.
+PATCH_BODY = Obj(
+    {
+        "tenantId": Str(max=21),
+        "color": Obj(
+            {
+                "primaryColor": Str(regex=_HEX),
+                "isDarkModeEnabled": Bool(),
+                "darkPrimaryColor": Str(regex=_HEX),
+            }
+        ),
+        "branding": Obj(
+            {
+                "logoUrl": Str(url=True),
+                "darkLogoUrl": Str(url=True),
+                "favicon": Str(url=True),
+                "darkFavicon": Str(url=True),
+            }
+        ).partial(),
+        "hideLogtoBranding": Bool(),
+        "languageInfo": Obj(
+            {
+                "autoDetect": Bool(),
+                "fallbackLanguage": zod.Refine(zod.Unknown(), is_language_tag),
+            }
+        ),
+        "agreeToTermsPolicy": Enum(("Automatic", "ManualRegistrationOnly", "Manual")),
+        "signIn": Obj(
+            {
+                "methods": Arr(
+                    Obj(
+                        {
+                            "identifier": Enum(_IDENTIFIERS),
+                            "password": Bool(),
+                            "verificationCode": Bool(),
+                            "isPasswordPrimary": Bool(),
+                        }
+                    )
+                )
+            }
+        ),
+        "signUp": Obj(
+            {
+                "identifiers": Arr(Enum(_IDENTIFIERS)),
+                "password": Bool(),
+                "verify": Bool(),
+                "secondaryIdentifiers": Arr(
+                    Obj(
+                        {
+                            "identifier": Union(Enum(_IDENTIFIERS), Enum(("emailOrPhone",))),
+                            "verify": Bool().optional(),
+                        }
+                    )
+                ).optional(),
+            }
+        ),
+        "socialSignIn": Obj(
+            {
+                "automaticAccountLinking": Bool().optional(),
+                "skipRequiredIdentifiers": Bool().optional(),
+            }
+        ),
+        "socialSignInConnectorTargets": Arr(Str()),
+        "signInMode": Enum(("SignIn", "Register", "SignInAndRegister")),
+        "customCss": Nullable(Str()),
+        "customContent": Record(Str()),
+        "customUiAssets": Nullable(Obj({"id": Str(), "createdAt": Num()})),
+        "passwordPolicy": _PASSWORD_POLICY,
+        "mfa": Obj(
+            {
+                "factors": Arr(
+                    Enum(
+                        (
+                            "Totp",
+                            "WebAuthn",
+                            "BackupCode",
+                            "EmailVerificationCode",
+                            "PhoneVerificationCode",
+                        )
+                    )
+                ),
+                "policy": Enum(
+                    (
+                        "UserControlled",
+                        "Mandatory",
+                        "PromptOnlyAtSignIn",
+                        "PromptAtSignInAndSignUp",
+                        "NoPrompt",
+                    )
+                ),
+                "organizationRequiredMfaPolicy": Enum(("NoPrompt", "Mandatory")).optional(),
+            }
+        ),
+        "singleSignOnEnabled": Bool(),
+        "captchaPolicy": Obj({"enabled": Bool().optional()}),
+        "sentinelPolicy": Obj(
+            {"maxAttempts": Num().optional(), "lockoutDuration": Num().optional()}
+        ),
+        "emailBlocklistPolicy": Obj(
+            {
+                "blockDisposableAddresses": Bool().optional(),
+                "blockSubaddressing": Bool().optional(),
+                "customBlocklist": Arr(Str()).optional(),
+            }
+        ),
+        "forgotPasswordMethods": Nullable(
+            Arr(Enum(("EmailVerificationCode", "PhoneVerificationCode")))
+        ),
+        "passkeySignIn": Obj(
+            {"enabled": Bool(), "showPasskeyButton": Bool(), "allowAutofill": Bool()}
+        ).partial(),
+        "termsOfUseUrl": _url_or_empty(Str(url=True)),
+        "privacyPolicyUrl": _url_or_empty(Str(url=True)),
+        "supportEmail": _url_or_empty(Str(email=True)),
+        "supportWebsiteUrl": _url_or_empty(Str(url=True)),
+        "unknownSessionRedirectUrl": _url_or_empty(Str(url=True)),
+    }
+).partial()

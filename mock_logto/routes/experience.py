@@ -21,13 +21,15 @@ from starlette.routing import BaseRoute, Route
 
 from .. import totp
 from ..errors import ManagementApiError, invalid_input
+from ..http import audit_events
 from ..http.body import json_object, read_body
 from ..http.hooks import experience_data_event, interaction_event, sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
+from ..http.sign_in_policy import password_attempt
 from ..models import User
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import password_policy, users
+from ..ops import password_policy, sign_in_experience, users
 from ..passcodes import VerificationRecord
 from ..runtime import runtime_of
 from ..store import Interaction, short_id, short_id_lower
@@ -106,18 +108,9 @@ async def start(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _guard_event(document: dict[str, Any], event: str) -> None:
-    """Logto's `guardInteractionEvent`: the sign-in mode allows the event (403 otherwise).
-
-    Checked where Logto checks it: at identification and at sign-up, not at `PUT`.
-    """
-    mode = document.get("signInMode", "SignInAndRegister")
-    if (event == "Register" and mode == "SignIn") or (event == "SignIn" and mode == "Register"):
-        raise ManagementApiError(
-            "auth.forbidden",
-            "Forbidden. Please check your user roles and permissions.",
-            status_code=403,
-        )
+def _guarded_event(interaction: Interaction) -> str:
+    """The event Logto's guard checks at identification (Logto checks none at `PUT`)."""
+    return "SignIn" if interaction.event == "SignIn" else "ForgotPassword"
 
 
 async def verify_password(request: Request) -> Response:
@@ -127,8 +120,27 @@ async def verify_password(request: Request) -> Response:
     kind = _choice(data, IDENTIFIER_TYPES, "identifier", "type")
     value = _string(data, "identifier", "value")
     password = _string(data, "password")
+    rt = runtime_of(request)
+    identifier = {"type": kind, "value": value}
+    try:
+        user = _password_user(request, kind, value, password)
+    except ManagementApiError as exc:
+        error = {"message": exc.message, "code": exc.code}
+        audit_events.password_verified(request, rt, interaction, identifier, error)
+        raise
+    audit_events.password_verified(request, rt, interaction, identifier, None)
+    verification_id = short_id()
+    interaction.verifications[verification_id] = user.id
+    interaction.verified_identifiers[verification_id] = (kind, value)
+    return JSONResponse({"verificationId": verification_id})
+
+
+def _password_user(request: Request, kind: str, value: str, password: str) -> User:
+    """The user the password verifies (the sentinel told of the attempt), else Logto's error."""
     user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
-    if user is None or not password_matches(user, password):
+    matches = user is not None and password_matches(user, password)
+    password_attempt(request, kind, value, failed=not matches or user is None or user.is_suspended)
+    if user is None or not matches:
         raise ManagementApiError(
             "session.invalid_credentials",
             "Incorrect account or password. Please check your input.",
@@ -136,9 +148,7 @@ async def verify_password(request: Request) -> Response:
         )
     if user.is_suspended:
         raise ManagementApiError("user.suspended", "This account is suspended.", status_code=401)
-    verification_id = short_id()
-    interaction.verifications[verification_id] = user.id
-    return JSONResponse({"verificationId": verification_id})
+    return user
 
 
 def _verification_not_found() -> ManagementApiError:
@@ -183,9 +193,9 @@ async def identify(request: Request) -> Response:
         record = _code_record(interaction, verification_id)
         assert record.identifier is not None  # noqa: S101 - _code_record checked it
         value, kind = record.identifier["value"], record.identifier["type"]
-        document = runtime_of(request).tenant.sign_in_experience
-        _guard_event(document, "SignIn" if interaction.event == "SignIn" else "ForgotPassword")
-        _guard_code_method(document, interaction.event or "", kind)
+        tenant = runtime_of(request).tenant
+        sign_in_experience.guard_interaction_event(tenant, _guarded_event(interaction))
+        _guard_code_method(tenant.sign_in_experience, interaction.event or "", kind)
         user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
         if user is None:
             raise ManagementApiError(
@@ -201,6 +211,11 @@ async def identify(request: Request) -> Response:
         user_id = user.id
     if user_id is None:
         raise _verification_not_found()
+    identifier = interaction.verified_identifiers.get(verification_id)
+    if identifier is not None:  # a password: Logto's guardIdentificationMethod
+        tenant = runtime_of(request).tenant
+        sign_in_experience.guard_interaction_event(tenant, _guarded_event(interaction))
+        sign_in_experience.guard_password_method(tenant, identifier[0])
     interaction.identified_user_id = user_id
     return Response(status_code=204)
 
@@ -239,7 +254,7 @@ def _register(request: Request, interaction: Interaction, verification_id: str |
         key = "primaryEmail" if record.identifier["type"] == "email" else "primaryPhone"
         users.identifiers_free(rt.tenant, {key: record.identifier["value"]})
         interaction.profile[key] = record.identifier["value"]
-    _guard_event(rt.tenant.sign_in_experience, "Register")
+    sign_in_experience.guard_interaction_event(rt.tenant, "Register")
     sign_up = rt.tenant.sign_in_experience.get("signUp", {})
     missing = []
     if sign_up.get("password") and "password" not in interaction.profile:
@@ -457,6 +472,7 @@ async def submit(request: Request) -> Response:
     if interaction.event == "SignIn":
         _guard_mfa(request, interaction, user)
     sign_in(interaction, user, rt.clock())
+    audit_events.submitted(request, rt, interaction, user.id)
     if interaction.event == "Register":
         interaction_event(request, rt, "PostRegister", interaction, user)
     else:

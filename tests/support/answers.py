@@ -106,11 +106,23 @@ def management_answers(client: httpx2.Client) -> Walk:
     get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
     get("/account-center", "/account-center")
+    for factory in get("/connector-factories", "/connector-factories"):
+        get("/connector-factories/{id}", f"/connector-factories/{factory['id']}")
+    for connector in get("/connectors", "/connectors"):
+        get("/connectors/{id}", f"/connectors/{connector['id']}")
+    get("/dashboard/users/total", "/dashboard/users/total")
     return walk
 
 
 #: GET routes whose answers are the server's, not the tenant's: its signing keys (a key file
 #: carries those: `serve --key-file`).
-SERVER_STATE = {"/configs/oidc/{keyType}"}
+SERVER_STATE = {
+    "/configs/oidc/{keyType}",
+    # What the server did (audit logs) and counts by the clock's day.
+    "/logs",
+    "/logs/{id}",
+    "/dashboard/users/new",
+    "/dashboard/users/active",
+}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
 GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..errors import ManagementApiError
+from .errors import ManagementApiError
 
 #: A missing key (zod's `undefined`), distinct from JSON `null`.
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "undefined"})()
