@@ -1,6 +1,7 @@
 """Verification codes, the capturing connector, and Logto's verification records.
 
-Where Logto would send an email or SMS through a connector, the mock records the message
+Where Logto would send an email or SMS through the tenant's connector (it needs one of the
+kind, as Logto does, or answers 501 `connector.not_found`), the mock records the message
 (recipient, template type, code, link) instead: a test reads the code a user would have
 received from :attr:`Passcodes.messages` (the control API's `GET /__mock/messages`, the pytest
 handle's `mock_logto.messages` and `latest_code(address)`).
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import ManagementApiError
+from .models import Tenant
+from .ops import connectors
 from .store import short_id_lower
 from .types import Clock
 
@@ -150,6 +153,7 @@ class Passcodes:
 
     def send(
         self,
+        tenant: Tenant,
         jti: str | None,
         template: str,
         kind: str,
@@ -159,8 +163,16 @@ class Passcodes:
         """A new code to `address` (`kind` email or phone), captured as a message.
 
         It replaces the unconsumed codes of the same template for the same `jti` (or, without
-        one, the same address).
+        one, the same address). As in Logto, the tenant needs a connector of the kind (an email
+        or SMS connector, `/api/connectors`): without one, 501 `connector.not_found`.
         """
+        connector_type = "Email" if kind == "email" else "Sms"
+        if not any(t == connector_type for t, _ in connectors.kinds(tenant)):
+            raise ManagementApiError(
+                "connector.not_found",
+                f"Cannot find any available connector for type: {connector_type}.",
+                status_code=501,
+            )
         email = address if kind == "email" else None
         phone = address if kind == "phone" else None
         for old in self._find(jti, template, email, phone):

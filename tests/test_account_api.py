@@ -184,8 +184,30 @@ def test_reset_a_forgotten_password_with_an_emailed_code(demo: TestClient) -> No
     assert _sign_in(demo, "alice@example.com", NEW_PASSWORD)["token_type"] == "Bearer"
 
 
+def _connector(client: TestClient, factory: str) -> None:
+    body = {"connectorId": factory}
+    assert client.post("/api/connectors", json=body, headers=admin_headers(client)).is_success
+
+
+def test_a_code_needs_a_connector_of_its_kind(demo: TestClient) -> None:
+    headers = admin_headers(demo)
+    refused = demo.post("/api/verification-codes", json={"email": "x@example.com"}, headers=headers)
+    assert (refused.status_code, refused.json()) == (
+        501,
+        {
+            "code": "connector.not_found",
+            "message": "Cannot find any available connector for type: Email.",
+        },
+    )
+    _connector(demo, "mock-email-service")
+    sms = demo.post("/api/verification-codes", json={"phone": "15550001"}, headers=headers)
+    assert sms.json()["message"] == "Cannot find any available connector for type: Sms."
+    assert demo.get("/__mock/messages").json() == []
+
+
 def test_a_wrong_code_counts_tries_and_codes_expire(demo: TestClient, clock: Clock) -> None:
     headers = admin_headers(demo)
+    _connector(demo, "mock-email-service")
     assert demo.post("/api/verification-codes", json={"email": "x@example.com"}, headers=headers)
     wrong = demo.post(
         "/api/verification-codes/verify",
@@ -598,6 +620,8 @@ def test_register_is_refused_at_identification_when_sign_up_is_off(demo: TestCli
 
 def test_messages_are_listed_filtered_cleared_and_reset(demo: TestClient) -> None:
     headers = admin_headers(demo)
+    _connector(demo, "mock-email-service")
+    _connector(demo, "mock-short-message-service")
     demo.post("/api/verification-codes", json={"email": "a@example.com"}, headers=headers)
     demo.post("/api/verification-codes", json={"phone": "15550001"}, headers=headers)
     listed = demo.get("/__mock/messages").json()

@@ -76,7 +76,14 @@ async def send_code(request: Request) -> Response:
         template_type=template_type,
     )
     payload = _context(request, user.id)
-    passcodes.send(record.id, template_type, target["type"], target["value"], payload)
+    passcodes.send(
+        runtime_of(request).tenant,
+        record.id,
+        template_type,
+        target["type"],
+        target["value"],
+        payload,
+    )
     body = {"verificationRecordId": record.id, "expiresAt": iso_time(record.expires_at * 1000)}
     return JSONResponse(body, status_code=201)
 

@@ -47,7 +47,8 @@ def _address(data: dict[str, Any]) -> tuple[str, str]:
 async def send_code(request: Request) -> Response:
     """`POST /api/verification-codes` `{email}|{phone}` (204)."""
     kind, address = _address(await json_body(request))
-    runtime_of(request).passcodes.send(None, TEMPLATE, kind, address)
+    rt = runtime_of(request)
+    rt.passcodes.send(rt.tenant, None, TEMPLATE, kind, address)
     return no_content()
 
 

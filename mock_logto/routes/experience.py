@@ -304,7 +304,7 @@ async def send_code(request: Request) -> Response:
         identifier={"type": kind, "value": value},
         template_type=event,
     )
-    rt.passcodes.send(record.id, event, kind, value, {"interactionEvent": event})
+    rt.passcodes.send(rt.tenant, record.id, event, kind, value, {"interactionEvent": event})
     interaction.records[record.id] = record
     return JSONResponse({"verificationId": record.id})
 

@@ -109,7 +109,7 @@ def _send(rt: Runtime, interaction: Interaction, event: str, email: str) -> None
         identifier={"type": "email", "value": email},
         template_type=event,
     )
-    rt.passcodes.send(record.id, event, "email", email, {"interactionEvent": event})
+    rt.passcodes.send(rt.tenant, record.id, event, "email", email, {"interactionEvent": event})
     interaction.records = {record.id: record}
 
 

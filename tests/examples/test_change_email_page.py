@@ -50,7 +50,8 @@ class EmailSettings:
 
 @pytest.fixture
 def page(mock_logto):
-    # The tenant's admin turns the account center on, email editable.
+    # The tenant's admin adds an email connector (Logto's mock one: mock-logto captures what
+    # it would send) and turns the account center on, email editable.
     token = httpx.post(
         mock_logto.token_endpoint,
         auth=("demo-admin", "demo-admin-secret"),
@@ -60,11 +61,12 @@ def page(mock_logto):
             "resource": mock_logto.management_api_indicator,
         },
     ).json()["access_token"]
-    httpx.patch(
-        f"{mock_logto.base_url}/api/account-center",
-        headers={"Authorization": f"Bearer {token}"},
-        json={"enabled": True, "fields": {"email": "Edit"}},
-    ).raise_for_status()
+    admin = {"Authorization": f"Bearer {token}"}
+    api = f"{mock_logto.base_url}/api"
+    connector = {"connectorId": "mock-email-service"}
+    httpx.post(f"{api}/connectors", headers=admin, json=connector).raise_for_status()
+    center = {"enabled": True, "fields": {"email": "Edit"}}
+    httpx.patch(f"{api}/account-center", headers=admin, json=center).raise_for_status()
     # alice signs in to the app (login_hint signs her in at once): an opaque access token.
     authorize = httpx.get(
         f"{mock_logto.issuer}/auth",

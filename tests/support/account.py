@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from starlette.testclient import TestClient
 
-from .apps import tenant_of
 from .sign_in import follow_to_callback, pkce_challenge, query_of
 from .tenants import DEMO_ADMIN, DEMO_CALLBACK, DEMO_WEB, MANAGEMENT_API
 
@@ -45,16 +44,12 @@ def admin_headers(client: TestClient) -> dict[str, str]:
 def email_sign_up(client: TestClient, **sign_in_experience: Any) -> None:
     """Sign-up with a verified email and a password; sign-in by email or username.
 
-    Logto refuses email sign-up without an email connector; `POST /api/connectors` is not
-    served yet, so Logto's mock email connector is added to the tenant directly.
+    Logto refuses email sign-up without an email connector: Logto's mock email connector first
+    (its messages go to the capturing connector, as every email does).
     """
-    tenant_of(client).connectors["mock-email"] = {
-        "id": "mock-email",
-        "connectorId": "mock-email-service",
-        "config": {},
-        "metadata": {},
-        "syncProfile": False,
-    }
+    headers = admin_headers(client)
+    connector = {"connectorId": "mock-email-service"}
+    assert client.post("/api/connectors", json=connector, headers=headers).status_code == 200
     body = {
         "signUp": {"identifiers": ["email"], "password": True, "verify": True},
         "signIn": {
@@ -76,7 +71,7 @@ def email_sign_up(client: TestClient, **sign_in_experience: Any) -> None:
         "forgotPasswordMethods": ["EmailVerificationCode"],
         **sign_in_experience,
     }
-    response = client.patch("/api/sign-in-exp", json=body, headers=admin_headers(client))
+    response = client.patch("/api/sign-in-exp", json=body, headers=headers)
     assert response.status_code == 200, response.text
 
 
