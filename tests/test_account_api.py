@@ -638,3 +638,18 @@ def test_messages_are_listed_filtered_cleared_and_reset(demo: TestClient) -> Non
     demo.post("/api/verification-codes", json={"email": "a@example.com"}, headers=headers)
     assert demo.post("/__mock/reset").status_code == 204
     assert demo.get("/__mock/messages").json() == []
+
+
+def test_failed_password_verifications_lock_out_as_logtos_sentinel(demo: TestClient) -> None:
+    policy = {"sentinelPolicy": {"maxAttempts": 2, "lockoutDuration": 1}}
+    assert demo.patch("/api/sign-in-exp", json=policy, headers=admin_headers(demo)).is_success
+    enable_account_center(demo)
+    token = str(_sign_in_alice(demo)["access_token"])
+    wrong = {"password": "wrong-password"}
+    first = demo.post("/api/verifications/password", json=wrong, headers=bearer(token))
+    assert (first.status_code, first.json()["code"]) == (422, "session.invalid_credentials")
+    second = demo.post("/api/verifications/password", json=wrong, headers=bearer(token))
+    assert (second.status_code, second.json()["code"]) == (
+        400,
+        "session.verification_blocked_too_many_attempts",
+    )

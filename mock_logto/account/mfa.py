@@ -189,7 +189,8 @@ async def get_backup_codes(request: Request) -> Response:
     found = next((v for v in user.mfa_verifications if v["type"] == "BackupCode"), None)
     if found is None:
         raise record_not_found(404)
-    codes = [{"code": c["code"], "usedAt": c.get("usedAt")} for c in found["codes"]]
+    # `usedAt` is left out until used (`undefined` in Logto's answer).
+    codes = [{k: c[k] for k in ("code", "usedAt") if c.get(k)} for c in found["codes"]]
     return JSONResponse({"codes": codes})
 
 

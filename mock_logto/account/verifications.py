@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
+from ..http.sign_in_policy import password_attempt
 from ..oidc.authorization import password_matches
 from ..runtime import runtime_of
 from ..webhooks import iso_time
@@ -38,7 +39,10 @@ async def verify_password(request: Request) -> Response:
     account_center(request)
     password = string(await json_body(request), "password", minimum=1)
     user = user_of(request, auth)
-    if not password_matches(user, password):
+    matches = password_matches(user, password)
+    # Logto's sentinel counts the attempt on the identifier `userId` (lockout: 400).
+    password_attempt(request, "userId", user.id, failed=not matches)
+    if not matches:
         raise ManagementApiError(
             "session.invalid_credentials",
             "Incorrect account or password. Please check your input.",
