@@ -29,7 +29,7 @@ from typing import Any
 from .errors import OAuthError
 
 #: Logged entries kept (the oldest are dropped first).
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 10_000
 #: Grant types Logto names in `ExchangeTokenBy.<type>`; any other is `Unknown`.
 EXCHANGE_BY = {
     "authorization_code": "AuthorizationCode",

@@ -290,10 +290,10 @@ class Literal(Schema):
 
 
 class Arr(Schema):
-    """`z.array(item)` (optionally `.min(n)`)."""
+    """`z.array(item)` (optionally `.min(n)`, `.max(n)`)."""
 
-    def __init__(self, item: Schema, *, min: int | None = None) -> None:
-        self.item, self.min = item, min
+    def __init__(self, item: Schema, *, min: int | None = None, max: int | None = None) -> None:
+        self.item, self.min, self.max = item, min, max
 
     def check(self, value: Any, path: Path, issues: Issues) -> Any:
         """See `Schema.check`."""
@@ -309,6 +309,18 @@ class Arr(Schema):
                     "inclusive": True,
                     "exact": False,
                     "message": f"Array must contain at least {self.min} element(s)",
+                    "path": list(path),
+                }
+            )
+        if self.max is not None and len(value) > self.max:
+            issues.append(
+                {
+                    "code": "too_big",
+                    "maximum": self.max,
+                    "type": "array",
+                    "inclusive": True,
+                    "exact": False,
+                    "message": f"Array must contain at most {self.max} element(s)",
                     "path": list(path),
                 }
             )
@@ -335,6 +347,14 @@ class Obj(Schema):
     def __init__(self, shape: Mapping[str, Schema], *, strict: bool = False) -> None:
         self.shape = dict(shape)
         self.strict = strict
+
+    def omit(self, *keys: str) -> Obj:
+        """`.omit({...})`."""
+        return Obj({k: v for k, v in self.shape.items() if k not in keys}, strict=self.strict)
+
+    def extend(self, shape: Mapping[str, Schema]) -> Obj:
+        """`.extend({...})`: keys replaced in place, new ones appended."""
+        return Obj({**self.shape, **shape}, strict=self.strict)
 
     def partial(self) -> Obj:
         """`.partial()`: every key optional (a default no longer fills a missing key)."""
@@ -401,7 +421,42 @@ class Union(Schema):
 
 #: Issues that abort a parse in zod; the others (failed string checks, refinements, unknown
 #: keys) leave it "dirty", and a union returns its first dirty option's issues.
-_FATAL = frozenset({"invalid_type", "invalid_enum_value", "invalid_literal", "invalid_union"})
+_FATAL = frozenset(
+    {
+        "invalid_type",
+        "invalid_enum_value",
+        "invalid_literal",
+        "invalid_union",
+        "invalid_union_discriminator",
+    }
+)
+
+
+class Discriminated(Schema):
+    """`z.discriminatedUnion(key, options)`: the option its `key` names."""
+
+    def __init__(self, key: str, options: Mapping[str, Obj]) -> None:
+        self.key, self.options = key, dict(options)
+
+    def check(self, value: Any, path: Path, issues: Issues) -> Any:
+        """See `Schema.check`."""
+        if not isinstance(value, dict):
+            issues.append(type_issue(path, "object", value))
+            return value
+        tag = value.get(self.key)
+        option = self.options.get(tag) if isinstance(tag, str) else None
+        if option is None:
+            listed = " | ".join(f"'{o}'" for o in self.options)
+            issues.append(
+                {
+                    "code": "invalid_union_discriminator",
+                    "options": list(self.options),
+                    "path": [*path, self.key],
+                    "message": f"Invalid discriminator value. Expected {listed}",
+                }
+            )
+            return value
+        return option.check(value, path, issues)
 
 
 def details_line(issue: dict[str, Any]) -> str:

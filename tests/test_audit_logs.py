@@ -194,3 +194,61 @@ def test_dashboard_counts_users_and_active_users(admin: TestClient) -> None:
         "today": {"count": 3, "delta": 3},
         "last7Days": {"count": 3, "delta": 3},
     }
+
+
+def test_a_custom_jwt_script_run_is_logged_before_its_token_request(admin: TestClient) -> None:
+    tenant = admin.app.state.runtime.tenant  # type: ignore[attr-defined]
+    tenant.custom_jwt.functions["client-credentials"] = lambda payload: {"team": "a"}
+    admin.post(
+        "/oidc/token",
+        data={"grant_type": "client_credentials", "resource": "https://api.example.com"},
+        auth=("demo-m2m", "demo-m2m-secret"),
+    )
+    token_log, script_log = _logs(admin, page_size="2")
+    assert token_log["key"] == "ExchangeTokenBy.ClientCredentials"
+    payload = script_log["payload"]
+    assert list(payload) == [
+        "key",
+        "result",
+        "ip",
+        "userAgent",
+        "applicationId",
+        "payload",
+        "tenantId",
+        "customTokenClaims",
+    ]
+    assert (payload["key"], payload["applicationId"], payload["tenantId"]) == (
+        "JwtCustomizer.ClientCredentials",
+        "demo-m2m",
+        "default",
+    )
+    assert payload["customTokenClaims"] == {"team": "a"}
+    assert list(payload["payload"]) == ["token", "context", "tokenType"]
+    assert payload["payload"]["tokenType"] == "client-credentials"
+
+
+def test_revoking_a_refresh_token_logs_revoke_token(admin: TestClient) -> None:
+    _sign_in(admin)
+    [exchange_log] = _logs(admin, logKey="ExchangeTokenBy.AuthorizationCode")
+    assert exchange_log["payload"]["tokenTypes"] == ["AccessToken", "RefreshToken", "IdToken"]
+    store = admin.app.state.runtime.store  # type: ignore[attr-defined]
+    [refresh] = list(store.refresh_tokens)
+    revoked = admin.post(
+        "/oidc/token/revocation",
+        data={"token": refresh},
+        auth=("demo-web", "demo-web-secret"),
+    )
+    assert revoked.status_code == 200
+    [entry] = _logs(admin, logKey="RevokeToken")
+    grant_id = entry["payload"]["grantId"]
+    assert entry["payload"] == {
+        "key": "RevokeToken",
+        "result": "Success",
+        "ip": "testclient",
+        "userAgent": "testclient",
+        "userId": "user-alice",
+        "applicationId": "demo-web",
+        "params": {"token": refresh},
+        "grantId": grant_id,
+        "tokenTypes": ["RefreshToken"],
+    }

@@ -44,9 +44,9 @@ from .support.verify import decode_unverified, verify_access_token
 RECORDINGS = recordings("keys-logs")
 #: `/api/logs` answers that count the whole history of the recording Logto (see the docstring).
 AUDIT_LOGS = {f"{n:02d}" for n in (*range(30, 39), 41, 45)}
-#: Log keys of the recordings this replay does not produce: the earlier areas' token exchanges
-#: and failed refreshes (impersonation/, users-more/) are not redone here, and the mock does not
-#: log custom JWT script runs (`JwtCustomizer.*`).
+#: Log keys of the recordings this replay does not produce: the earlier areas' token exchanges,
+#: failed refreshes and custom JWT script runs (impersonation/, users-more/, custom-jwt/) are not
+#: redone here (tests/test_audit_logs.py checks the script runs' entries).
 UNREPRODUCED = {
     "ExchangeTokenBy.TokenExchange",
     "ExchangeTokenBy.RefreshToken",

@@ -226,3 +226,36 @@ def test_a_fixture_sign_in_experience_is_checked_as_patch_checks_it(tmp_path: Pa
         f"{fixture}: signInExperience.signInMode: Invalid enum value. Expected 'SignIn' | "
         "'Register' | 'SignInAndRegister', received 'Nope'"
     ]
+
+
+def test_any_scheme_is_a_url_as_whatwg_parses_it(admin: TestClient) -> None:
+    # Logto's integration test sign-in-experience.test.ts sets `mock://` URLs.
+    changes = {
+        "color": {
+            "primaryColor": "#ffffff",
+            "darkPrimaryColor": "#000000",
+            "isDarkModeEnabled": True,
+        },
+        "branding": {"logoUrl": "mock://fake-url/logo.png", "darkLogoUrl": "mock://fake-url/d.png"},
+        "termsOfUseUrl": "mock://fake-url/terms",
+        "mfa": {
+            "policy": "PromptAtSignInAndSignUp",
+            "factors": [],
+            "organizationRequiredMfaPolicy": "Mandatory",
+        },
+        "singleSignOnEnabled": True,
+        "supportEmail": "contact@logto.io",
+        "supportWebsiteUrl": "https://logto.io",
+        "forgotPasswordMethods": [],
+    }
+    answer = admin.patch("/api/sign-in-exp", json=changes)
+    assert answer.json() == _document(**changes)
+    bad = admin.patch("/api/sign-in-exp", json={"supportWebsiteUrl": "https://"})
+    assert bad.json()["data"]["issues"] == [
+        {
+            "validation": "url",
+            "code": "invalid_string",
+            "message": "Invalid url",
+            "path": ["supportWebsiteUrl"],
+        }
+    ]

@@ -43,6 +43,7 @@ from ..models import (
 from ..ops import (
     applications,
     connectors,
+    custom_profile_fields,
     hooks,
     organizations,
     resources,
@@ -587,6 +588,24 @@ class Builder:
                 if spec.created_at is not None:
                     row["createdAt"] = spec.created_at
 
+    def custom_profile_fields(self, entries: list[Located]) -> None:
+        """`customProfileFields`: each created as `POST /api/custom-profile-fields` creates it."""
+        for located in entries:
+            raw: dict[str, Any] = located.spec
+            issues: zod.Issues = []
+            parsed = custom_profile_fields.CREATE.check(raw, [], issues)
+            for issue in issues:
+                field = ".".join(str(p) for p in issue["path"]) or "(entry)"
+                self.problem(located.where, field, str(issue["message"]))
+            if issues:
+                continue
+            field_id = str(raw.get("id") or derive("custom-profile-field", parsed["name"]))
+            with self.refused(located.where):
+                row = custom_profile_fields.create(self.tenant, parsed, field_id, self.now_ms)
+                for key in ("createdAt", "sieOrder"):
+                    if isinstance(raw.get(key), int):
+                        row[key] = raw[key]
+
     def sign_in_experience(self, entries: list[Located]) -> None:
         """`signInExperience`: applied as `PATCH /api/sign-in-exp` applies it, file by file."""
         for located in entries:
@@ -633,6 +652,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.custom_jwt(entries["custom_jwt"])
     builder.account_center(entries["account_center"])
     builder.connectors(entries["connectors"])
+    builder.custom_profile_fields(entries["custom_profile_fields"])
     builder.sign_in_experience(entries["sign_in_experience"])
     for scope in management.scopes:
         scope.created_at = now_ms

@@ -272,6 +272,10 @@ def fixture_document(tenant: Tenant) -> Document:
         "customJwt": custom_jwt(tenant),
         "accountCenter": account_center(tenant),
         "connectors": [connector(row) for row in tenant.connectors.values()],
+        "customProfileFields": [
+            {k: v for k, v in row.items() if k != "tenantId" and v is not None}
+            for row in tenant.custom_profile_fields.values()
+        ],
         "signInExperience": sign_in_experience_changes(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}

@@ -290,6 +290,11 @@ class FixtureDocument(_Spec):
     custom_jwt: CustomJwtSpec | None = None
     account_center: AccountCenterSpec | None = None
     connectors: list[ConnectorSpec] = []
+    custom_profile_fields: list[dict[str, Any]] = Field(
+        [],
+        description="Custom profile fields, each as `POST /api/custom-profile-fields` takes it "
+        "(plus `id`, `createdAt`, `sieOrder` if kept).",
+    )
     sign_in_experience: dict[str, Any] | None = Field(
         None,
         description="Changes to a new tenant's sign-in experience, as `PATCH /api/sign-in-exp` "
@@ -310,5 +315,6 @@ SECTIONS = (
     "custom_jwt",
     "account_center",
     "connectors",
+    "custom_profile_fields",
     "sign_in_experience",
 )

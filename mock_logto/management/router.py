@@ -22,6 +22,7 @@ from . import (
     account_center,
     applications,
     connectors,
+    custom_profile_fields,
     hooks,
     jwt_customizer,
     logs,
@@ -112,6 +113,7 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *password_check.ROUTES,
     *connectors.ROUTES,
     *logs.ROUTES,
+    *custom_profile_fields.ROUTES,
 )
 
 

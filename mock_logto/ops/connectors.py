@@ -69,21 +69,19 @@ CONFIG_GUARDS: dict[str, zod.Schema] = {
 
 
 @cache
-def _factories_text() -> str:
-    return package_files.files("mock_logto").joinpath("connector_factories.json").read_text("utf-8")
+def _factories() -> tuple[dict[str, Any], ...]:
+    text = package_files.files("mock_logto").joinpath("connector_factories.json").read_text("utf-8")
+    return tuple({**item, "isDemo": False} for item in json.loads(text))
 
 
 def factories() -> list[dict[str, Any]]:
-    """The connector factories (`GET /api/connector-factories`), fresh copies."""
-    loaded: list[dict[str, Any]] = json.loads(_factories_text())
-    for item in loaded:
-        item["isDemo"] = False
-    return loaded
+    """The connector factories (`GET /api/connector-factories`); callers must not change them."""
+    return list(_factories())
 
 
 def factory(factory_id: str) -> dict[str, Any] | None:
     """The factory with this id (`metadata.id`), if built in."""
-    return next((f for f in factories() if f["id"] == factory_id), None)
+    return next((f for f in _factories() if f["id"] == factory_id), None)
 
 
 def _error(code: str, message: str, status: int = 400, data: Any = None) -> TenantError:

@@ -60,7 +60,12 @@ class Sentinel:
                 and at > now_ms - _HOUR_MS
             )
             if count + (1 if failed else 0) >= limits["maxAttempts"]:
-                blocked_until = now_ms + int(limits["lockoutDuration"] * 60_000)
+                minutes = float(limits["lockoutDuration"])
+                # JavaScript dates end at 8.64e15 ms: a longer lockout lasts until then.
+                until = now_ms + minutes * 60_000
+                blocked_until = (
+                    int(max(min(until, 8.64e15), -8.64e15)) if until == until else now_ms
+                )
         expires = blocked_until if blocked_until is not None else now_ms
         self.activities.append((target, action, failed, blocked_until is not None, expires, now_ms))
         return blocked_until

@@ -97,6 +97,7 @@ async def authorize(request: Request) -> Response:
         request, rt, interaction, _flat(params), session.account_id if session else None
     )
     if hinted is not None:
+        audit_events.interaction_ended(request, rt, interaction, hinted.id)
         response = _finish(rt, interaction, hinted)
         sign_in_event(request, rt, interaction.uid, hinted, auth_request.client_id)
         return response

@@ -558,6 +558,16 @@ class _Reader:
                 "createdAt": 0,
             }
 
+    # ------------------------------------------------------------------ custom profile fields
+
+    def custom_profile_fields(self) -> None:
+        """Logto's rows, as listed (by `sieOrder`)."""
+        listed = self.client.get_optional("/custom-profile-fields")
+        for item in listed if isinstance(listed, list) else []:
+            row = {k: v for k, v in item.items() if k != "tenantId"}
+            row["tenantId"] = self.tenant.id
+            self.tenant.custom_profile_fields[str(item["name"])] = row
+
     # ------------------------------------------------------------------ sign-in experience
 
     def sign_in_experience(self) -> None:
@@ -583,6 +593,7 @@ class _Reader:
             self.custom_jwt,
             self.account_center,
             self.connectors,
+            self.custom_profile_fields,
             self.sign_in_experience,
         ):
             try:

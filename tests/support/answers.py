@@ -111,6 +111,8 @@ def management_answers(client: httpx2.Client) -> Walk:
     for connector in get("/connectors", "/connectors"):
         get("/connectors/{id}", f"/connectors/{connector['id']}")
     get("/dashboard/users/total", "/dashboard/users/total")
+    for field in get("/custom-profile-fields", "/custom-profile-fields"):
+        get("/custom-profile-fields/{name}", f"/custom-profile-fields/{field['name']}")
     return walk
 
 

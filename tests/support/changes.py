@@ -76,6 +76,8 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post("/api/connectors", json={"connectorId": "mock-email-service", "config": mail}))
     social = _ok(post("/api/connectors", json={"connectorId": "mock-social-connector"})).json()
     _ok(patch(f"/api/connectors/{social['id']}", json={"syncProfile": True}))
+    field = {"name": "team", "type": "Text", "required": False, "label": "Team"}
+    _ok(post("/api/custom-profile-fields", json=field))
     _ok(
         patch(
             "/api/sign-in-exp", json={"signInMode": "SignIn", "sentinelPolicy": {"maxAttempts": 5}}
