@@ -62,6 +62,7 @@ class Message:
     type: str
     code: str | None
     link: str | None
+    #: Milliseconds since the epoch, as deliveries and Logto's timestamps.
     created_at: int
     payload: dict[str, Any] = field(default_factory=dict)
 
@@ -234,7 +235,8 @@ class Passcodes:
         payload: dict[str, Any] | None = None,
     ) -> Message:
         """Record a message instead of sending it."""
-        message = Message(channel, to, template, code, link, self.clock(), dict(payload or {}))
+        now_ms = self.clock() * 1000
+        message = Message(channel, to, template, code, link, now_ms, dict(payload or {}))
         self.messages.append(message)
         return message
 

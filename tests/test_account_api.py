@@ -653,3 +653,12 @@ def test_failed_password_verifications_lock_out_as_logtos_sentinel(demo: TestCli
         400,
         "session.verification_blocked_too_many_attempts",
     )
+
+
+def test_the_console_lists_the_captured_messages(demo: TestClient) -> None:
+    page = demo.get("/")
+    assert page.status_code == 200
+    assert '<tbody id="messages-rows">' in page.text
+    assert '<a href="#messages">Emails and SMS</a>' in page.text
+    script = demo.get("/__mock/console/console.js").text
+    assert 'url: "/__mock/messages"' in script
