@@ -138,14 +138,14 @@ class User:
     created_at: int = 0
     updated_at: int = 0
     last_sign_in_at: int | None = None
-    #: The app the user last signed in to (Logto's `users.application_id`).
-    application_id: str | None = None
-    #: Logto's `logtoConfig` (the Account API's MFA skip flags live under `mfa`).
-    logto_config: dict[str, Any] = field(default_factory=dict)
-    #: Logto's `mfaVerifications`: `{id, createdAt, type: Totp|BackupCode, key|codes}`.
-    mfa_verifications: list[dict[str, Any]] = field(default_factory=list)
-    #: Social identities as data (`{target: {userId, details}}`).
+    #: Social identities by connector target, as Logto stores them (`{userId, details?}`).
     identities: dict[str, Any] = field(default_factory=dict)
+    #: Logto's `logto_config` (MFA and passkey sign-in skip flags).
+    logto_config: dict[str, Any] = field(default_factory=dict)
+    #: MFA factors as Logto stores them (`mfa_verifications`): TOTP, backup codes.
+    mfa_verifications: list[dict[str, Any]] = field(default_factory=list)
+    #: The application the user last signed in to (Logto's `applicationId`).
+    application_id: str | None = None
 
 
 @dataclass(slots=True)
