@@ -52,6 +52,21 @@ def code_error(reason: str) -> ManagementApiError:
     )
 
 
+def require_connector(tenant: Tenant, kind: str) -> None:
+    """Logto's `getMessageConnector`: an email (`kind` email) or SMS connector, else 501.
+
+    Call it before :meth:`Passcodes.capture` for any message Logto sends through a connector
+    (organization invitations, one-time token links).
+    """
+    connector_type = "Email" if kind == "email" else "Sms"
+    if not any(t == connector_type for t, _ in connectors.kinds(tenant)):
+        raise ManagementApiError(
+            "connector.not_found",
+            f"Cannot find any available connector for type: {connector_type}.",
+            status_code=501,
+        )
+
+
 @dataclass(slots=True)
 class Message:
     """One email or SMS the capturing connector received instead of sending it."""
@@ -167,13 +182,7 @@ class Passcodes:
         one, the same address). As in Logto, the tenant needs a connector of the kind (an email
         or SMS connector, `/api/connectors`): without one, 501 `connector.not_found`.
         """
-        connector_type = "Email" if kind == "email" else "Sms"
-        if not any(t == connector_type for t, _ in connectors.kinds(tenant)):
-            raise ManagementApiError(
-                "connector.not_found",
-                f"Cannot find any available connector for type: {connector_type}.",
-                status_code=501,
-            )
+        require_connector(tenant, kind)
         email = address if kind == "email" else None
         phone = address if kind == "phone" else None
         for old in self._find(jti, template, email, phone):
