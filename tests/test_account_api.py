@@ -662,3 +662,19 @@ def test_the_console_lists_the_captured_messages(demo: TestClient) -> None:
     assert '<a href="#messages">Emails and SMS</a>' in page.text
     script = demo.get("/__mock/console/console.js").text
     assert 'url: "/__mock/messages"' in script
+
+
+def test_register_with_a_username_step_by_step(demo: TestClient) -> None:
+    """Logto's register-interaction/username-password test, step by step."""
+    verifier = open_interaction(demo)
+    assert demo.put("/api/experience", json={"interactionEvent": "Register"}).status_code == 204
+    taken = demo.post("/api/experience/profile", json={"type": "username", "value": "alice"})
+    assert (taken.status_code, taken.json()["code"]) == (422, "user.username_already_in_use")
+    assert demo.post("/api/experience/profile", json={"type": "username", "value": "dana"})
+    missing = demo.post("/api/experience/identification", json={})
+    assert missing.json()["data"] == {"missingProfile": ["password"]}
+    password = {"type": "password", "value": NEW_PASSWORD}
+    assert demo.post("/api/experience/profile", json=password).status_code == 204
+    assert demo.post("/api/experience/identification", json={}).status_code == 201
+    submitted = demo.post("/api/experience/submit").json()
+    assert finish(demo, submitted["redirectTo"], verifier)["token_type"] == "Bearer"

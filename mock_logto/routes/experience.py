@@ -245,6 +245,31 @@ def _guard_code_method(document: dict[str, Any], event: str, kind: str) -> None:
         )
 
 
+def _missing_profile(document: dict[str, Any], profile: dict[str, Any]) -> list[str]:
+    """Logto's `getMissingUserProfile` for a new user, in its order.
+
+    What the sign-up identifiers (and secondary identifiers) and `password` make mandatory:
+    username, emailOrPhone (both email and phone listed), email, phone, password.
+    """
+    sign_up = document.get("signUp", {})
+    wanted = set(sign_up.get("identifiers", []))
+    wanted.update(i.get("identifier") for i in sign_up.get("secondaryIdentifiers") or [])
+    if {"email", "phone"} <= wanted:
+        wanted -= {"email", "phone"}
+        wanted.add("emailOrPhone")
+    has = {
+        "username": "username" in profile,
+        "emailOrPhone": "primaryEmail" in profile or "primaryPhone" in profile,
+        "email": "primaryEmail" in profile,
+        "phone": "primaryPhone" in profile,
+    }
+    missing = [key for key in ("username", "emailOrPhone", "email", "phone") if key in wanted]
+    missing = [key for key in missing if not has[key]]
+    if sign_up.get("password") and "password" not in profile:
+        missing.append("password")
+    return missing
+
+
 def _register(request: Request, interaction: Interaction, verification_id: str | None) -> Response:
     """Logto's `createUser`: the verified identifier joins the profile; 201 once complete."""
     rt = runtime_of(request)
@@ -255,12 +280,7 @@ def _register(request: Request, interaction: Interaction, verification_id: str |
         users.identifiers_free(rt.tenant, {key: record.identifier["value"]})
         interaction.profile[key] = record.identifier["value"]
     sign_in_experience.guard_interaction_event(rt.tenant, "Register")
-    sign_up = rt.tenant.sign_in_experience.get("signUp", {})
-    missing = []
-    if sign_up.get("password") and "password" not in interaction.profile:
-        missing.append("password")
-    if "username" in sign_up.get("identifiers", []) and "username" not in interaction.profile:
-        missing.append("username")
+    missing = _missing_profile(rt.tenant.sign_in_experience, interaction.profile)
     if missing:
         raise ManagementApiError(
             "user.missing_profile",
