@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -269,10 +270,20 @@ def test_totp_bound_through_the_account_api_is_asked_at_the_next_sign_in(
     demo: TestClient, clock: Clock
 ) -> None:
     headers = admin_headers(demo)
-    factors = {"mfa": {"factors": ["Totp", "BackupCode"], "policy": "UserControlled"}}
+    factors = {"mfa": {"factors": ["Totp"], "policy": "UserControlled"}}
     assert demo.patch("/api/sign-in-exp", json=factors, headers=headers).status_code == 200
     enable_account_center(demo)
-    token = str(_sign_in_alice(demo)["access_token"])
+    # Without a factor, the sign-in asks to bind one (skippable: the policy is UserControlled).
+    assert _sign_in_alice(demo)["mfa"] == {
+        "code": "user.missing_mfa",
+        "data": {"availableFactors": ["Totp"], "skippable": True},
+        "message": "You need to bind additional MFA before signing-in.",
+    }
+    assert demo.post("/api/experience/profile/mfa/mfa-skipped").status_code == 204
+    submitted = demo.post("/api/experience/submit")
+    assert submitted.status_code == 200
+    assert tenant_of(demo).users["user-alice"].logto_config == {"mfa": {"skipped": True}}
+    token = str(_sign_in_alice(demo)["access_token"])  # skipped once and for all
     record = demo.post(
         "/api/verifications/password", json={"password": "alice-password"}, headers=bearer(token)
     ).json()["verificationRecordId"]
@@ -678,3 +689,26 @@ def test_register_with_a_username_step_by_step(demo: TestClient) -> None:
     assert demo.post("/api/experience/identification", json={}).status_code == 201
     submitted = demo.post("/api/experience/submit").json()
     assert finish(demo, submitted["redirectTo"], verifier)["token_type"] == "Bearer"
+
+
+def test_mandatory_mfa_cannot_be_skipped_and_backup_codes_are_required(demo: TestClient) -> None:
+    policy = {"mfa": {"factors": ["Totp", "BackupCode"], "policy": "Mandatory"}}
+    assert demo.patch("/api/sign-in-exp", json=policy, headers=admin_headers(demo)).is_success
+    asked: Any = _sign_in_alice(demo)["mfa"]
+    assert asked["data"] == {"availableFactors": ["Totp"]}
+    skip = demo.post("/api/experience/profile/mfa/mfa-skipped")
+    assert (skip.status_code, skip.json()["code"]) == (
+        422,
+        "session.mfa.mfa_policy_not_user_controlled",
+    )
+    alice = tenant_of(demo).users["user-alice"]
+    alice.mfa_verifications = [
+        {"id": "t", "createdAt": "2026-01-01T00:00:00.000Z", "type": "Totp", "key": "A" * 32}
+    ]
+    code = {"code": totp.code_at("A" * 32, Clock().now)}
+    assert demo.post("/api/experience/verification/totp/verify", json=code).status_code == 200
+    missing = demo.post("/api/experience/submit")
+    assert (missing.status_code, missing.json()) == (
+        422,
+        {"code": "session.mfa.backup_code_required", "message": "Backup code is required."},
+    )

@@ -470,6 +470,65 @@ def _guard_mfa(request: Request, interaction: Interaction, user: User) -> None:
     )
 
 
+#: sortMfaFactors' order; BackupCode is never a configured factor of its own.
+_FACTOR_ORDER = ("Totp", "WebAuthn", "EmailVerificationCode", "PhoneVerificationCode")
+
+
+def _assert_mfa_fulfilled(request: Request, interaction: Interaction, user: User) -> None:
+    """Logto's `assertUserMandatoryMfaFulfilled`: a prompt to bind MFA the policy asks for.
+
+    With MFA factors enabled, a user without one of them answers 422 `user.missing_mfa`
+    (`skippable` unless the policy is Mandatory; `POST /api/experience/profile/mfa-skipped`
+    skips it once and for all), and with backup codes enabled, 422
+    `session.mfa.backup_code_required` until the user has them.
+    """
+    mfa = runtime_of(request).tenant.sign_in_experience.get("mfa", {})
+    factors, policy = mfa.get("factors", []), mfa.get("policy", "UserControlled")
+    if not factors or policy == "NoPrompt":
+        return
+    skipped = interaction.profile.get("mfaSkipped") or user.logto_config.get("mfa", {}).get(
+        "skipped"
+    )
+    if policy != "Mandatory" and skipped:
+        return
+    if interaction.event == "Register" and policy == "PromptOnlyAtSignIn":
+        return
+    configured = [f for f in _FACTOR_ORDER if f in factors]
+    linked = {v.get("type") for v in user.mfa_verifications}
+    if not any(f in linked for f in configured):
+        data: dict[str, Any] = {"availableFactors": configured}
+        if policy != "Mandatory":
+            data["skippable"] = True
+        raise ManagementApiError(
+            "user.missing_mfa",
+            "You need to bind additional MFA before signing-in.",
+            status_code=422,
+            data=data,
+        )
+    if "BackupCode" in factors and "BackupCode" not in linked:
+        raise ManagementApiError(
+            "session.mfa.backup_code_required", "Backup code is required.", status_code=422
+        )
+
+
+async def skip_mfa(request: Request) -> Response:
+    """`POST /api/experience/profile/mfa/mfa-skipped` (204), unless MFA is Mandatory."""
+    interaction = _started(request)
+    _forgot_password_only(interaction, False)
+    user = _identified_user(request, interaction)
+    if interaction.event == "SignIn":
+        _guard_mfa(request, interaction, user)
+    policy = runtime_of(request).tenant.sign_in_experience.get("mfa", {}).get("policy")
+    if policy == "Mandatory":
+        raise ManagementApiError(
+            "session.mfa.mfa_policy_not_user_controlled",
+            "MFA policy is not user controlled.",
+            status_code=422,
+        )
+    interaction.profile["mfaSkipped"] = True
+    return Response(status_code=204)
+
+
 async def submit(request: Request) -> Response:
     """`POST /api/experience/submit`: finish; the client follows `redirectTo`."""
     interaction = _started(request)
@@ -491,6 +550,9 @@ async def submit(request: Request) -> Response:
         return PlainTextResponse("OK")
     if interaction.event == "SignIn":
         _guard_mfa(request, interaction, user)
+    _assert_mfa_fulfilled(request, interaction, user)
+    if interaction.profile.pop("mfaSkipped", False):
+        user.logto_config = {**user.logto_config, "mfa": {"skipped": True}}
     sign_in(interaction, user, rt.clock())
     audit_events.submitted(request, rt, interaction, user.id)
     if interaction.event == "Register":
@@ -532,4 +594,5 @@ _MORE = (
     ("POST", "/verification/backup-code/verify", verify_backup_code),
     ("POST", "/profile", update_profile),
     ("PUT", "/profile/password", reset_password),
+    ("POST", "/profile/mfa/mfa-skipped", skip_mfa),
 )
