@@ -712,3 +712,40 @@ def test_mandatory_mfa_cannot_be_skipped_and_backup_codes_are_required(demo: Tes
         422,
         {"code": "session.mfa.backup_code_required", "message": "Backup code is required."},
     )
+
+
+def test_the_email_blocklist_guards_sign_up_and_email_changes(demo: TestClient) -> None:
+    email_sign_up(
+        demo, emailBlocklistPolicy={"blockSubaddressing": True, "customBlocklist": ["@blocked.io"]}
+    )
+    enable_account_center(demo)
+    open_interaction(demo)
+    assert demo.put("/api/experience", json={"interactionEvent": "Register"}).status_code == 204
+    sub = demo.post(
+        "/api/experience/verification/verification-code",
+        json={
+            "identifier": {"type": "email", "value": "a+b@example.com"},
+            "interactionEvent": "Register",
+        },
+    )
+    assert (sub.status_code, sub.json()) == (
+        422,
+        {
+            "code": "session.email_blocklist.email_subaddressing_not_allowed",
+            "message": "Email subaddressing is not allowed.",
+        },
+    )
+    token = str(_sign_in_alice(demo)["access_token"])
+    record = demo.post(
+        "/api/verifications/password", json={"password": "alice-password"}, headers=bearer(token)
+    ).json()["verificationRecordId"]
+    change = {"email": "me@blocked.io", "newIdentifierVerificationRecordId": "none"}
+    refused = demo.post("/api/my-account/primary-email", json=change, headers=bearer(token, record))
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {
+            "code": "session.email_blocklist.email_not_allowed",
+            "message": 'The email address "me@blocked.io" is restricted. Please choose a '
+            "different one.",
+        },
+    )

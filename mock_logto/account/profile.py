@@ -17,7 +17,7 @@ from starlette.responses import Response
 from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
 from ..models import User
-from ..ops import password_policy, users
+from ..ops import email_blocklist, password_policy, users
 from ..runtime import runtime_of
 from .common import (
     EMAIL,
@@ -282,6 +282,7 @@ async def set_primary_email(request: Request) -> Response:
         raise not_editable()
     if "email" not in auth.scopes:
         raise unauthorized(400)
+    email_blocklist.validate(runtime_of(request).tenant.sign_in_experience, email)
     _verified_identifier(request, record_id, "EmailVerificationCode", email)
     user = user_of(request, auth)
     users.update_profile(runtime_of(request).tenant, user, {"primaryEmail": email})

@@ -29,7 +29,7 @@ from ..http.session import current_interaction
 from ..http.sign_in_policy import password_attempt
 from ..models import User
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import password_policy, sign_in_experience, users
+from ..ops import email_blocklist, password_policy, sign_in_experience, users
 from ..passcodes import VerificationRecord
 from ..runtime import runtime_of
 from ..store import Interaction, short_id, short_id_lower
@@ -276,6 +276,8 @@ def _register(request: Request, interaction: Interaction, verification_id: str |
     if verification_id is not None:
         record = _code_record(interaction, verification_id)
         assert record.identifier is not None  # noqa: S101 - _code_record checked it
+        if record.identifier["type"] == "email":  # guardEmailBlocklist
+            email_blocklist.validate(rt.tenant.sign_in_experience, record.identifier["value"])
         key = "primaryEmail" if record.identifier["type"] == "email" else "primaryPhone"
         users.identifiers_free(rt.tenant, {key: record.identifier["value"]})
         interaction.profile[key] = record.identifier["value"]
@@ -317,6 +319,8 @@ async def send_code(request: Request) -> Response:
     value = _string(data, "identifier", "value")
     event = _choice(data, INTERACTION_EVENTS, "interactionEvent")
     rt = runtime_of(request)
+    if event == "Register" and kind == "email":  # Logto's pre-check before sending
+        email_blocklist.validate(rt.tenant.sign_in_experience, value)
     record = VerificationRecord(
         id=short_id_lower(),
         type="EmailVerificationCode" if kind == "email" else "PhoneVerificationCode",
