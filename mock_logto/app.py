@@ -17,13 +17,22 @@ from starlette.routing import Mount
 from .account.router import routes as account_routes
 from .control import CONTROL_PREFIX, ControlMiddleware
 from .errors import ManagementApiError, OAuthError
-from .http.middleware import CORS_REFUSED, HeadersMiddleware
+from .http.middleware import BEFORE_PROVIDER, CORS_REFUSED, HeadersMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import console, control, experience, interaction, oidc, self_service
+from .routes import (
+    consent,
+    console,
+    control,
+    experience,
+    interaction,
+    interaction_api,
+    oidc,
+    self_service,
+)
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -39,6 +48,8 @@ async def _oauth_error(request: Request, exc: Exception) -> Response:
         logger.warning("%s %s: %s", request.method, request.url.path, exc.error_description)
     if exc.cors_refused:
         request.scope[CORS_REFUSED] = True
+    if exc.before_provider:
+        request.scope[BEFORE_PROVIDER] = True
     wrapped = request.query_params.get("parse_error") != "false"
     response = JSONResponse(
         exc.to_dict(wrapped=wrapped), status_code=exc.status, headers=exc.headers
@@ -80,6 +91,8 @@ def create_app(
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
         *account_routes("/api"),
+        *interaction_api.routes("/api"),
+        *consent.routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
         *self_service.routes(),

@@ -36,7 +36,7 @@ class Scope:
     id: str
     resource_id: str
     name: str
-    description: str
+    description: str | None
     created_at: int
 
 
@@ -91,6 +91,18 @@ class Application:
     is_third_party: bool = False
     role_ids: list[str] = field(default_factory=list)
     created_at: int = 0
+    #: What a third-party app asks its users to consent to (`/user-consent-scopes`): ids of
+    #: organization scopes, API resource scopes, organization-level resource scopes, and user
+    #: scope names.
+    consent_organization_scopes: list[str] = field(default_factory=list)
+    consent_resource_scopes: list[str] = field(default_factory=list)
+    consent_organization_resource_scopes: list[str] = field(default_factory=list)
+    consent_user_scopes: list[str] = field(default_factory=list)
+    #: The organizations each user let this (third-party) app see: user id → organization ids.
+    consent_organizations: dict[str, list[str]] = field(default_factory=dict)
+    #: Its own branding on the sign-in pages (`/sign-in-experience`), Logto's JSON shape without
+    #: `tenantId` and `applicationId`; None until set.
+    sign_in_experience: dict[str, Any] | None = None
 
     @property
     def is_confidential(self) -> bool:

@@ -88,6 +88,8 @@ class Interaction:
     #: The result `submit` hands to oidc-provider: the signed-in account.
     account_id: str | None = None
     consented: bool = False
+    #: The legacy Interaction API's stored result (`/api/interaction`): event, identifiers, profile.
+    legacy: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

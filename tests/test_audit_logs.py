@@ -252,3 +252,15 @@ def test_revoking_a_refresh_token_logs_revoke_token(admin: TestClient) -> None:
         "grantId": grant_id,
         "tokenTypes": ["RefreshToken"],
     }
+
+
+def test_a_webhook_log_is_found_by_id_though_not_listed(admin: TestClient) -> None:
+    hook = admin.post(
+        "/api/hooks",
+        json={"name": "h", "events": ["User.Created"], "config": {"url": "mock://sink"}},
+    ).json()
+    assert admin.post("/api/users", json={"username": "hooked"}).status_code == 200
+    admin.app.state.runtime.webhooks.wait()  # type: ignore[attr-defined]
+    [hook_log] = admin.get(f"/api/hooks/{hook['id']}/recent-logs").json()
+    assert admin.get(f"/api/logs/{hook_log['id']}").json() == {"tenantId": "default", **hook_log}
+    assert _logs(admin, logKey="TriggerHook.User.Created") == []

@@ -175,3 +175,16 @@ def test_sign_in_page_looks_up_only_enabled_password_identifiers(admin: TestClie
         follow_redirects=False,
     )
     assert by_username.status_code == 303
+
+
+def test_lockout_on_the_legacy_interaction_api_too(admin: TestClient) -> None:
+    _patch(admin, {"sentinelPolicy": {"maxAttempts": 2}})
+    admin.get("/oidc/auth", params=auth_params())
+
+    def attempt(password: str) -> Any:
+        body = {"event": "SignIn", "identifier": {"username": "alice", "password": password}}
+        return admin.put("/api/interaction", json=body)
+
+    first = attempt("wrong")
+    assert (first.status_code, first.json()) == (422, WRONG)
+    assert (attempt("wrong").status_code, attempt("alice-password").json()) == (400, BLOCKED)

@@ -12,7 +12,7 @@ from ..errors import ManagementApiError
 from ..models import Tenant, User
 from ..oidc.authorization import password_matches
 from ..ops import sentinel, sign_in_experience, users
-from ..runtime import runtime_of
+from ..runtime import Runtime, runtime_of
 from .hooks import exception_event
 
 
@@ -26,6 +26,15 @@ def password_attempt(request: Request, kind: str, value: str, *, failed: bool) -
         return
     exception_event(request, "Identifier.Lockout", {"type": kind, "value": value})
     raise sentinel.blocked_error(blocked_until, now_ms)
+
+
+def legacy_password_attempt(rt: Runtime, value: str, *, failed: bool) -> None:
+    """The legacy Interaction API's report (no lockout hook there); Logto's 400 when blocked."""
+    now_ms = rt.clock() * 1000
+    policy = rt.tenant.sign_in_experience.get("sentinelPolicy") or {}
+    blocked_until = rt.sentinel.report(policy, value, "Password", failed=failed, now_ms=now_ms)
+    if blocked_until is not None:
+        raise sentinel.blocked_error(blocked_until, now_ms)
 
 
 def page_sign_in(request: Request, identifier: str, password: str) -> tuple[User | None, str, int]:

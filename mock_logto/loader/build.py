@@ -319,6 +319,16 @@ class Builder:
             custom_data=dict(spec.custom_data),
             is_third_party=spec.is_third_party,
             created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+            consent_organization_scopes=list(spec.user_consent_scopes.organization_scopes),
+            consent_resource_scopes=list(spec.user_consent_scopes.resource_scopes),
+            consent_organization_resource_scopes=list(
+                spec.user_consent_scopes.organization_resource_scopes
+            ),
+            consent_user_scopes=list(spec.user_consent_scopes.user_scopes),
+            consent_organizations={k: list(v) for k, v in spec.consent_organizations.items()},
+            sign_in_experience=(
+                dict(spec.sign_in_experience) if spec.sign_in_experience is not None else None
+            ),
         )
 
     def users(self, entries: list[Located]) -> None:

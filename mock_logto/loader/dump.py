@@ -124,6 +124,19 @@ class _Dumper:
         _put(entry, "isThirdParty", app.is_third_party, False)
         _put(entry, "roles", self.role_refs(app.role_ids))
         entry["createdAt"] = app.created_at
+        consent = {
+            "organizationScopes": list(app.consent_organization_scopes),
+            "resourceScopes": list(app.consent_resource_scopes),
+            "organizationResourceScopes": list(app.consent_organization_resource_scopes),
+            "userScopes": list(app.consent_user_scopes),
+        }
+        _put(entry, "userConsentScopes", {k: v for k, v in consent.items() if v})
+        _put(
+            entry,
+            "consentOrganizations",
+            {k: list(v) for k, v in app.consent_organizations.items() if v},
+        )
+        _put(entry, "signInExperience", app.sign_in_experience)
         return entry
 
     def user(self, user: User) -> dict[str, Any]:

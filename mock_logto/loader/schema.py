@@ -82,6 +82,15 @@ class ApplicationSecretSpec(_Spec):
     expires_at: Timestamp | None = None
 
 
+class UserConsentScopesSpec(_Spec):
+    """What a third-party app asks its users to consent to (ids; user scopes by name)."""
+
+    organization_scopes: list[NonEmpty] = []
+    resource_scopes: list[NonEmpty] = []
+    organization_resource_scopes: list[NonEmpty] = []
+    user_scopes: list[NonEmpty] = []
+
+
 class ApplicationSpec(_Spec):
     """An application (OIDC client).
 
@@ -103,6 +112,13 @@ class ApplicationSpec(_Spec):
     custom_data: dict[str, Any] = {}
     is_third_party: bool = False
     created_at: Timestamp | None = None
+    #: A third-party app's user-consent scopes, and the organizations each user let it see
+    #: (user id → organization ids).
+    user_consent_scopes: UserConsentScopesSpec = UserConsentScopesSpec()
+    consent_organizations: dict[NonEmpty, list[NonEmpty]] = {}
+    #: Its own sign-in experience, in Logto's JSON shape (`GET …/sign-in-experience` less
+    #: `tenantId` and `applicationId`).
+    sign_in_experience: dict[str, Any] | None = None
 
 
 class PersonalAccessTokenSpec(_Spec):

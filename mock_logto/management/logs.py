@@ -73,6 +73,9 @@ async def get_log(request: Request) -> Response:
     for entry in entries(rt):
         if entry["id"] == log_id:
             return JSONResponse(entry)
+    for hook_log in rt.webhooks.all_logs():  # a webhook's log is a log row too
+        if hook_log.id == log_id:
+            return JSONResponse({"tenantId": rt.tenant.id, **hook_log.to_dict()})
     raise EntityNotFound("logs", log_id)
 
 

@@ -45,12 +45,21 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
     raw_size = request.query_params.get("page_size")
     if optional and not raw_page and not raw_size:
         return None
-    page = _positive(raw_page) if raw_page else 1
-    size = _positive(raw_size) if raw_size else DEFAULT_PAGE_SIZE
-    # A fractional size below one row cannot be served (Logto's SQL `limit` refuses it too).
-    if size > MAX_PAGE_SIZE or size < 1:
+    page = _positive(raw_page) if raw_page else 1.0
+    size = _positive(raw_size) if raw_size else float(DEFAULT_PAGE_SIZE)
+    if size > MAX_PAGE_SIZE:
         raise _invalid()
-    return max(int(page), 1), int(size)
+    # zod lets a fraction through; the SQL `limit`/`offset` built from it is refused with a 422
+    # (golden2/entity-errors/072, 080).
+    if not size.is_integer() or not ((page - 1) * size).is_integer():
+        raise _not_a_row_count()
+    return int(page), int(size)
+
+
+def _not_a_row_count() -> ManagementApiError:
+    return ManagementApiError(
+        "entity.invalid_input", "Invalid input. Value list must not be empty.", status_code=422
+    )
 
 
 def _link(request: Request, page: int, relation: str) -> str:
@@ -68,18 +77,25 @@ def paginated(
     *,
     optional: bool = False,
     shape: Callable[[Any], Any] | None = None,
+    wrap: Callable[[list[Any]], Any] | None = None,
 ) -> Response:
     """A JSON list response, one page of `items` with Logto's headers.
 
-    With `shape`, only the page's entities are shaped (a large tenant's list costs its page).
+    With `shape`, only the page's entities are shaped (a large tenant's list costs its page);
+    with `wrap`, the page is put inside the body `wrap` makes (`{"organizations": [...]}`).
     """
+
+    def body(window: Sequence[Any]) -> Any:
+        listed = [shape(i) for i in window] if shape else list(window)
+        return wrap(listed) if wrap else listed
+
     asked = page_of(request, optional)
     if asked is None:
-        return JSONResponse([shape(i) for i in items] if shape else list(items))
+        return JSONResponse(body(items))
     page, size = asked
     offset = (page - 1) * size
     window = items[offset : offset + size]
-    response = JSONResponse([shape(i) for i in window] if shape else list(window))
+    response = JSONResponse(body(window))
     total_pages = math.ceil(len(items) / size) or 1
     response.headers["Total-Number"] = str(len(items))
     links = [_link(request, 1, "first"), _link(request, total_pages, "last")]

@@ -20,6 +20,8 @@ from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
     account_center,
+    application_consent,
+    application_sign_in_experience,
     applications,
     connectors,
     custom_profile_fields,
@@ -69,7 +71,9 @@ def logto_methods(path: str) -> list[str]:
     for route_method, pattern, _ in _logto_routes():
         if pattern.match(path) and route_method not in methods:
             methods.extend(["HEAD", "GET"] if route_method == "GET" else [route_method])
-    return methods
+    # Logto's route files register get, post, put, patch, delete in this order (entity-errors/143).
+    order = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
+    return sorted(methods, key=lambda m: order.index(m) if m in order else len(order))
 
 
 async def unserved(request: Request) -> Response:
@@ -99,6 +103,8 @@ async def unserved(request: Request) -> Response:
 #: (method, path under /api, handler): what is served, each module's `ROUTES` in turn.
 SERVED: tuple[tuple[str, str, Handler], ...] = (
     *applications.ROUTES,
+    *application_consent.ROUTES,
+    *application_sign_in_experience.ROUTES,
     *users.ROUTES,
     *resources.ROUTES,
     *roles.ROUTES,

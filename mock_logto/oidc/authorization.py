@@ -17,12 +17,15 @@ from ..errors import (
     InvalidClientError,
     InvalidRedirectUriError,
     InvalidRequestError,
+    InvalidScopeError,
     OAuthError,
     UnsupportedResponseModeError,
     UnsupportedResponseTypeError,
 )
 from ..http.uris import redirect_url
 from ..models import ORGANIZATION_RESOURCE, Application, Tenant, User
+from ..ops import applications
+from ..ops.built_in import find_client
 from ..permissions import organization_scope_names, user_resource_scopes
 from ..store import (
     AUTHORIZATION_CODE_TTL,
@@ -99,10 +102,13 @@ def response_mode_for(response_type: str | None) -> str:
 
 
 def parse_authorization_request(
-    params: Params, tenant: Tenant
+    params: Params, tenant: Tenant, issuer: str = ""
 ) -> tuple[Application, AuthorizationRequest]:
-    """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem."""
-    client = tenant.applications.get(single(params, "client_id") or "")
+    """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem.
+
+    `issuer` places the built-in clients' redirect URIs (`demo-app`: `<endpoint>/demo-app`).
+    """
+    client = find_client(tenant, single(params, "client_id") or "", issuer)
     try:
         draft = Draft(params, tenant, client)
         for check in CHECKS:
@@ -225,8 +231,17 @@ def check_prompt(draft: Draft) -> None:
 
 
 def check_scopes(draft: Draft) -> None:
-    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped)."""
+    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped).
+
+    A third-party client may only ask for its user-consent scopes (the client's `scope`
+    whitelist): others are `invalid_scope`, naming them (golden2/applications-more/76).
+    """
     scopes = list(dict.fromkeys((draft.get("scope") or "").split()))
+    if draft.client.is_third_party:
+        allowed = applications.third_party_scopes(draft.tenant, draft.client)
+        refused = [s for s in scopes if s not in allowed]
+        if refused:
+            raise InvalidScopeError(scope=" ".join(refused))
     if "offline_access" in scopes and (
         "consent" not in draft.prompts or "refresh_token" not in draft.client.grant_types
     ):
@@ -317,6 +332,10 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
             resource = tenant.resource_by_indicator(indicator)
             held = user_resource_scopes(tenant, user, resource) if resource else set()
         resource_scopes[indicator] = [s for s in request.scopes if s in held]
+    client = tenant.applications.get(request.client_id)
+    if client is not None and client.is_third_party:  # only what the user was asked about
+        allowed = applications.third_party_scopes(tenant, client)
+        resource_scopes = {k: [s for s in v if s in allowed] for k, v in resource_scopes.items()}
     return store.new_grant(request.client_id, user.id, oidc_scopes, resource_scopes)
 
 

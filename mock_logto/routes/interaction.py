@@ -42,6 +42,7 @@ from ..oidc.authorization import (
 )
 from ..oidc.params import Params
 from ..ops import users
+from ..ops.built_in import find_client
 from ..runtime import Runtime, runtime_of
 from ..store import Interaction
 
@@ -82,7 +83,7 @@ async def authorize(request: Request) -> Response:
     rt = runtime_of(request)
     params = await _authorization_params(request)
     try:
-        _, auth_request = parse_authorization_request(params, rt.tenant)
+        _, auth_request = parse_authorization_request(params, rt.tenant, rt.settings.issuer)
     except AuthorizationError as exc:
         return _error_response(exc, rt.settings.issuer)
 
@@ -213,6 +214,9 @@ async def consent_page(request: Request) -> Response:
             "Session not found. Please go back and sign in again.",
             status_code=400,
         )
+    client = rt.tenant.applications.get(interaction.request.client_id)
+    if client is not None and client.is_third_party:  # Logto's consent page asks the user
+        return pages.consent_page(client.name)
     interaction.consented = True
     response = redirect(f"{rt.settings.base_url}/oidc/auth/{interaction.uid}", status_code=302)
     response.headers["Content-Security-Policy"] = pages.PAGE_CSP
@@ -222,7 +226,7 @@ async def consent_page(request: Request) -> Response:
 def _sign_in_page(
     rt: Runtime, interaction: Interaction, error: str | None = None, status_code: int = 200
 ) -> Response:
-    client = rt.tenant.applications.get(interaction.request.client_id)
+    client = find_client(rt.tenant, interaction.request.client_id, rt.settings.issuer)
     app_name = client.name if client else interaction.request.client_id
     signable = [u for u in rt.tenant.users.values() if not u.is_suspended]
     document = rt.tenant.sign_in_experience

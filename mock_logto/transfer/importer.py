@@ -205,7 +205,32 @@ class _Reader:
             if app.type == "MachineToMachine":
                 held = self.client.get_all(f"/applications/{app.id}/roles")
                 app.role_ids = [str(r["id"]) for r in held if str(r["id"]) in self.tenant.roles]
+            if app.is_third_party:
+                self.consent_scopes(app)
             self.tenant.applications[app.id] = app
+
+    def consent_scopes(self, app: Application) -> None:
+        """A third-party app's user-consent scopes (ids; user scopes by name)."""
+        consent = _object(self.client.get(f"/applications/{app.id}/user-consent-scopes"))
+
+        def ids(groups: Any) -> list[str]:
+            listed = groups if isinstance(groups, list) else []
+            return [
+                str(s["id"])
+                for g in listed
+                if isinstance(g, dict)
+                for s in g.get("scopes") or []
+                if isinstance(s, dict) and "id" in s
+            ]
+
+        organization_scopes = consent.get("organizationScopes") or []
+        app.consent_organization_scopes = [
+            str(s["id"]) for s in organization_scopes if isinstance(s, dict) and "id" in s
+        ]
+        app.consent_resource_scopes = ids(consent.get("resourceScopes"))
+        app.consent_organization_resource_scopes = ids(consent.get("organizationResourceScopes"))
+        user_scopes = consent.get("userScopes") or []
+        app.consent_user_scopes = [str(s) for s in user_scopes if isinstance(s, str)]
 
     def application(self, item: dict[str, Any]) -> Application:
         app_id = str(item["id"])

@@ -59,7 +59,16 @@ def management_answers(client: httpx2.Client) -> Walk:
         path = f"/applications/{app['id']}"
         get("/applications/{id}", path)
         get("/applications/{id}/secrets", path + "/secrets")
-        get("/applications/{id}/roles", path + "/roles")
+        get("/applications/{id}/organizations", path + "/organizations")
+        get("/applications/{applicationId}/user-consent-scopes", path + "/user-consent-scopes")
+        if app["type"] == "MachineToMachine":  # others: 422 `application.invalid_type`
+            get("/applications/{applicationId}/roles", path + "/roles")
+        if app["isThirdParty"]:
+            for user in walk.client.get("/api/users", params=PAGE).json():
+                get(
+                    "/applications/{id}/users/{userId}/consent-organizations",
+                    f"{path}/users/{user['id']}/consent-organizations",
+                )
     for user in get("/users", "/users"):
         path = f"/users/{user['id']}"
         get("/users/{id}", path)
@@ -126,5 +135,12 @@ SERVER_STATE = {
     "/dashboard/users/new",
     "/dashboard/users/active",
 }
+#: GET routes that never answer 200 from the mock: custom domains need a Protected app, which
+#: Logto OSS (and so the mock) cannot create.
+NEVER_200 = {"/applications/{id}/protected-app-metadata/custom-domains"}
+#: GET routes that answer 404 until something is set (compared by the tests of their own).
+NOT_SET = {"/applications/{applicationId}/sign-in-experience"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
-GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE
+GET_ROUTES = (
+    {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NEVER_200 - NOT_SET
+)

@@ -29,6 +29,12 @@ def change_through_the_api(client: httpx2.Client) -> None:
     )
     _ok(delete("/api/applications/app-worker/secrets/rotated"))
     _ok(delete("/api/applications/app-native"))
+    _ok(
+        post(
+            "/api/applications/app-spa/user-consent-scopes",
+            json={"userScopes": ["profile", "email"]},
+        )
+    )
 
     resource = _ok(
         post("/api/resources", json={"name": "Later API", "indicator": "https://later.test"})
