@@ -80,6 +80,11 @@ class Interaction:
     #: verificationId → the identifier (type, value) it was verified with.
     verified_identifiers: dict[str, tuple[str, str]] = field(default_factory=dict)
     identified_user_id: str | None = None
+    #: Verification-code, TOTP and backup-code records of this interaction (by id), kept as
+    #: `mock_logto.passcodes.VerificationRecord`s.
+    records: dict[str, Any] = field(default_factory=dict)
+    #: The profile a Register or ForgotPassword interaction collects (password, identifiers).
+    profile: dict[str, Any] = field(default_factory=dict)
     #: The result `submit` hands to oidc-provider: the signed-in account.
     account_id: str | None = None
     consented: bool = False

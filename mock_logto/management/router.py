@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
+    account_center,
     application_consent,
     application_sign_in_experience,
     applications,
@@ -30,11 +31,13 @@ from . import (
     oidc_keys,
     openapi,
     organizations,
+    password_check,
     resources,
     roles,
     sign_in_experience,
     subject_tokens,
     users,
+    verification_codes,
 )
 from .common import Handler, guarded
 from .events import with_events
@@ -111,6 +114,9 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *subject_tokens.ROUTES,
     *oidc_keys.ROUTES,
     *jwt_customizer.ROUTES,
+    *account_center.ROUTES,
+    *verification_codes.ROUTES,
+    *password_check.ROUTES,
     *connectors.ROUTES,
     *logs.ROUTES,
     *custom_profile_fields.ROUTES,
