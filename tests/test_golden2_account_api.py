@@ -92,8 +92,10 @@ def _alice_as_users_more_left_her(replayer: Replayer, management: str) -> None:
     user_id = alias(replayer, ALICE[0])
     client = replayer.client
     assert client.patch(f"/api/users/{user_id}", json=ALICE_PROFILE, headers=headers).is_success
-    # `PATCH /api/users/:id/profile` is issue 17's: the profile is set behind the API.
-    runtime_of(client).tenant.users[user_id].profile = dict(ALICE_DETAILS)
+    profile = client.patch(
+        f"/api/users/{user_id}/profile", json={"profile": ALICE_DETAILS}, headers=headers
+    )
+    assert profile.is_success, profile.text
 
 
 def _learn_timestamps(replayer: Replayer, recording: dict[str, Any], body: Any) -> None:
@@ -111,14 +113,14 @@ def _learn_timestamps(replayer: Replayer, recording: dict[str, Any], body: Any) 
 def test_account_api_in_order(replayer: Replayer) -> None:
     management = _bearer(load(RECORDINGS[0]))
     learn_bearer(replayer, load(RECORDINGS[0]))
+    # Before alice signs in, as in Logto's timeline (her sign-in is her last update at 08, 10).
+    _alice_as_users_more_left_her(replayer, management)
     for path in RECORDINGS:
         stem = path.stem[:2]
         recording = load(path)
         bearer = _bearer(recording)
         if stem in NOT_SENT:
             continue
-        if stem == "10":
-            _alice_as_users_more_left_her(replayer, management)
         if bearer and not bearer.startswith("ey") and bearer not in replayer.aliases.values:
             if stem == "15":
                 _token_without_openid(replayer, bearer)
