@@ -320,6 +320,11 @@ class Tenant:
     account_center: dict[str, Any] = field(default_factory=default_account_center)
     #: Indexes over `users` (identifiers, creation order, personal access tokens).
     user_index: UserIndex = field(default_factory=UserIndex)
+    #: Connectors (`/api/connectors`): Logto's `connectors` rows by id (`id`, `syncProfile`,
+    #: `config`, `metadata` overrides, `connectorId` naming a factory, `createdAt`).
+    connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Custom profile fields (`/api/custom-profile-fields`): Logto's rows by `name`, in order.
+    custom_profile_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""

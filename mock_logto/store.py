@@ -77,6 +77,8 @@ class Interaction:
     event: str | None = None
     #: verificationId → user id, for passwords verified in this interaction.
     verifications: dict[str, str] = field(default_factory=dict)
+    #: verificationId → the identifier (type, value) it was verified with.
+    verified_identifiers: dict[str, tuple[str, str]] = field(default_factory=dict)
     identified_user_id: str | None = None
     #: The result `submit` hands to oidc-provider: the signed-in account.
     account_id: str | None = None

@@ -149,3 +149,14 @@ def sign_in_event(
             "description": app.description,
         }
     rt.webhooks.trigger(hooks, payload)
+
+
+def exception_event(request: Request, event: str, fields: dict[str, Any]) -> None:
+    """Fire an exception hook (Logto's `ctx.appendExceptionHookContext`, e.g. a lockout)."""
+    rt = runtime_of(request)
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    payload = _metadata(request, rt, event)
+    payload.update(fields)
+    rt.webhooks.trigger(hooks, payload)

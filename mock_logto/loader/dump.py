@@ -27,6 +27,7 @@ from ..models import (
     Role,
     Tenant,
     User,
+    default_sign_in_experience,
 )
 from ..ops import applications, organizations, roles, users
 
@@ -287,8 +288,33 @@ def fixture_document(tenant: Tenant) -> Document:
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
+        "connectors": [connector(row) for row in tenant.connectors.values()],
+        "customProfileFields": [
+            {k: v for k, v in row.items() if k != "tenantId" and v is not None}
+            for row in tenant.custom_profile_fields.values()
+        ],
+        "signInExperience": sign_in_experience_changes(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}
+
+
+def sign_in_experience_changes(tenant: Tenant) -> dict[str, Any]:
+    """The keys of the sign-in experience that differ from a new tenant's."""
+    default = default_sign_in_experience()
+    return {k: v for k, v in tenant.sign_in_experience.items() if default.get(k) != v}
+
+
+def connector(row: dict[str, Any]) -> dict[str, Any]:
+    """A connector as `POST /api/connectors` takes it (Logto's row, `createdAt` kept)."""
+    entry: dict[str, Any] = {"id": row["id"], "connectorId": row["connectorId"]}
+    for key in ("config", "metadata"):
+        if row.get(key):
+            entry[key] = row[key]
+    for key in ("syncProfile", "enableTokenStorage"):
+        if row.get(key):
+            entry[key] = True
+    entry["createdAt"] = row["createdAt"]
+    return entry
 
 
 def custom_jwt(tenant: Tenant) -> dict[str, Any]:

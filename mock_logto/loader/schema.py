@@ -262,6 +262,22 @@ class CustomJwtSpec(_Spec):
     id_token: IdTokenConfigSpec | None = None
 
 
+class ConnectorSpec(_Spec):
+    """A connector, as `POST /api/connectors` takes it.
+
+    `connectorId` names a built-in factory (Logto's mock connectors: `mock-email-service`,
+    `mock-email-service-alternative`, `mock-short-message-service`, `mock-social-connector`).
+    """
+
+    id: EntityId | None = None
+    connector_id: NonEmpty
+    config: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    sync_profile: bool | None = None
+    enable_token_storage: bool | None = None
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -274,6 +290,17 @@ class FixtureDocument(_Spec):
     organizations: list[OrganizationSpec] = []
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
+    connectors: list[ConnectorSpec] = []
+    custom_profile_fields: list[dict[str, Any]] = Field(
+        [],
+        description="Custom profile fields, each as `POST /api/custom-profile-fields` takes it "
+        "(plus `id`, `createdAt`, `sieOrder` if kept).",
+    )
+    sign_in_experience: dict[str, Any] | None = Field(
+        None,
+        description="Changes to a new tenant's sign-in experience, as `PATCH /api/sign-in-exp` "
+        "takes them (sign-in methods, sign-up, password policy, `sentinelPolicy`, ...).",
+    )
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -287,4 +314,7 @@ SECTIONS = (
     "organizations",
     "hooks",
     "custom_jwt",
+    "connectors",
+    "custom_profile_fields",
+    "sign_in_experience",
 )

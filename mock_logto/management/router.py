@@ -22,8 +22,11 @@ from . import (
     application_consent,
     application_sign_in_experience,
     applications,
+    connectors,
+    custom_profile_fields,
     hooks,
     jwt_customizer,
+    logs,
     oidc_keys,
     openapi,
     organizations,
@@ -108,6 +111,9 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *subject_tokens.ROUTES,
     *oidc_keys.ROUTES,
     *jwt_customizer.ROUTES,
+    *connectors.ROUTES,
+    *logs.ROUTES,
+    *custom_profile_fields.ROUTES,
 )
 
 

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError, invalid_input
+from ..http import sign_in_policy
 from ..http.body import json_object, read_body
 from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse
@@ -165,6 +166,18 @@ def check_profile_settings(rt: Runtime, profile: dict[str, str]) -> None:
 
 
 def verify_password_identifier(rt: Runtime, event: str, identifier: dict[str, str]) -> str:
+    """The password check, reported to the sentinel (`verifyIdentifierPayload`), which may block."""
+    value = next(v for k, v in identifier.items() if k != "password")
+    try:
+        account_id = _verify_password_identifier(rt, event, identifier)
+    except ManagementApiError:
+        sign_in_policy.legacy_password_attempt(rt, value, failed=True)
+        raise
+    sign_in_policy.legacy_password_attempt(rt, value, failed=False)
+    return account_id
+
+
+def _verify_password_identifier(rt: Runtime, event: str, identifier: dict[str, str]) -> str:
     """`verifyPasswordIdentifier`: the user's id (an `accountId` identifier), or Logto's refusal."""
     if event == "ForgotPassword":
         raise _error(

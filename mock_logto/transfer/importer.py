@@ -44,6 +44,7 @@ from ..models import (
     Tenant,
     User,
 )
+from ..ops import connectors
 from .logto import ManagementClient
 
 APPLICATION_TYPES: tuple[str, ...] = get_args(ApplicationType)
@@ -550,6 +551,53 @@ class _Reader:
                 else {}
             )
 
+    # ------------------------------------------------------------------ connectors
+
+    def connectors(self) -> None:
+        """Connectors of the built-in factories (Logto's mock connectors); others are skipped."""
+        listed = self.client.get_optional("/connectors")
+        for item in listed if isinstance(listed, list) else []:
+            row_id, factory_id = str(item["id"]), str(item["connectorId"])
+            if connectors.factory(factory_id) is None:
+                self.skipped.append(
+                    f"the connector {row_id} ({factory_id}: not a built-in factory)"
+                )
+                continue
+            config = _object(item.get("config"))
+            if config and not self.options.secrets:
+                config = {}
+                self.note("connectors", row_id, "config: left out (--no-secrets)")
+            self.tenant.connectors[row_id] = {
+                "id": row_id,
+                "connectorId": factory_id,
+                "syncProfile": item.get("syncProfile") is True,
+                "enableTokenStorage": item.get("enableTokenStorage") is True,
+                "config": config,
+                "metadata": _object(item.get("metadata")),
+                "createdAt": 0,
+            }
+
+    # ------------------------------------------------------------------ custom profile fields
+
+    def custom_profile_fields(self) -> None:
+        """Logto's rows, as listed (by `sieOrder`)."""
+        listed = self.client.get_optional("/custom-profile-fields")
+        for item in listed if isinstance(listed, list) else []:
+            row = {k: v for k, v in item.items() if k != "tenantId"}
+            row["tenantId"] = self.tenant.id
+            self.tenant.custom_profile_fields[str(item["name"])] = row
+
+    # ------------------------------------------------------------------ sign-in experience
+
+    def sign_in_experience(self) -> None:
+        """The sign-in experience document (its keys as Logto answers them)."""
+        found = self.client.get_optional("/sign-in-exp")
+        if isinstance(found, dict):
+            document = self.tenant.sign_in_experience
+            for key in document:
+                if key in found:
+                    document[key] = found[key]
+
     # ------------------------------------------------------------------ all of it
 
     def read(self) -> Imported:
@@ -562,6 +610,9 @@ class _Reader:
             self.organizations,
             self.hooks,
             self.custom_jwt,
+            self.connectors,
+            self.custom_profile_fields,
+            self.sign_in_experience,
         ):
             try:
                 step()

@@ -121,12 +121,26 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/configs/jwt-customizer/{tokenTypePath}", path)
     get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
+    for factory in get("/connector-factories", "/connector-factories"):
+        get("/connector-factories/{id}", f"/connector-factories/{factory['id']}")
+    for connector in get("/connectors", "/connectors"):
+        get("/connectors/{id}", f"/connectors/{connector['id']}")
+    get("/dashboard/users/total", "/dashboard/users/total")
+    for field in get("/custom-profile-fields", "/custom-profile-fields"):
+        get("/custom-profile-fields/{name}", f"/custom-profile-fields/{field['name']}")
     return walk
 
 
 #: GET routes whose answers are the server's, not the tenant's: its signing keys (a key file
 #: carries those: `serve --key-file`).
-SERVER_STATE = {"/configs/oidc/{keyType}"}
+SERVER_STATE = {
+    "/configs/oidc/{keyType}",
+    # What the server did (audit logs) and counts by the clock's day.
+    "/logs",
+    "/logs/{id}",
+    "/dashboard/users/new",
+    "/dashboard/users/active",
+}
 #: GET routes that never answer 200 from the mock: custom domains need a Protected app, which
 #: Logto OSS (and so the mock) cannot create; no enterprise SSO identities exist.
 NEVER_200 = {

@@ -102,6 +102,17 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post(path + "/applications", json={"applicationIds": [app["id"]]}))
     _ok(delete("/api/organizations/org-empty"))
     _ok(delete("/api/organizations/org-one/users/user-social"))
+    mail = {"apiKey": "k", "fromEmail": "a@b.c", "templates": []}
+    _ok(post("/api/connectors", json={"connectorId": "mock-email-service", "config": mail}))
+    social = _ok(post("/api/connectors", json={"connectorId": "mock-social-connector"})).json()
+    _ok(patch(f"/api/connectors/{social['id']}", json={"syncProfile": True}))
+    field = {"name": "team", "type": "Text", "required": False, "label": "Team"}
+    _ok(post("/api/custom-profile-fields", json=field))
+    _ok(
+        patch(
+            "/api/sign-in-exp", json={"signInMode": "SignIn", "sentinelPolicy": {"maxAttempts": 5}}
+        )
+    )
     # Last, so that no write above is delivered to it (its logs would differ).
     hook = _ok(
         post(
