@@ -158,9 +158,9 @@ class Str(Schema):
             issues.append(type_issue(path, "string", value))
             return value
         if self.min is not None and len(value) < self.min:
-            issues.append(_size("too_small", "at least", self.min, path))
+            issues.append(size_issue("too_small", "string", self.min, path))
         if self.max is not None and len(value) > self.max:
-            issues.append(_size("too_big", "at most", self.max, path))
+            issues.append(size_issue("too_big", "string", self.max, path))
         if self.email and not _EMAIL.match(value):
             issues.append(_string_issue("email", "Invalid email", path))
         if self.url and not is_url(value):
@@ -175,15 +175,21 @@ def _matches(regex: re.Pattern[str] | Callable[[str], bool], value: str) -> bool
     return regex.search(value) is not None if isinstance(regex, re.Pattern) else regex(value)
 
 
-def _size(code: str, words: str, limit: int, path: Path) -> dict[str, Any]:
-    key = "minimum" if code == "too_small" else "maximum"
+def size_issue(code: str, kind: str, limit: float, path: Path) -> dict[str, Any]:
+    """Zod's `too_small` / `too_big` of a string, number or array (inclusive bounds)."""
+    small = code == "too_small"
+    if kind == "number":
+        message = f"Number must be {'greater' if small else 'less'} than or equal to {limit}"
+    else:
+        unit = "character(s)" if kind == "string" else "element(s)"
+        message = f"{kind.title()} must contain {'at least' if small else 'at most'} {limit} {unit}"
     return {
         "code": code,
-        key: limit,
-        "type": "string",
+        "minimum" if small else "maximum": limit,
+        "type": kind,
         "inclusive": True,
         "exact": False,
-        "message": f"String must contain {words} {limit} character(s)",
+        "message": message,
         "path": list(path),
     }
 
@@ -216,29 +222,9 @@ class Num(Schema):
                 }
             )
         if self.min is not None and value < self.min:
-            issues.append(
-                {
-                    "code": "too_small",
-                    "minimum": self.min,
-                    "type": "number",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Number must be greater than or equal to {self.min}",
-                    "path": list(path),
-                }
-            )
+            issues.append(size_issue("too_small", "number", self.min, path))
         if self.max is not None and value > self.max:
-            issues.append(
-                {
-                    "code": "too_big",
-                    "maximum": self.max,
-                    "type": "number",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Number must be less than or equal to {self.max}",
-                    "path": list(path),
-                }
-            )
+            issues.append(size_issue("too_big", "number", self.max, path))
         return value
 
 
@@ -348,29 +334,9 @@ class Arr(Schema):
             issues.append(type_issue(path, "array", value))
             return value
         if self.min is not None and len(value) < self.min:
-            issues.append(
-                {
-                    "code": "too_small",
-                    "minimum": self.min,
-                    "type": "array",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Array must contain at least {self.min} element(s)",
-                    "path": list(path),
-                }
-            )
+            issues.append(size_issue("too_small", "array", self.min, path))
         if self.max is not None and len(value) > self.max:
-            issues.append(
-                {
-                    "code": "too_big",
-                    "maximum": self.max,
-                    "type": "array",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Array must contain at most {self.max} element(s)",
-                    "path": list(path),
-                }
-            )
+            issues.append(size_issue("too_big", "array", self.max, path))
         return [self.item.check(v, [*path, i], issues) for i, v in enumerate(value)]
 
 
