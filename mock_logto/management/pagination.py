@@ -68,10 +68,12 @@ def paginated(
     *,
     optional: bool = False,
     shape: Callable[[Any], Any] | None = None,
+    total: int | None = None,
 ) -> Response:
     """A JSON list response, one page of `items` with Logto's headers.
 
     With `shape`, only the page's entities are shaped (a large tenant's list costs its page).
+    `total` is the `Total-Number` when Logto counts something else than `items`.
     """
     asked = page_of(request, optional)
     if asked is None:
@@ -80,8 +82,9 @@ def paginated(
     offset = (page - 1) * size
     window = items[offset : offset + size]
     response = JSONResponse([shape(i) for i in window] if shape else list(window))
-    total_pages = math.ceil(len(items) / size) or 1
-    response.headers["Total-Number"] = str(len(items))
+    count = len(items) if total is None else total
+    total_pages = math.ceil(count / size) or 1
+    response.headers["Total-Number"] = str(count)
     links = [_link(request, 1, "first"), _link(request, total_pages, "last")]
     if page > 1:
         links.append(_link(request, page - 1, "prev"))

@@ -23,7 +23,9 @@ from . import (
     hooks,
     jwt_customizer,
     oidc_keys,
+    one_time_tokens,
     openapi,
+    organization_invitations,
     organizations,
     resources,
     roles,
@@ -102,6 +104,8 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *subject_tokens.ROUTES,
     *oidc_keys.ROUTES,
     *jwt_customizer.ROUTES,
+    *organization_invitations.ROUTES,
+    *one_time_tokens.ROUTES,
 )
 
 

@@ -392,10 +392,10 @@ class _Reader:
     def organizations(self) -> None:
         if self.options.organizations == 0:
             return
-        listed = self.client.get_all(
-            "/organizations", label="organizations", limit=self.options.organizations
-        )
-        listed = _by_created_at(listed)
+        # Logto lists organizations oldest first (no order): read all, keep the newest.
+        listed = self.client.get_all("/organizations", label="organizations")
+        listed = sorted(listed, key=lambda o: o.get("createdAt", 0), reverse=True)
+        listed = _by_created_at(listed[: self.options.organizations])
         for index, item in enumerate(listed, 1):
             self.client.progress.show(f"organization members {index}/{len(listed)}")
             org = Organization(

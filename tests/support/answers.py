@@ -82,6 +82,9 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/organizations/{id}", path)
         for user in get("/organizations/{id}/users", path + "/users"):
             get("/organizations/{id}/users/{userId}/roles", f"{path}/users/{user['id']}/roles")
+            get("/organizations/{id}/users/{userId}/scopes", f"{path}/users/{user['id']}/scopes")
+        for part in ("email-domains", "roles", "sso-connectors"):
+            get(f"/organizations/{{id}}/jit/{part}", f"{path}/jit/{part}")
         for app in get("/organizations/{id}/applications", path + "/applications"):
             get(
                 "/organizations/{id}/applications/{applicationId}/roles",
@@ -94,6 +97,10 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/organization-roles/{id}", path)
         get("/organization-roles/{id}/scopes", path + "/scopes")
         get("/organization-roles/{id}/resource-scopes", path + "/resource-scopes")
+    for invitation in get("/organization-invitations", "/organization-invitations"):
+        get("/organization-invitations/{id}", f"/organization-invitations/{invitation['id']}")
+    for token in get("/one-time-tokens", "/one-time-tokens"):
+        get("/one-time-tokens/{id}", f"/one-time-tokens/{token['id']}")
     get("/hooks", "/hooks", "?includeExecutionStats=true")
     for hook in get("/hooks", "/hooks"):
         path = f"/hooks/{hook['id']}"
@@ -111,5 +118,10 @@ def management_answers(client: httpx2.Client) -> Walk:
 #: GET routes whose answers are the server's, not the tenant's: its signing keys (a key file
 #: carries those: `serve --key-file`).
 SERVER_STATE = {"/configs/oidc/{keyType}"}
+#: Entities fixture files do not carry yet (an export leaves them out): one-time tokens and
+#: organization invitations, walked through their lists only.
+NOT_IN_FIXTURES = {"/organization-invitations/{id}", "/one-time-tokens/{id}"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
-GET_ROUTES = {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE
+GET_ROUTES = (
+    {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NOT_IN_FIXTURES
+)
