@@ -478,12 +478,11 @@ async def remove_jit_email_domain(request: Request) -> Response:
 
 
 async def list_jit_roles(request: Request) -> Response:
-    """`GET /api/organizations/:id/jit/roles` (a missing organization: its 404)."""
+    """`GET /api/organizations/:id/jit/roles`, by name (a missing organization: its 404)."""
     org = organization_of(request)
     tenant = tenant_of(request)
-    roles = [
-        tenant.organization_roles[r] for r in org.jit_role_ids if r in tenant.organization_roles
-    ]
+    known = tenant.organization_roles
+    roles = sorted((known[r] for r in org.jit_role_ids if r in known), key=lambda r: r.name)
     return paginated(
         request, roles, optional=True, shape=lambda r: shapes.organization_role(r, tenant.id)
     )

@@ -50,6 +50,11 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
     # A fractional size below one row cannot be served (Logto's SQL `limit` refuses it too).
     if size > MAX_PAGE_SIZE or size < 1:
         raise _invalid()
+    if not float(size).is_integer() or not float((page - 1) * size).is_integer():
+        # A fractional SQL `limit`/`offset`: slonik's error, as Logto answers it.
+        raise ManagementApiError(
+            "entity.invalid_input", "Invalid input. Value list must not be empty.", status_code=422
+        )
     return max(int(page), 1), int(size)
 
 

@@ -55,13 +55,14 @@ def find(
 ) -> list[OrganizationInvitation]:
     """Invitations matching every filter given (invitee case-insensitively), newest first."""
     found = [
-        i
-        for i in tenant.organization_invitations.values()
+        (index, i)
+        for index, i in enumerate(tenant.organization_invitations.values())
         if (not organization_id or i.organization_id == organization_id)
         and (not inviter_id or i.inviter_id == inviter_id)
         and (not invitee or i.invitee.lower() == invitee.lower())
     ]
-    return sorted(found, key=lambda i: i.created_at, reverse=True)
+    # Same-second creations: the later one first, as Logto's milliseconds order them.
+    return [i for _, i in sorted(found, key=lambda p: (p[1].created_at, p[0]), reverse=True)]
 
 
 def create(tenant: Tenant, invitation: OrganizationInvitation, now_ms: int) -> None:

@@ -36,11 +36,12 @@ def get(tenant: Tenant, token_id: str) -> OneTimeToken:
 def find(tenant: Tenant, email: str | None, status: str | None) -> list[OneTimeToken]:
     """Tokens with this email and stored status (each filter when given), newest first."""
     found = [
-        t
-        for t in tenant.one_time_tokens.values()
+        (index, t)
+        for index, t in enumerate(tenant.one_time_tokens.values())
         if (not email or t.email == email) and (not status or t.status == status)
     ]
-    return sorted(found, key=lambda t: t.created_at, reverse=True)
+    # Same-second creations: the later one first, as Logto's milliseconds order them.
+    return [t for _, t in sorted(found, key=lambda p: (p[1].created_at, p[0]), reverse=True)]
 
 
 def create(tenant: Tenant, token: OneTimeToken, now_ms: int) -> None:
