@@ -78,6 +78,10 @@ class Interaction:
     #: verificationId → user id, for passwords verified in this interaction.
     verifications: dict[str, str] = field(default_factory=dict)
     identified_user_id: str | None = None
+    #: verificationId → (email, JIT organization ids), for one-time tokens verified here.
+    one_time_tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    #: Organizations the identified user joins at submit (a one-time token's context).
+    jit_organization_ids: list[str] = field(default_factory=list)
     #: The result `submit` hands to oidc-provider: the signed-in account.
     account_id: str | None = None
     consented: bool = False

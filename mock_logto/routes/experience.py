@@ -5,7 +5,9 @@ Logto's sign-in page, its integration tests and headless clients use it
 `PUT /api/experience` starts a SignIn, `POST /verification/password` checks a password and
 returns a `verificationId`, `POST /identification` names the user by it, and `POST /submit`
 answers `{"redirectTo": "<issuer>/auth/<uid>"}`. All of it rides on the interaction cookies
-set by `/oidc/auth`. Only the password sign-in is served.
+set by `/oidc/auth`. Only the SignIn event is served, verified by password or by a one-time token
+(`POST /verification/one-time-token/verify`, magic links), whose `jitOrganizationIds` the user
+joins at submit, with those organizations' JIT roles.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import users
+from ..ops import one_time_tokens, organizations, users
 from ..runtime import runtime_of
 from ..store import Interaction, short_id
 
@@ -99,6 +101,8 @@ async def start(request: Request) -> Response:
         )
     interaction.event = event
     interaction.verifications.clear()
+    interaction.one_time_tokens.clear()
+    interaction.jit_organization_ids = []
     interaction.identified_user_id = None
     return Response(status_code=204)
 
@@ -124,11 +128,44 @@ async def verify_password(request: Request) -> Response:
     return JSONResponse({"verificationId": verification_id})
 
 
+async def verify_one_time_token(request: Request) -> Response:
+    """`POST /api/experience/verification/one-time-token/verify`: the token is consumed."""
+    interaction = _interaction(request)
+    data = await _json_body(request)
+    _choice(data, ("email",), "identifier", "type")
+    email = _string(data, "identifier", "value")
+    token = _string(data, "token")
+    rt = runtime_of(request)
+    verified = one_time_tokens.verify(rt.tenant, token, email, rt.clock() * 1000)
+    verification_id = short_id()
+    jit = verified.context.get("jitOrganizationIds") or []
+    interaction.one_time_tokens[verification_id] = (email, [str(i) for i in jit])
+    return JSONResponse({"verificationId": verification_id})
+
+
+def _one_time_token_user(request: Request, interaction: Interaction, verification_id: str) -> str:
+    """The user a verified one-time token names (by email), else Logto's 404."""
+    email, jit = interaction.one_time_tokens[verification_id]
+    user = users.find_by_identifier(runtime_of(request).tenant, email, "email")
+    if user is None:
+        # i18next interpolates the missing `identifier` as nothing; it goes to `data` instead.
+        raise ManagementApiError(
+            "user.user_not_exist",
+            "User with  does not exist.",
+            status_code=404,
+            data={"identifier": {"type": "email", "value": email}},
+        )
+    interaction.jit_organization_ids = jit
+    return user.id
+
+
 async def identify(request: Request) -> Response:
     """`POST /api/experience/identification`: name the user by a verification record."""
     interaction = _started(request)
     verification_id = _string(await _json_body(request), "verificationId")
     user_id = interaction.verifications.get(verification_id)
+    if user_id is None and verification_id in interaction.one_time_tokens:
+        user_id = _one_time_token_user(request, interaction, verification_id)
     if user_id is None:
         raise ManagementApiError(
             "session.verification_session_not_found",
@@ -150,6 +187,7 @@ async def submit(request: Request) -> Response:
             "User identifier not found. Please go back and sign in again.",
             status_code=404,
         )
+    organizations.provision(rt.tenant, user.id, interaction.jit_organization_ids)
     sign_in(interaction, user, rt.clock())
     sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
@@ -164,6 +202,12 @@ def routes(prefix: str = "/api") -> list[BaseRoute]:
             verify_password,
             methods=["POST"],
             name="experience_password",
+        ),
+        Route(
+            f"{prefix}/experience/verification/one-time-token/verify",
+            verify_one_time_token,
+            methods=["POST"],
+            name="experience_one_time_token",
         ),
         Route(
             f"{prefix}/experience/identification",
