@@ -554,8 +554,8 @@ async def remove_jit_sso_connector(request: Request) -> Response:
 # --------------------------------------------------------------------------- the template
 
 
-def _template_fields(data: dict[str, Any], *, create: bool) -> dict[str, Any]:
-    """`name` (1–128) and `description` (≤ 256, nullable) of a scope or role."""
+def _template_fields(data: dict[str, Any], *, create: bool, role: bool = False) -> dict[str, Any]:
+    """`name` (1–128) and `description` (≤ 256, nullable) of a scope or role (and its `type`)."""
     fields = Fields(data)
     given: dict[str, Any] = {}
     if create or "name" in data:
@@ -564,7 +564,7 @@ def _template_fields(data: dict[str, Any], *, create: bool) -> dict[str, Any]:
         given["description"] = fields.string(
             "description", optional=True, nullable=True, max_length=256
         )
-    if "type" in data and not create:
+    if "type" in data and role:
         given["type"] = fields.enum("type", ("User", "MachineToMachine"))
     fields.done()
     return given
@@ -727,7 +727,7 @@ async def get_role(request: Request) -> Response:
 
 async def update_role(request: Request) -> Response:
     """`PATCH /api/organization-roles/:id`."""
-    given = _template_fields(await json_body(request), create=False)
+    given = _template_fields(await json_body(request), create=False, role=True)
     if not given:
         raise _empty_update()
     tenant = tenant_of(request)
