@@ -220,6 +220,8 @@ class _Dumper:
             ref = _ref(app, app.id, [app.name], lambda r: applications.by_reference(self.tenant, r))
             apps.append(self.member("application", ref, role_ids))
         _put(entry, "applications", apps)
+        _put(entry, "jitEmailDomains", list(org.jit_email_domains))
+        _put(entry, "jitRoles", self.organization_role_refs(org.jit_role_ids))
         return entry
 
     def hook(self, hook: Hook) -> dict[str, Any]:

@@ -179,6 +179,12 @@ class OrganizationSpec(_Spec):
     created_at: Timestamp | None = None
     users: list[OrganizationUserSpec] = []
     applications: list[OrganizationApplicationSpec] = []
+    jit_email_domains: list[NonEmpty] = Field(
+        [], description="Just-in-time provisioning: email domains whose users join."
+    )
+    jit_roles: list[str] = Field(
+        [], description="Organization roles (ids or names) given to users who join just in time."
+    )
 
 
 class HookConfigSpec(_Spec):

@@ -16,7 +16,7 @@ from ..http.responses import JSONResponse
 from ..models import OneTimeToken, Tenant
 from ..ops import one_time_tokens
 from .common import Handler, json_body, new_id, new_secret, no_content, now_ms, tenant_of
-from .pagination import paginated
+from .pagination import page_of, paginated
 from .zod_issues import LOGTO_EMAIL, Fields, invalid_type
 
 #: Logto's default lifetime of a one-time token: 10 minutes.
@@ -56,6 +56,7 @@ def _context(fields: Fields) -> dict[str, Any]:
 
 async def list_tokens(request: Request) -> Response:
     """`GET /api/one-time-tokens` (pagination optional; `email`, stored `status`)."""
+    page_of(request, optional=True)  # koaPagination runs before the query guard
     fields = Fields(dict(request.query_params), "query")
     email = fields.string("email", optional=True, regex=LOGTO_EMAIL)
     status = fields.enum("status", one_time_tokens.STATUSES, optional=True)

@@ -31,7 +31,7 @@ from .common import (
 )
 from .events import fire_appended
 from .like import ilike_contains
-from .pagination import paginated
+from .pagination import page_of, paginated
 from .zod_issues import Fields, invalid_type
 
 _EMPTY_UPDATE = ("entity.invalid_input", "Invalid input. Value list must not be empty.")
@@ -479,6 +479,7 @@ async def remove_jit_email_domain(request: Request) -> Response:
 
 async def list_jit_roles(request: Request) -> Response:
     """`GET /api/organizations/:id/jit/roles`, by name (a missing organization: its 404)."""
+    page_of(request, optional=True)  # koaPagination runs before the existence check
     org = organization_of(request)
     tenant = tenant_of(request)
     known = tenant.organization_roles
@@ -529,6 +530,7 @@ async def remove_jit_role(request: Request) -> Response:
 
 async def list_jit_sso_connectors(request: Request) -> Response:
     """`GET /api/organizations/:id/jit/sso-connectors` (the mock has no SSO connectors)."""
+    page_of(request, optional=True)
     organization_of(request)
     return paginated(request, [], optional=True)
 
@@ -745,7 +747,8 @@ async def delete_role(request: Request) -> Response:
 
 
 async def list_role_scopes(request: Request) -> Response:
-    """`GET /api/organization-roles/:id/scopes`."""
+    """`GET /api/organization-roles/:id/scopes` (pagination checked before the role)."""
+    page_of(request, optional=True)
     role = _role_of(request)
     tenant = tenant_of(request)
     items = [
@@ -796,7 +799,8 @@ async def remove_role_scope(request: Request) -> Response:
 
 
 async def list_role_resource_scopes(request: Request) -> Response:
-    """`GET /api/organization-roles/:id/resource-scopes`."""
+    """`GET /api/organization-roles/:id/resource-scopes` (pagination checked first)."""
+    page_of(request, optional=True)
     role = _role_of(request)
     tenant = tenant_of(request)
     found = (tenant.find_scope(i) for i in sorted(role.resource_scope_ids))

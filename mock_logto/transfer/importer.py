@@ -411,7 +411,17 @@ class _Reader:
                 )
             self.members(org, "user")
             self.members(org, "application")
+            self.jit(org)
             self.tenant.organizations[org.id] = org
+
+    def jit(self, org: Organization) -> None:
+        """The organization's JIT email domains and roles (SSO connectors are not carried)."""
+        domains = self.client.get_all(f"/organizations/{org.id}/jit/email-domains", optional=True)
+        org.jit_email_domains = [str(d["emailDomain"]) for d in domains]
+        roles = self.client.get_all(f"/organizations/{org.id}/jit/roles", optional=True)
+        org.jit_role_ids = [
+            str(r["id"]) for r in roles if str(r["id"]) in self.tenant.organization_roles
+        ]
 
     def members(self, org: Organization, kind: str) -> None:
         listed = self.client.get_all(f"/organizations/{org.id}/{kind}s")

@@ -70,6 +70,8 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post(path + "/users", json={"userIds": [user["id"], "user-ann"]}))
     _ok(post(f"{path}/users/{user['id']}/roles", json={"organizationRoleIds": [org_role["id"]]}))
     _ok(post(path + "/applications", json={"applicationIds": [app["id"]]}))
+    _ok(post(path + "/jit/email-domains", json={"emailDomain": "later.example"}))
+    _ok(post(path + "/jit/roles", json={"organizationRoleIds": [org_role["id"]]}))
     _ok(delete("/api/organizations/org-empty"))
     _ok(delete("/api/organizations/org-one/users/user-social"))
     # Last, so that no write above is delivered to it (its logs would differ).
