@@ -501,3 +501,43 @@ def test_a_one_time_token_of_an_unknown_email_signs_nobody_in(demo: TestClient) 
         },
     )
     assert (again.status_code, again.json()["code"]) == (400, "one_time_token.token_consumed")
+
+
+def test_invitations_go_with_their_organization_and_their_inviter(demo: TestClient) -> None:
+    beta = _organization(demo, "beta")
+    _ok(_invite(demo, "x@example.com", beta), 201)
+    by_alice = _ok(_invite(demo, "y@example.com", "org-acme", inviterId="user-alice"), 201)
+    kept = _ok(_invite(demo, "z@example.com", "org-acme"), 201)
+    assert demo.delete(f"/api/organizations/{beta}").status_code == 204
+    assert demo.delete("/api/users/user-alice").status_code == 204
+    listed = _ok(demo.get("/api/organization-invitations"))
+    assert [i["id"] for i in listed] == [kept["id"]]
+    assert demo.get(f"/api/organization-invitations/{by_alice['id']}").json() == NOT_FOUND
+
+
+def test_accepting_an_invitation_fires_organization_membership_updated(demo: TestClient) -> None:
+    hook = demo.post(
+        "/api/hooks",
+        json={
+            "name": "members",
+            "events": ["Organization.Membership.Updated"],
+            "config": {"url": "mock://sink"},
+        },
+    )
+    assert hook.status_code == 201, hook.text
+    carol = _ok(demo.post("/api/users", json={"username": "carol", "primaryEmail": "c@x.io"}))
+    invitation = _ok(_invite(demo, "c@x.io", "org-acme"), 201)
+    demo.put(
+        f"/api/organization-invitations/{invitation['id']}/status",
+        json={"status": "Accepted", "acceptedUserId": carol["id"]},
+    )
+    control = TestClient(demo.app, base_url=str(demo.base_url))
+    [delivery] = control.get(
+        "/__mock/deliveries", params={"event": "Organization.Membership.Updated"}
+    ).json()
+    payload = delivery["request"]["json"]
+    assert (payload["event"], payload["organizationId"]) == (
+        "Organization.Membership.Updated",
+        "org-acme",
+    )
+    assert payload["path"] == f"/organization-invitations/{invitation['id']}/status"

@@ -108,6 +108,10 @@ def delete(tenant: Tenant, user: User) -> None:
     del tenant.users[user.id]
     for organization in tenant.organizations.values():
         organization.user_roles.pop(user.id, None)
+    # Invitations they sent or accepted (Logto's `on delete cascade`).
+    for invitation in list(tenant.organization_invitations.values()):
+        if user.id in (invitation.inviter_id, invitation.accepted_user_id):
+            del tenant.organization_invitations[invitation.id]
 
 
 def add_personal_access_token(tenant: Tenant, user: User, token: PersonalAccessToken) -> None:
