@@ -541,3 +541,53 @@ def test_accepting_an_invitation_fires_organization_membership_updated(demo: Tes
         "org-acme",
     )
     assert payload["path"] == f"/organization-invitations/{invitation['id']}/status"
+
+
+def test_invitation_message_payload_neither_object_nor_false_is_a_zod_union_error(
+    demo: TestClient,
+) -> None:
+    refused = _invite(demo, "erin@example.com", "org-acme", messagePayload="x")
+    path = ["messagePayload"]
+    assert refused.status_code == 400
+    assert refused.json()["data"] == {
+        "issues": [
+            {
+                "code": "invalid_union",
+                "unionErrors": [
+                    {
+                        "issues": [
+                            {
+                                "code": "invalid_type",
+                                "expected": "object",
+                                "received": "string",
+                                "path": path,
+                                "message": "Expected object, received string",
+                            }
+                        ],
+                        "name": "ZodError",
+                    },
+                    {
+                        "issues": [
+                            {
+                                "received": "x",
+                                "code": "invalid_literal",
+                                "expected": False,
+                                "path": path,
+                                "message": "Invalid literal value, expected false",
+                            }
+                        ],
+                        "name": "ZodError",
+                    },
+                ],
+                "path": path,
+                "message": "Invalid input",
+            }
+        ],
+        "name": "ZodError",
+    }
+    assert refused.json()["details"] == (
+        'Error in key path "messagePayload": (invalid_union) Invalid input'
+    )
+    nested = _invite(demo, "erin@example.com", "org-acme", messagePayload={"link": 5})
+    assert nested.json()["data"]["issues"][0]["path"] == ["messagePayload", "link"]
+    assert _invite(demo, "erin@example.com", "org-acme", messagePayload=False).status_code == 201

@@ -56,9 +56,33 @@ def shape(invitation: OrganizationInvitation, tenant: Tenant, now: int) -> dict[
 
 
 def _message_payload(fields: Fields, value: Any, path: list[str | int]) -> None:
-    """`sendMessagePayloadGuard`: optional string `code`, `link`, `locale`, `uiLocales`."""
+    """`sendMessagePayloadGuard`: optional string `code`, `link`, `locale`, `uiLocales`.
+
+    Under `messagePayload` it is one option of `… .or(z.literal(false))`: a value neither an
+    object nor `false` is zod's `invalid_union` listing both options' errors.
+    """
     if not isinstance(value, dict):
-        fields.issues.append(invalid_type(path, "object", value))
+        if not path:
+            fields.issues.append(invalid_type(path, "object", value))
+            return
+        literal = {
+            "received": value,
+            "code": "invalid_literal",
+            "expected": False,
+            "path": path,
+            "message": "Invalid literal value, expected false",
+        }
+        fields.issues.append(
+            {
+                "code": "invalid_union",
+                "unionErrors": [
+                    {"issues": [invalid_type(path, "object", value)], "name": "ZodError"},
+                    {"issues": [literal], "name": "ZodError"},
+                ],
+                "path": path,
+                "message": "Invalid input",
+            }
+        )
         return
     for key in ("code", "link", "locale", "uiLocales"):
         if key in value and not isinstance(value[key], str):
@@ -103,7 +127,7 @@ async def create_invitation(request: Request) -> Response:
         created_at=now,
         updated_at=now,
     )
-    if payload:  # Logto sends the email inside its transaction: no connector, no invitation
+    if payload is not False:  # sent inside the transaction: no connector, no invitation
         snapshot = dict(tenant.organization_invitations)
         invitations.create(tenant, invitation, now)
         tenant.organization_invitations.clear()
