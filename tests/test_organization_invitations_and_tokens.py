@@ -5,11 +5,15 @@ and the live effect of memberships and JIT grants on tokens.
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
+
+from mock_logto.management.router import SERVED, logto_route
 
 from .support.admin import as_admin
 from .support.apps import ClientFactory
@@ -591,3 +595,15 @@ def test_invitation_message_payload_neither_object_nor_false_is_a_zod_union_erro
     nested = _invite(demo, "erin@example.com", "org-acme", messagePayload={"link": 5})
     assert nested.json()["data"]["issues"][0]["path"] == ["messagePayload", "link"]
     assert _invite(demo, "erin@example.com", "org-acme", messagePayload=False).status_code == 201
+
+
+def test_every_operation_of_these_groups_is_served() -> None:
+    """Logto's `/organizations/**`, `/organization-*/**` and `/one-time-tokens/**` (66)."""
+    served = {(method, "/api" + path) for method, path, _ in SERVED}
+    logto = json.loads(
+        (Path(__file__).parents[1] / "mock_logto/management/logto_routes.json").read_text()
+    )["routes"]
+    ours = [(m, p) for m, p in logto if p.startswith(("/api/organization", "/api/one-time"))]
+    assert len(ours) == 66
+    assert [route for route in ours if tuple(route) not in served] == []
+    assert logto_route("GET", "/api/organizations/x/jit/roles") is not None
