@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ManagementApiError
-from ..http.hooks import appended_event
+from ..http.hooks import context_free_event
 from ..http.responses import JSONResponse
 from ..models import OrganizationInvitation, Tenant
 from ..ops import invitations
@@ -176,13 +176,8 @@ async def update_status(request: Request) -> Response:
         raise invitations.invalid("The `acceptedUserId` is required when accepting an invitation.")
     invitation = invitations.get(tenant, request.path_params["id"])
     invitations.accept(tenant, invitation, accepted_user_id, now)
-    appended_event(
-        request,
-        "Organization.Membership.Updated",
-        200,
-        "/organization-invitations/:id/status",
-        {"id": invitation.id},
-        {"organizationId": invitation.organization_id},
+    context_free_event(
+        request, "Organization.Membership.Updated", {"organizationId": invitation.organization_id}
     )
     return JSONResponse(shape(invitation, tenant, now))
 

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError, invalid_input
 from ..http.body import json_object, read_body
-from ..http.hooks import sign_in_event
+from ..http.hooks import context_free_event, sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..oidc.authorization import password_matches, sign_in
@@ -187,7 +187,8 @@ async def submit(request: Request) -> Response:
             "User identifier not found. Please go back and sign in again.",
             status_code=404,
         )
-    organizations.provision(rt.tenant, user.id, interaction.jit_organization_ids)
+    for joined in organizations.provision(rt.tenant, user.id, interaction.jit_organization_ids):
+        context_free_event(request, "Organization.Membership.Updated", {"organizationId": joined})
     sign_in(interaction, user, rt.clock())
     sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
