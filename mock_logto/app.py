@@ -22,7 +22,7 @@ from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import control, experience, interaction, oidc
+from .routes import console, control, experience, interaction, oidc
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -82,6 +82,8 @@ def create_app(
         *interaction.page_routes(),
     ]
     if runtime.settings.control_api:
+        # The console's routes under /__mock/console come before the control API's mount.
+        routes.extend(console.routes())
         routes.append(Mount(CONTROL_PREFIX, routes=control.routes(), name="control"))
     app = MockLogtoApp(
         routes=routes,

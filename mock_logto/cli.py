@@ -27,6 +27,7 @@ from .clock import system_clock
 from .errors import FixtureError, MockLogtoError
 from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
+from .models import Tenant
 from .runtime import load_keys, load_settings_tenant
 from .settings import Settings
 
@@ -473,7 +474,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     sock = listening_socket(settings.host, settings.port)
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    made_up_token = False
     if settings.listens_beyond_loopback and settings.control_api and not settings.control_token:
+        made_up_token = True
         # Reachable from other machines: the control API must not be open to them.
         settings = settings.model_copy(update={"control_token": secrets.token_urlsafe(24)})
         logger.warning(
@@ -494,6 +497,8 @@ def _serve(args: argparse.Namespace) -> int:
         fixtures,
         tenant.summary(),
     )
+    for line in start_up_lines(settings, tenant, show_token=made_up_token):
+        logger.info("%s", line)
     config = uvicorn_config(
         app,
         settings,
@@ -504,9 +509,40 @@ def _serve(args: argparse.Namespace) -> int:
         ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
+    if settings.watch:
+        from .watch import FixtureWatcher, WatchingServer
+
+        server: uvicorn.Server = WatchingServer(config, FixtureWatcher(app.state.runtime, fixtures))
+    else:
+        server = uvicorn.Server(config)
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
+        server.run(sockets=[sock])
     return 0
+
+
+def start_up_lines(settings: Settings, tenant: Tenant, *, show_token: bool = False) -> list[str]:
+    """What `serve` prints under its first line: the URLs that matter, the demo's credentials.
+
+    The console's URL carries the control token in its fragment only when `serve` made the token
+    up (it is printed anyway); a token the user set is never printed.
+    """
+    base = settings.base_url
+    lines = []
+    if settings.control_api:
+        console = f"{base}/"
+        if settings.control_token is not None:
+            console += f"#token={settings.control_token}" if show_token else " (asks for the token)"
+        lines.append(f"  console    {console}")
+    lines.append(f"  discovery  {settings.issuer}/.well-known/openid-configuration")
+    lines.append(f"  token      {settings.issuer}/token")
+    if settings.watch:
+        lines.append("  watching   the fixture files: a change is served without a restart")
+    if settings.fixtures is None and "demo-m2m" in tenant.applications:
+        lines.append(
+            "  demo       app demo-m2m / demo-m2m-secret (client_credentials), "
+            "user alice / alice-password (sign-in page)"
+        )
+    return lines
 
 
 def _check_fixtures(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import operator
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -189,6 +190,14 @@ class KeyStore:
         self._keys.remove(found)
         self._changed()
         return found
+
+    def restore(self, keys: tuple[SigningKey, ...]) -> bool:
+        """Hold exactly `keys` again (as taken from :attr:`keys`); False when it already does."""
+        if len(keys) == len(self._keys) and all(map(operator.is_, keys, self._keys)):
+            return False
+        self._keys = list(keys)
+        self._changed()
+        return True
 
     def _changed(self) -> None:
         self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()

@@ -19,9 +19,9 @@ from starlette.requests import Request
 from .clock import MockClock
 from .control import Control
 from .errors import MockLogtoError
-from .http.cookies import CookieSigner
+from .http.cookies import CookieKey, CookieSigner
 from .http.responses import StaticJSON, json_bytes
-from .keys import KeyStore
+from .keys import KeyStore, SigningKey
 from .loader import default_fixture_path, fixture_files, load_tenant, load_tenant_document
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
@@ -142,8 +142,13 @@ class Runtime:
     _restored_at: int = field(default=0, init=False, repr=False)
     _exposed: bool = field(default=False, init=False, repr=False)
     _snapshots: dict[Path, TenantSnapshot] = field(default_factory=dict, init=False, repr=False)
+    #: The signing and cookie keys the server started with, which `reset()` restores.
+    _initial_keys: tuple[SigningKey, ...] = field(init=False, repr=False)
+    _initial_cookie_keys: list[CookieKey] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._initial_keys = self.keys.keys
+        self._initial_cookie_keys = list(self.cookies.keys)
         self.store = Store(self.clock)
         self.webhooks = Webhooks(lambda: self.clock() * 1000)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
@@ -234,8 +239,25 @@ class Runtime:
         self.store.clear()
         return self.tenant
 
+    def replace_start_up_tenant(self, tenant: Tenant) -> None:
+        """Take `tenant` as the start-up one (`serve --watch` read the changed files again).
+
+        Resets restore it from now on. It is served at once unless other fixtures were loaded
+        since the last reset (then the next reset brings it). Keys, clock, the request log and
+        what was issued stay: a signed-in session or a refresh token goes on working.
+
+        Raises:
+            MockLogtoError: the `auto_sign_in` user is not in `tenant` (nothing changes).
+        """
+        auto_sign_in_user(self.settings, tenant)
+        serving_start_up = self._live is self._initial
+        origin = self._initial_key if self.tenant_from_fixtures else None
+        self._initial = TenantSnapshot.take(tenant, origin)
+        if serving_start_up:
+            self._restore(self._initial)
+
     def reset(self, fixtures: Path | None = None) -> None:
-        """A fresh start: the start-up tenant (or `fixtures`'), clock, log, faults, deliveries.
+        """A fresh start: the start-up tenant (or `fixtures`') and keys, clock, log, faults.
 
         The tenant is restored from its snapshot only when it may have changed (see the class);
         otherwise a reset is a few dict clears. A broken `fixtures` raises
@@ -248,6 +270,12 @@ class Runtime:
         self.clock.reset()
         self.control.clear()
         self.webhooks.clear()
+        if self.keys.restore(self._initial_keys):
+            self.keys_changed()
+            if self.settings.key_file is not None:  # rotation wrote it (management/oidc_keys)
+                self.keys.write(self.settings.key_file)
+        if self.cookies.keys != self._initial_cookie_keys:
+            self.cookies.keys = list(self._initial_cookie_keys)
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
             "Default: the bundled `default.yaml` demo tenant."
         ),
     )
+    watch: bool = Field(
+        False,
+        description=(
+            "`serve` only: read the fixture files again when they change (polled each second), "
+            "keeping the signing keys, sessions and tokens; broken files are reported and the "
+            "previous tenant kept."
+        ),
+    )
     key_file: Path | None = Field(
         None,
         description=(
@@ -67,6 +75,15 @@ class Settings(BaseSettings):
             "`https://<tenant_id>.logto.app/api` instead of `https://default.logto.app/api`."
         ),
     )
+    access_token_exchange: bool = Field(
+        False,
+        description=(
+            "Accept access tokens this server issued as token exchange subject tokens "
+            "(`urn:ietf:params:oauth:token-type:access_token` with a value not starting `sub_`), "
+            "as Logto with `ACCESS_TOKEN_EXCHANGE_ENABLED` or dev features; a stock Logto OSS "
+            "refuses them (`invalid_grant`)."
+        ),
+    )
     auto_sign_in: str | None = Field(
         None,
         description=(
@@ -78,7 +95,7 @@ class Settings(BaseSettings):
         True,
         description=(
             "Serve the test control API under `/__mock/` (reset, fixtures, clock, request log, "
-            "faults, keys, tokens)."
+            "faults, keys, tokens) and the web console at `/`."
         ),
     )
     control_token: str | None = Field(

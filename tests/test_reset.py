@@ -81,6 +81,24 @@ def test_the_store_clock_log_and_faults_are_cleared_on_every_reset(client: TestC
     assert (runtime.store.sessions, runtime.clock.offset, runtime.control.faults) == ({}, 0, [])
 
 
+def test_keys_rotated_in_a_test_are_the_start_up_keys_again_after_reset(
+    client: TestClient,
+) -> None:
+    """A rotation (control API or Management API) must not leak into the next test's JWKS."""
+    runtime = runtime_of(client)
+    jwks, cookie_keys = client.get("/oidc/jwks").json(), list(runtime.cookies.keys)
+    client.post("/__mock/keys/rotate")
+    runtime.cookies.rotate(keep=2)
+    rotated = client.get("/oidc/jwks").json()
+    assert len(rotated["keys"]) == 2 and rotated["keys"][1] == jwks["keys"][0]
+    runtime.reset()
+    assert client.get("/oidc/jwks").json() == jwks
+    assert client.get("/oidc/.well-known/openid-configuration").status_code == 200
+    assert runtime.cookies.keys == cookie_keys
+    token = client.post("/oidc/token", data=M2M, auth=("demo-m2m", "demo-m2m-secret"))
+    assert runtime.keys.verify(token.json()["access_token"]) is not None
+
+
 def test_a_tenant_given_to_the_app_is_the_one_reset_restores() -> None:
     tenant = load_tenant(GOLDEN_FIXTURE)
     runtime = runtime_of(TestClient(create_app(isolated_settings(), tenant=tenant)))

@@ -467,9 +467,8 @@ def test_introspect_and_revoke_an_opaque_access_token(demo: TestClient, clock: C
 # --------------------------------------------------------------------------- token exchange
 
 
-def test_token_exchange_with_an_actor_and_an_expired_pat(
-    make_client: ClientFactory, tmp_path: Path
-) -> None:
+def _exchange_tenant(tmp_path: Path) -> Path:
+    """The demo tenant with token exchange allowed for demo-web and two PATs for bob."""
     fixture = tmp_path / "exchange.yaml"
     fixture.write_text(
         DEMO_FIXTURE.read_text()
@@ -485,7 +484,13 @@ def test_token_exchange_with_an_actor_and_an_expired_pat(
             "      - { name: old, value: pat_old, expiresAt: 1000 }",
         )
     )
-    client = make_client(fixture)
+    return fixture
+
+
+def test_token_exchange_with_an_actor_and_an_expired_pat(
+    make_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = make_client(_exchange_tenant(tmp_path))
     client.follow_redirects = False
     actor = exchange(client, code_for(client)).json()["access_token"]
     data = {
@@ -506,6 +511,31 @@ def test_token_exchange_with_an_actor_and_an_expired_pat(
         "/oidc/token", data={**data, "subject_token": "pat_old", "actor_token": ""}, auth=WEB
     )
     assert (expired.status_code, expired.json()) == (400, INVALID_GRANT)
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_access_token_subject_tokens_need_logtos_access_token_exchange_switch(
+    make_client: ClientFactory, tmp_path: Path, enabled: bool
+) -> None:
+    """Logto OSS refuses a non-`sub_` access token as subject unless access-token exchange is on."""
+    client = make_client(_exchange_tenant(tmp_path), access_token_exchange=enabled)
+    client.follow_redirects = False
+    subject = exchange(client, code_for(client)).json()["access_token"]
+    data = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": subject,
+        "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        "scope": "openid",
+    }
+    response = client.post("/oidc/token", data=data, auth=WEB)
+    if not enabled:
+        assert (response.status_code, response.json()) == (400, INVALID_GRANT)
+        return
+    body = response.json()
+    assert response.status_code == 200, body
+    assert (body["scope"], body["token_type"], body["expires_in"]) == ("openid", "Bearer", 3600)
+    me = client.get("/oidc/me", headers={"Authorization": "Bearer " + body["access_token"]})
+    assert me.json() == {"sub": "user-alice"}
 
 
 # --------------------------------------------------------------------------- end session

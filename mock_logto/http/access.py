@@ -11,6 +11,9 @@ the clock, so a web page the developer happens to visit must not reach it:
   name cannot reach it;
 - with a token (`control_token`, required when the server listens beyond loopback), every
   request must carry it, compared in constant time.
+
+The web console's page (`GET /`, :func:`check_console_page_access`) is a document a link may
+open, so it has its own rule; everything it reads or changes goes through the control API's.
 """
 
 from __future__ import annotations
@@ -79,6 +82,33 @@ def check_control_access(request: Request, settings: Settings) -> None:
                 401, "mock.unauthorized", "The control API needs its token (X-Mock-Logto-Token)."
             )
         return
+    if host_name(request.headers.get("host", "")) not in allowed_hosts(settings):
+        raise _refused(
+            403,
+            "mock.forbidden",
+            "This Host may not use the control API; add it to allowed_hosts or set a control "
+            "token.",
+        )
+
+
+def check_console_page_access(request: Request, settings: Settings) -> None:
+    """Refuse the console page (`GET /`) where it would show the tenant to the wrong reader.
+
+    With a control token the page shows no tenant data (its script asks for the token), so
+    anyone may load it. Without one it shows secrets, so the `Host` must be allowed (DNS
+    rebinding) and a cross-site request must be a top-level navigation (a link followed to the
+    console: the other site cannot read the page, and the CSP forbids framing it); subresource
+    loads and frames from another site are refused.
+    """
+    if settings.control_token is not None:
+        return
+    site = request.headers.get("sec-fetch-site", "none")
+    navigation = (
+        request.headers.get("sec-fetch-mode", "navigate") == "navigate"
+        and request.headers.get("sec-fetch-dest", "document") == "document"
+    )
+    if site not in ("same-origin", "none") and not navigation:
+        raise _refused(403, "mock.forbidden", "Cross-site requests cannot use the control API.")
     if host_name(request.headers.get("host", "")) not in allowed_hosts(settings):
         raise _refused(
             403,

@@ -1,14 +1,12 @@
 """A real browser (headless Chromium, driven by Selenium) signs in through the HTML page.
 
-Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`). The browser lands on
+Needs Debian's `chromium` and `chromium-driver` (tests/support/browser.py). The browser lands on
 the app's callback URL (nothing listens there; the URL is what counts), and the code in it is
 exchanged for tokens, checked against the published JWKS.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
@@ -16,12 +14,12 @@ import httpx
 import jwt
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from mock_logto.server import MockLogtoServer
 
+from ..support.browser import chromium, require_browser
 from ..support.sign_in import pkce_challenge, query_of
 from ..support.tenants import API, DEMO_WEB
 from ..support.tenants import DEMO_CALLBACK as CALLBACK
@@ -29,42 +27,14 @@ from ..support.verify import verify_over_http
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-if not (CHROMIUM and CHROMEDRIVER):
-    # CI sets MOCK_LOGTO_REQUIRE_BROWSER (and installs the browser): there, a missing browser
-    # is a failure, never a silent skip.
-    if os.environ.get("MOCK_LOGTO_REQUIRE_BROWSER"):
-        pytest.fail("chromium and chromedriver are required", pytrace=False)
-    pytest.skip(
-        "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+require_browser()
 VERIFIER = "browser-test-verifier-0123456789-abcdefghijklmnop"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    assert CHROMIUM and CHROMEDRIVER  # the module is skipped without them
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def authorize_url(server: MockLogtoServer, prompt: str = "consent") -> str:

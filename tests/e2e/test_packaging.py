@@ -38,6 +38,10 @@ def test_wheel_bundles_fixtures_and_serves_them_outside_the_repository(tmp_path:
             "mock_logto/py.typed",
             "mock_logto/_fixtures/default.yaml",
             "mock_logto/_fixtures/logto-golden.yaml",
+            # The web console's page, script and style.
+            "mock_logto/templates/console.html",
+            "mock_logto/static/console.js",
+            "mock_logto/static/console.css",
         } <= names
         assert not any(name.startswith(("tests/", "fixtures/")) for name in names)
         site = tmp_path / "site"

@@ -4,8 +4,9 @@ For apps with `customClientMetadata.allowTokenExchange`. The subject is a user, 
 impersonation subject token (`urn:logto:token-type:impersonation_token`, from
 `POST /api/subject-tokens`: single use, 600 s; a `sub_` value with the access-token type is one
 too, as Logto keeps for compatibility), a personal access token
-(`urn:logto:token-type:personal_access_token`) or by an access token this
-server issued to a first-party app (`urn:ietf:params:oauth:token-type:access_token`). There is no
+(`urn:logto:token-type:personal_access_token`) or, with the `access_token_exchange` setting (Logto's
+`ACCESS_TOKEN_EXCHANGE_ENABLED`; off in a stock Logto), by an access token this server issued to a
+first-party app (`urn:ietf:params:oauth:token-type:access_token`). There is no
 grant to narrow: with `resource`, the requested scopes the user holds; with `organization_id`,
 an organization token; with neither, an opaque token with the requested OIDC scopes. No refresh
 token, no ID token. An opaque `actor_token` with `openid` adds `act: {sub}`.
@@ -79,7 +80,7 @@ def _subject(rt: Runtime, token: str, token_type: str) -> str | SubjectToken:
         if pat.expires_at is not None and pat.expires_at <= rt.clock() * 1000:
             raise InvalidGrantError(detail="personal access token expired")
         return user.id
-    if token_type == ACCESS_TOKEN:
+    if token_type == ACCESS_TOKEN and rt.settings.access_token_exchange:
         opaque = rt.store.access_token(token)
         if opaque is not None:
             return opaque.account_id
