@@ -15,12 +15,18 @@ from starlette.responses import Response
 from ..http.responses import JSONResponse
 from ..models import OneTimeToken, Tenant
 from ..ops import one_time_tokens
-from .common import Handler, json_body, new_id, new_secret, no_content, now_ms, tenant_of
+from ..runtime import runtime_of
+from .common import Handler, json_body, new_id, new_secret, no_content, tenant_of
 from .pagination import page_of, paginated
 from .zod_issues import LOGTO_EMAIL, Fields, invalid_type
 
 #: Logto's default lifetime of a one-time token: 10 minutes.
 DEFAULT_EXPIRES_IN = 600
+
+
+def _now_ms(request: Request) -> int:
+    """The server's time to the millisecond (Logto's timestamps and expiry checks)."""
+    return runtime_of(request).clock.now_ms()
 
 
 def shape(token: OneTimeToken, tenant: Tenant, now: int) -> dict[str, Any]:
@@ -62,7 +68,7 @@ async def list_tokens(request: Request) -> Response:
     status = fields.enum("status", one_time_tokens.STATUSES, optional=True)
     fields.done()
     tenant = tenant_of(request)
-    now = now_ms(request)
+    now = _now_ms(request)
     found = one_time_tokens.find(tenant, email, status)
     return paginated(
         request,
@@ -77,7 +83,7 @@ async def get_token(request: Request) -> Response:
     """`GET /api/one-time-tokens/:id`."""
     tenant = tenant_of(request)
     token = one_time_tokens.get(tenant, request.path_params["id"])
-    return JSONResponse(shape(token, tenant, now_ms(request)))
+    return JSONResponse(shape(token, tenant, _now_ms(request)))
 
 
 async def create_token(request: Request) -> Response:
@@ -88,7 +94,7 @@ async def create_token(request: Request) -> Response:
     expires_in = fields.number("expiresIn", optional=True, minimum=1) or DEFAULT_EXPIRES_IN
     fields.done()
     tenant = tenant_of(request)
-    now = now_ms(request)
+    now = _now_ms(request)
     token = OneTimeToken(
         id=new_id(),
         email=str(email),
@@ -108,7 +114,7 @@ async def verify_token(request: Request) -> Response:
     value = fields.string("token", min_length=1, max_length=256)
     fields.done()
     tenant = tenant_of(request)
-    now = now_ms(request)
+    now = _now_ms(request)
     token = one_time_tokens.verify(tenant, str(value), str(email), now)
     return JSONResponse(shape(token, tenant, now))
 
@@ -121,7 +127,7 @@ async def update_status(request: Request) -> Response:
     tenant = tenant_of(request)
     token = one_time_tokens.get(tenant, request.path_params["id"])
     one_time_tokens.set_status(token, status)  # type: ignore[arg-type]
-    return JSONResponse(shape(token, tenant, now_ms(request)))
+    return JSONResponse(shape(token, tenant, _now_ms(request)))
 
 
 async def delete_token(request: Request) -> Response:

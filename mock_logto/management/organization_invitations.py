@@ -18,8 +18,14 @@ from ..http.hooks import context_free_event
 from ..http.responses import JSONResponse
 from ..models import OrganizationInvitation, Tenant
 from ..ops import invitations
-from .common import Handler, json_body, new_id, no_content, now_ms, tenant_of
+from ..runtime import runtime_of
+from .common import Handler, json_body, new_id, no_content, tenant_of
 from .zod_issues import Fields, invalid_type
+
+
+def _now_ms(request: Request) -> int:
+    """The server's time to the millisecond (Logto's timestamps and expiry checks)."""
+    return runtime_of(request).clock.now_ms()
 
 
 def _no_email_connector() -> ManagementApiError:
@@ -93,7 +99,7 @@ async def list_invitations(request: Request) -> Response:
     """`GET /api/organization-invitations` (every match, newest first, no pagination)."""
     query = request.query_params
     tenant = tenant_of(request)
-    now = now_ms(request)
+    now = _now_ms(request)
     found = invitations.find(
         tenant, now, query.get("organizationId"), query.get("inviterId"), query.get("invitee")
     )
@@ -114,7 +120,7 @@ async def create_invitation(request: Request) -> Response:
         _message_payload(fields, payload, ["messagePayload"])
     fields.done()
     tenant = tenant_of(request)
-    now = now_ms(request)
+    now = _now_ms(request)
     if not expires_at > now:
         raise invitations.invalid("The value of `expiresAt` must be in the future.", 400)
     invitation = OrganizationInvitation(
@@ -141,7 +147,7 @@ async def get_invitation(request: Request) -> Response:
     """`GET /api/organization-invitations/:id`."""
     tenant = tenant_of(request)
     found = invitations.get(tenant, request.path_params["id"])
-    return JSONResponse(shape(found, tenant, now_ms(request)))
+    return JSONResponse(shape(found, tenant, _now_ms(request)))
 
 
 async def delete_invitation(request: Request) -> Response:
@@ -167,7 +173,7 @@ async def update_status(request: Request) -> Response:
     status = fields.enum("status", ("Accepted", "Revoked"))
     fields.done()
     tenant = tenant_of(request)
-    now = now_ms(request)
+    now = _now_ms(request)
     if status == "Revoked":
         invitation = invitations.get(tenant, request.path_params["id"])
         invitations.revoke(invitation, now)

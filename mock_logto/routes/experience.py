@@ -136,7 +136,7 @@ async def verify_one_time_token(request: Request) -> Response:
     email = _string(data, "identifier", "value")
     token = _string(data, "token")
     rt = runtime_of(request)
-    verified = one_time_tokens.verify(rt.tenant, token, email, rt.clock() * 1000)
+    verified = one_time_tokens.verify(rt.tenant, token, email, rt.clock.now_ms())
     verification_id = short_id()
     jit = verified.context.get("jitOrganizationIds") or []
     interaction.one_time_tokens[verification_id] = (email, [str(i) for i in jit])
