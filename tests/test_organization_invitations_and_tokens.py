@@ -608,3 +608,41 @@ def test_every_operation_of_these_groups_is_served() -> None:
     assert len(ours) == 66
     assert [route for route in ours if tuple(route) not in served] == []
     assert logto_route("GET", "/api/organizations/x/jit/roles") is not None
+
+
+def test_organization_color_and_branding_are_checked_and_stripped_as_zod_does(
+    demo: TestClient,
+) -> None:
+    changed = demo.patch(
+        "/api/organizations/org-acme",
+        json={
+            "color": {"primaryColor": "#f00", "darkPrimaryColor": "#00ff00", "x": 1},
+            "branding": {"logoUrl": "mock://fake-url-for-org/logo.png", "y": 2},
+            "customCss": "test css",
+        },
+    )
+    body = _ok(changed)
+    assert (body["color"], body["branding"], body["customCss"]) == (
+        {"primaryColor": "#f00", "darkPrimaryColor": "#00ff00"},
+        {"logoUrl": "mock://fake-url-for-org/logo.png"},
+        "test css",
+    )
+    refused = demo.patch(
+        "/api/organizations/org-acme",
+        json={"color": {"primaryColor": "red"}, "branding": {"favicon": "not a url"}},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["data"]["issues"] == [
+        {
+            "validation": "regex",
+            "code": "invalid_string",
+            "message": "Invalid",
+            "path": ["color", "primaryColor"],
+        },
+        {
+            "validation": "url",
+            "code": "invalid_string",
+            "message": "Invalid url",
+            "path": ["branding", "favicon"],
+        },
+    ]

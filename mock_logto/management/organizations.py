@@ -9,6 +9,7 @@ of a missing organization are empty (no existence check); a member's roles need 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -32,7 +33,7 @@ from .common import (
 from .events import fire_appended
 from .like import ilike_contains
 from .pagination import page_of, paginated
-from .zod_issues import Fields, invalid_type
+from .zod_issues import Fields, invalid_string, invalid_type
 
 _EMPTY_UPDATE = ("entity.invalid_input", "Invalid input. Value list must not be empty.")
 
@@ -69,7 +70,7 @@ def _names(names: list[str]) -> str:
 
 
 def _organization_fields(fields: Fields, *, create: bool) -> dict[str, Any]:
-    """The writable fields of an organization, checked as its zod guard checks them."""
+    """The writable fields of an organization, checked in its zod guard's order."""
     given: dict[str, Any] = {}
     if "name" in fields.data or create:
         given["name"] = fields.string("name", optional=not create, min_length=1, max_length=128)
@@ -77,18 +78,65 @@ def _organization_fields(fields: Fields, *, create: bool) -> dict[str, Any]:
         given["description"] = fields.string(
             "description", optional=True, nullable=True, max_length=256
         )
-    for name in ("customData", "color", "branding"):
-        if name in fields.data:
-            given[name] = fields.object(name)
+    if "customData" in fields.data:
+        given["customData"] = fields.object("customData")
     if "isMfaRequired" in fields.data:
         value = fields.data["isMfaRequired"]
         if not isinstance(value, bool):
             fields.issues.append(invalid_type(["isMfaRequired"], "boolean", value))
         given["isMfaRequired"] = value
+    if "color" in fields.data:
+        given["color"] = _color(fields)
+    if "branding" in fields.data:
+        given["branding"] = _branding(fields)
     if "customCss" in fields.data:
         given["customCss"] = fields.string("customCss", optional=True, nullable=True)
     fields.done()
     return {k: v for k, v in given.items() if v is not None or k in ("description", "customCss")}
+
+
+_HEX_COLOR = re.compile(r"^#[\da-f]{3}([\da-f]{3})?$", re.IGNORECASE)
+#: What `new URL()` accepts, near enough: a scheme and something after it.
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z\d+.-]*:\S+$")
+
+
+def _color(fields: Fields) -> dict[str, Any] | None:
+    """`partialColorGuard`: hex colors and a boolean; other keys are dropped, as zod strips."""
+    value = fields.object("color")
+    if value is None:
+        return None
+    kept: dict[str, Any] = {}
+    for key in ("primaryColor", "isDarkModeEnabled", "darkPrimaryColor"):
+        if key not in value:
+            continue
+        item = value[key]
+        if key == "isDarkModeEnabled":
+            if not isinstance(item, bool):
+                fields.issues.append(invalid_type(["color", key], "boolean", item))
+        elif not isinstance(item, str):
+            fields.issues.append(invalid_type(["color", key], "string", item))
+        elif not _HEX_COLOR.match(item):
+            fields.issues.append(invalid_string(["color", key], "regex", "Invalid"))
+        kept[key] = item
+    return kept
+
+
+def _branding(fields: Fields) -> dict[str, Any] | None:
+    """`brandingGuard`: URLs of logos and favicons; other keys are dropped."""
+    value = fields.object("branding")
+    if value is None:
+        return None
+    kept: dict[str, Any] = {}
+    for key in ("logoUrl", "darkLogoUrl", "favicon", "darkFavicon"):
+        if key not in value:
+            continue
+        item = value[key]
+        if not isinstance(item, str):
+            fields.issues.append(invalid_type(["branding", key], "string", item))
+        elif not _URL.match(item):
+            fields.issues.append(invalid_string(["branding", key], "url", "Invalid url"))
+        kept[key] = item
+    return kept
 
 
 def _apply(org: Organization, given: dict[str, Any]) -> None:
