@@ -408,7 +408,15 @@ class Builder:
             organization = organizations.create(
                 self.tenant,
                 Organization(
-                    org_id, spec.name, spec.description, dict(spec.custom_data), created_at=created
+                    org_id,
+                    spec.name,
+                    spec.description,
+                    dict(spec.custom_data),
+                    created_at=created,
+                    is_mfa_required=spec.is_mfa_required,
+                    color=dict(spec.color),
+                    branding=dict(spec.branding),
+                    custom_css=spec.custom_css,
                 ),
             )
             for index, member in enumerate(spec.users):

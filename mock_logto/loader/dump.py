@@ -198,6 +198,10 @@ class _Dumper:
         entry: dict[str, Any] = {"id": org.id, "name": org.name}
         _put(entry, "description", org.description)
         _put(entry, "customData", dict(org.custom_data))
+        _put(entry, "isMfaRequired", org.is_mfa_required, False)
+        _put(entry, "color", dict(org.color))
+        _put(entry, "branding", dict(org.branding))
+        _put(entry, "customCss", org.custom_css)
         entry["createdAt"] = org.created_at
         members = []
         for user_id, role_ids in org.user_roles.items():

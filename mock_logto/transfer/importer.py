@@ -404,11 +404,11 @@ class _Reader:
                 description=_text(item.get("description")),
                 custom_data=_object(item.get("customData")),
                 created_at=int(item.get("createdAt") or 0),
+                is_mfa_required=item.get("isMfaRequired") is True,
+                color=_object(item.get("color")),
+                branding=_object(item.get("branding")),
+                custom_css=_text(item.get("customCss")),
             )
-            if item.get("isMfaRequired") or item.get("branding") or item.get("color"):
-                self.note(
-                    "organizations", org.id, "isMfaRequired, color and branding not carried over"
-                )
             self.members(org, "user")
             self.members(org, "application")
             self.jit(org)

@@ -65,7 +65,19 @@ def change_through_the_api(client: httpx2.Client) -> None:
             },
         )
     ).json()
-    org = _ok(post("/api/organizations", json={"name": "Later org", "customData": {"a": 1}})).json()
+    org = _ok(
+        post(
+            "/api/organizations",
+            json={
+                "name": "Later org",
+                "customData": {"a": 1},
+                "isMfaRequired": True,
+                "color": {"primaryColor": "#123456"},
+                "branding": {"logoUrl": "https://later.example/logo.png"},
+                "customCss": "body { color: red }",
+            },
+        )
+    ).json()
     path = f"/api/organizations/{org['id']}"
     _ok(post(path + "/users", json={"userIds": [user["id"], "user-ann"]}))
     _ok(post(f"{path}/users/{user['id']}/roles", json={"organizationRoleIds": [org_role["id"]]}))
