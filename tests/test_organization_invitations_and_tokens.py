@@ -646,3 +646,25 @@ def test_organization_color_and_branding_are_checked_and_stripped_as_zod_does(
             "path": ["branding", "favicon"],
         },
     ]
+
+
+def test_a_fractional_page_size_is_value_list_must_not_be_empty(demo: TestClient) -> None:
+    answer = demo.get("/api/organizations", params={"page_size": "2.5"})
+    assert (answer.status_code, answer.json()) == (
+        422,
+        {"code": "entity.invalid_input", "message": "Invalid input. Value list must not be empty."},
+    )
+    # A fractional page with a whole offset is served, as Logto's SQL takes it.
+    assert (
+        demo.get("/api/organizations", params={"page": "1.5", "page_size": "2"}).status_code == 200
+    )
+
+
+def test_organization_names_need_not_be_unique_but_template_names_must(demo: TestClient) -> None:
+    first, second = _organization(demo, "twin"), _organization(demo, "twin")
+    assert first != second
+    assert _ok(demo.post("/api/organization-scopes", json={"name": "org read"}), 201)["name"] == (
+        "org read"
+    )  # spaces allowed, unlike API resource scopes
+    taken = demo.post("/api/organization-scopes", json={"name": "org read"})
+    assert (taken.status_code, taken.json()["code"]) == (422, "entity.unique_integrity_violation")
