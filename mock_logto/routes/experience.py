@@ -155,6 +155,8 @@ def _one_time_token_user(request: Request, interaction: Interaction, verificatio
             status_code=404,
             data={"identifier": {"type": "email", "value": email}},
         )
+    if user.is_suspended:
+        raise ManagementApiError("user.suspended", "This account is suspended.", status_code=401)
     interaction.jit_organization_ids = jit
     return user.id
 
