@@ -668,3 +668,18 @@ def test_organization_names_need_not_be_unique_but_template_names_must(demo: Tes
     )  # spaces allowed, unlike API resource scopes
     taken = demo.post("/api/organization-scopes", json={"name": "org read"})
     assert (taken.status_code, taken.json()["code"]) == (422, "entity.unique_integrity_violation")
+
+
+def test_a_replacement_naming_an_id_twice_breaks_the_key_but_an_addition_does_not(
+    demo: TestClient,
+) -> None:
+    member = _role(demo, "member")
+    url = "/api/organizations/org-acme/jit/roles"
+    assert demo.post(url, json={"organizationRoleIds": [member, member]}).status_code == 201
+    twice = demo.put(url, json={"organizationRoleIds": [member, member]})
+    assert (twice.status_code, twice.json()["code"]) == (422, "entity.unique_integrity_violation")
+    users = demo.put("/api/organizations/org-acme/users", json={"userIds": ["user-bob"] * 2})
+    assert users.status_code == 422
+    # A member's roles are de-duplicated by Logto before replacing.
+    roles = "/api/organizations/org-acme/users/user-bob/roles"
+    assert demo.put(roles, json={"organizationRoleIds": [member, member]}).status_code == 204

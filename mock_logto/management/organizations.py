@@ -251,10 +251,21 @@ async def list_users(request: Request) -> Response:
 
 
 def _ids(request_body: dict[str, Any], name: str, *, nonempty: bool) -> list[str]:
+    """The ids of a relation insert (Logto's `on conflict do nothing`: duplicates are fine)."""
     fields = Fields(request_body)
     ids = fields.strings(name, nonempty=nonempty, item_min=1)
     fields.done()
     return list(dict.fromkeys(ids))
+
+
+def _replacing_ids(request_body: dict[str, Any], name: str, *, nonempty: bool = False) -> list[str]:
+    """The ids of a relation replacement: a plain insert, so a duplicate breaks the key (422)."""
+    fields = Fields(request_body)
+    ids = fields.strings(name, nonempty=nonempty, item_min=1)
+    fields.done()
+    if len(set(ids)) != len(ids):
+        raise organizations.unique_violation()
+    return ids
 
 
 async def add_users(request: Request) -> Response:
@@ -267,7 +278,7 @@ async def add_users(request: Request) -> Response:
 
 
 async def _replace_members(request: Request, kind: MemberKind, key: str) -> Response:
-    ids = _ids(await json_body(request), key, nonempty=False)
+    ids = _replacing_ids(await json_body(request), key)
     tenant = tenant_of(request)
     org = tenant.organizations.get(_param(request))
     if org is None:
@@ -465,7 +476,7 @@ async def assign_application_roles(request: Request) -> Response:
 async def replace_application_roles(request: Request) -> Response:
     """`PUT /api/organizations/:id/applications/:applicationId/roles` (204; never empty)."""
     roles, tenant = _member_roles(request, "application")
-    role_ids = _ids(await json_body(request), "organizationRoleIds", nonempty=True)
+    role_ids = _replacing_ids(await json_body(request), "organizationRoleIds", nonempty=True)
     organizations.replace_member_roles(tenant, roles, "application", role_ids)
     return no_content()
 
@@ -554,7 +565,7 @@ async def add_jit_roles(request: Request) -> Response:
 
 async def replace_jit_roles(request: Request) -> Response:
     """`PUT /api/organizations/:id/jit/roles` (204)."""
-    role_ids = _ids(await json_body(request), "organizationRoleIds", nonempty=False)
+    role_ids = _replacing_ids(await json_body(request), "organizationRoleIds")
     tenant = tenant_of(request)
     if not role_ids:
         org = tenant.organizations.get(_param(request))
@@ -591,7 +602,7 @@ async def add_jit_sso_connectors(request: Request) -> Response:
 
 async def replace_jit_sso_connectors(request: Request) -> Response:
     """`PUT /api/organizations/:id/jit/sso-connectors` (204 for none; any id is unknown)."""
-    if _ids(await json_body(request), "ssoConnectorIds", nonempty=False):
+    if _replacing_ids(await json_body(request), "ssoConnectorIds"):
         raise UnknownReference()
     return no_content()
 
@@ -826,7 +837,7 @@ async def add_role_scopes(request: Request) -> Response:
 
 async def replace_role_scopes(request: Request) -> Response:
     """`PUT /api/organization-roles/:id/scopes` (204)."""
-    scope_ids = _ids(await json_body(request), "organizationScopeIds", nonempty=False)
+    scope_ids = _replacing_ids(await json_body(request), "organizationScopeIds")
     tenant = tenant_of(request)
     if not scope_ids and _param(request) not in tenant.organization_roles:
         return no_content()
@@ -865,7 +876,7 @@ async def add_role_resource_scopes(request: Request) -> Response:
 
 async def replace_role_resource_scopes(request: Request) -> Response:
     """`PUT /api/organization-roles/:id/resource-scopes` (204)."""
-    scope_ids = _ids(await json_body(request), "scopeIds", nonempty=False)
+    scope_ids = _replacing_ids(await json_body(request), "scopeIds")
     tenant = tenant_of(request)
     if not scope_ids and _param(request) not in tenant.organization_roles:
         return no_content()
