@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python bench/sign_ins_and_memory.py
 	$(BIN)/python bench/custom_jwt.py
 	$(BIN)/python bench/plugin_costs.py
+	$(BIN)/python bench/users_at_scale.py
 
 ## Pin the runtime dependencies the Docker image installs (after changing them in pyproject.toml).
 lock:

@@ -16,13 +16,13 @@ from starlette.routing import Mount
 
 from .control import CONTROL_PREFIX, ControlMiddleware
 from .errors import ManagementApiError, OAuthError
-from .http.middleware import CORS_REFUSED, HeadersMiddleware
+from .http.middleware import BEFORE_PROVIDER, CORS_REFUSED, HeadersMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import console, control, experience, interaction, oidc
+from .routes import consent, console, control, experience, interaction, interaction_api, oidc
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -38,6 +38,8 @@ async def _oauth_error(request: Request, exc: Exception) -> Response:
         logger.warning("%s %s: %s", request.method, request.url.path, exc.error_description)
     if exc.cors_refused:
         request.scope[CORS_REFUSED] = True
+    if exc.before_provider:
+        request.scope[BEFORE_PROVIDER] = True
     wrapped = request.query_params.get("parse_error") != "false"
     response = JSONResponse(
         exc.to_dict(wrapped=wrapped), status_code=exc.status, headers=exc.headers
@@ -78,6 +80,8 @@ def create_app(
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
+        *interaction_api.routes("/api"),
+        *consent.routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
     ]

@@ -31,6 +31,15 @@ class MockClock:
         """Seconds since the epoch, as the server sees them."""
         return self._base() + self.offset
 
+    def milliseconds(self) -> int:
+        """Milliseconds since the epoch; on the system clock, the wall clock's own.
+
+        Logto compares `expiresAt` with `Date.now()`: a deadline 100 ms ahead passes within the
+        second, which whole seconds times 1000 would not see.
+        """
+        base = int(time.time() * 1000) if self._base is system_clock else self._base() * 1000
+        return base + self.offset * 1000
+
     def advance(self, seconds: int) -> int:
         """Move time forward (tokens and codes expire without sleeping); returns the new now."""
         if seconds < 0:

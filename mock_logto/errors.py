@@ -100,6 +100,9 @@ class OAuthError(Exception):
         self.scope = scope
         #: Set for a browser origin the client does not allow: the answer carries no CORS grant.
         self.cors_refused = False
+        #: Set for a refusal of Logto's own middleware in front of oidc-provider (an expired
+        #: client secret): the answer has none of oidc-provider's CORS or caching headers.
+        self.before_provider = False
         super().__init__(self.error_description)
 
     def to_dict(self, *, wrapped: bool = True) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hmac
 import json
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as package_files
@@ -36,7 +37,7 @@ class Scope:
     id: str
     resource_id: str
     name: str
-    description: str
+    description: str | None
     created_at: int
 
 
@@ -91,6 +92,18 @@ class Application:
     is_third_party: bool = False
     role_ids: list[str] = field(default_factory=list)
     created_at: int = 0
+    #: What a third-party app asks its users to consent to (`/user-consent-scopes`): ids of
+    #: organization scopes, API resource scopes, organization-level resource scopes, and user
+    #: scope names.
+    consent_organization_scopes: list[str] = field(default_factory=list)
+    consent_resource_scopes: list[str] = field(default_factory=list)
+    consent_organization_resource_scopes: list[str] = field(default_factory=list)
+    consent_user_scopes: list[str] = field(default_factory=list)
+    #: The organizations each user let this (third-party) app see: user id → organization ids.
+    consent_organizations: dict[str, list[str]] = field(default_factory=dict)
+    #: Its own branding on the sign-in pages (`/sign-in-experience`), Logto's JSON shape without
+    #: `tenantId` and `applicationId`; None until set.
+    sign_in_experience: dict[str, Any] | None = None
 
     @property
     def is_confidential(self) -> bool:
@@ -132,12 +145,84 @@ class User:
     password: str | None = None
     custom_data: dict[str, Any] = field(default_factory=dict)
     profile: dict[str, Any] = field(default_factory=dict)
+    #: An imported password digest (`passwordDigest`) and its `passwordAlgorithm`.
+    password_digest: str | None = None
+    password_algorithm: str | None = None
     is_suspended: bool = False
     role_ids: list[str] = field(default_factory=list)
     personal_access_tokens: list[PersonalAccessToken] = field(default_factory=list)
     created_at: int = 0
     updated_at: int = 0
     last_sign_in_at: int | None = None
+    #: Social identities by connector target, as Logto stores them (`{userId, details?}`).
+    identities: dict[str, Any] = field(default_factory=dict)
+    #: Logto's `logto_config` (MFA and passkey sign-in skip flags).
+    logto_config: dict[str, Any] = field(default_factory=dict)
+    #: MFA factors as Logto stores them (`mfa_verifications`): TOTP, backup codes.
+    mfa_verifications: list[dict[str, Any]] = field(default_factory=list)
+    #: The application the user last signed in to (Logto's `applicationId`).
+    application_id: str | None = None
+
+
+@dataclass(slots=True)
+class UserIndex:
+    """Lookups of users without a scan, kept in step by `ops.users` (pickled with the tenant).
+
+    Identifiers map to user ids with Logto's case rules (usernames exact, emails lowercased,
+    phones exact); `order` holds `(createdAt, sequence, id)` ascending, so the newest-first list
+    Logto pages through is a reversed slice; `tokens` maps a personal access token to its user.
+    """
+
+    by_username: dict[str, str] = field(default_factory=dict)
+    by_email: dict[str, str] = field(default_factory=dict)
+    by_phone: dict[str, str] = field(default_factory=dict)
+    order: list[tuple[int, int, str]] = field(default_factory=list)
+    position: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    sequence: int = 0
+
+    def add(self, user: User) -> None:
+        """Index a new user (an identifier already taken keeps its first holder)."""
+        self.sequence += 1
+        key = (user.created_at, self.sequence, user.id)
+        insort(self.order, key)
+        self.position[user.id] = key
+        self.add_identifiers(user)
+        for token in user.personal_access_tokens:
+            self.tokens.setdefault(token.value, user.id)
+
+    def remove(self, user: User) -> None:
+        """Forget a deleted user."""
+        key = self.position.pop(user.id, None)
+        if key is not None:
+            at = bisect_left(self.order, key)
+            if at < len(self.order) and self.order[at] == key:
+                del self.order[at]
+        self.remove_identifiers(user)
+        for token in user.personal_access_tokens:
+            if self.tokens.get(token.value) == user.id:
+                del self.tokens[token.value]
+
+    def add_identifiers(self, user: User) -> None:
+        """Index the user's username, email and phone as they are now."""
+        for table, value in self._identifiers(user):
+            table.setdefault(value, user.id)
+
+    def remove_identifiers(self, user: User) -> None:
+        """Drop the user's username, email and phone (before they change)."""
+        for table, value in self._identifiers(user):
+            if table.get(value) == user.id:
+                del table[value]
+
+    def _identifiers(self, user: User) -> list[tuple[dict[str, str], str]]:
+        pairs = []
+        if user.username:
+            pairs.append((self.by_username, user.username))
+        if user.primary_email:
+            pairs.append((self.by_email, user.primary_email.lower()))
+        if user.primary_phone:
+            pairs.append((self.by_phone, user.primary_phone))
+        return pairs
 
 
 @dataclass(slots=True)
@@ -283,6 +368,13 @@ class Tenant:
     #: The account center in Logto's JSON shape (`GET /api/account-center` without `tenantId`
     #: and `id`); the Account API reads `enabled` and `fields` from it.
     account_center: dict[str, Any] = field(default_factory=default_account_center)
+    #: Indexes over `users` (identifiers, creation order, personal access tokens).
+    user_index: UserIndex = field(default_factory=UserIndex)
+    #: Connectors (`/api/connectors`): Logto's `connectors` rows by id (`id`, `syncProfile`,
+    #: `config`, `metadata` overrides, `connectorId` naming a factory, `createdAt`).
+    connectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Custom profile fields (`/api/custom-profile-fields`): Logto's rows by `name`, in order.
+    custom_profile_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def resource_by_indicator(self, indicator: str) -> ApiResource | None:
         """The API resource with this indicator, if any."""
@@ -294,11 +386,22 @@ class Tenant:
     def personal_access_token(self, value: str) -> tuple[User, PersonalAccessToken] | None:
         """The user owning the personal access token `value`, and the token."""
         given = value.encode(errors="surrogatepass")
-        for user in self.users.values():
-            for token in user.personal_access_tokens:
-                if hmac.compare_digest(token.value.encode(), given):
-                    return user, token
+        user = self.users.get(self.indexed_users().tokens.get(value, ""))
+        if user is None:
+            return None
+        for token in user.personal_access_tokens:
+            if hmac.compare_digest(token.value.encode(errors="surrogatepass"), given):
+                return user, token
         return None
+
+    def indexed_users(self) -> UserIndex:
+        """The user index, rebuilt first if users were added or removed behind `ops.users`."""
+        index = self.user_index
+        if len(index.position) != len(self.users):
+            index = self.user_index = UserIndex()
+            for user in self.users.values():
+                index.add(user)
+        return index
 
     def find_scope(self, scope_id: str) -> Scope | None:
         """The API resource scope with this id, in whichever resource it is."""

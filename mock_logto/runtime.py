@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
+from .audit import AuditLog
 from .clock import MockClock
 from .control import Control
 from .errors import MockLogtoError
@@ -26,6 +27,7 @@ from .loader import default_fixture_path, fixture_files, load_tenant, load_tenan
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
+from .ops.sentinel import Sentinel
 from .settings import Settings
 from .store import Store
 from .tokens import TokenIssuer, organization_audience
@@ -132,6 +134,10 @@ class Runtime:
     jwks: StaticJSON = field(init=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
+    #: Failed verification attempts per identifier (Logto's sentinel, `ops.sentinel`).
+    sentinel: Sentinel = field(default_factory=Sentinel, init=False)
+    #: Audit logs (`/api/logs`): events recorded as tuples, shaped when read (`audit`).
+    audit: AuditLog = field(default_factory=AuditLog, init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
     changes: int = field(default=0, init=False)
     #: Whether the start-up tenant came from files (`initial_fixtures`) or from the caller.
@@ -270,6 +276,8 @@ class Runtime:
         self.clock.reset()
         self.control.clear()
         self.webhooks.clear()
+        self.sentinel.clear()
+        self.audit.clear()
         if self.keys.restore(self._initial_keys):
             self.keys_changed()
             if self.settings.key_file is not None:  # rotation wrote it (management/oidc_keys)

@@ -77,6 +77,8 @@ class Interaction:
     event: str | None = None
     #: verificationId → user id, for passwords verified in this interaction.
     verifications: dict[str, str] = field(default_factory=dict)
+    #: verificationId → the identifier (type, value) it was verified with.
+    verified_identifiers: dict[str, tuple[str, str]] = field(default_factory=dict)
     identified_user_id: str | None = None
     #: verificationId → (email, JIT organization ids), for one-time tokens verified here.
     one_time_tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
@@ -85,6 +87,8 @@ class Interaction:
     #: The result `submit` hands to oidc-provider: the signed-in account.
     account_id: str | None = None
     consented: bool = False
+    #: The legacy Interaction API's stored result (`/api/interaction`): event, identifiers, profile.
+    legacy: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -317,6 +321,15 @@ class Store:
             grant.revoked = True
         for table in (self.refresh_tokens, self.access_tokens):
             for value in [v for v, t in table.items() if t.grant_id == grant_id]:
+                del table[value]
+
+    def sign_out_user(self, account_id: str) -> None:
+        """Logto's `signOutUser`: the user's access tokens, refresh tokens and sessions go.
+
+        Called on a suspension or deletion; lifting the suspension brings none back.
+        """
+        for table in (self.access_tokens, self.refresh_tokens, self.sessions):
+            for value in [v for v, t in table.items() if t.account_id == account_id]:
                 del table[value]
 
     def add_code(self, code: AuthorizationCode) -> AuthorizationCode:

@@ -310,6 +310,11 @@ class Webhooks:
             ]
         return logs[::-1]
 
+    def all_logs(self) -> list[HookLog]:
+        """Every hook log kept, oldest first (`GET /api/logs/{id}` finds them by id)."""
+        with self._lock:
+            return list(self._logs)
+
     def stats(self, hook_id: str) -> dict[str, int]:
         """Logto's `executionStats` of a hook (its logs of the last day)."""
         logs = self.recent_logs(hook_id)

@@ -5,7 +5,12 @@ and publishing its start-up key whatever the Management API did; 46–61 were re
 restarts, so they show the keys as stored. The mock behaves as a Logto with a shared cache
 (the stored keys take effect at once), so 46–61 replay as recorded, while in 01–45 the answers
 that show the running process ignoring a change are listed in `NO_REDIS` and checked for what a
-shared-cache Logto answers instead. The audit logs (30–43, 45: `/api/logs`) are another issue's.
+shared-cache Logto answers instead.
+
+The audit logs (30–43, 45: `/api/logs`) count what every earlier area did on that Logto (222
+entries), which this replay does not redo: the answers that do not depend on it (42, 43, 39,
+40) replay as recorded; for the others each recorded entry is matched with a live entry of the
+same key and result, and their field sets and key order (entry, payload, `params`) compared.
 """
 
 from __future__ import annotations
@@ -37,8 +42,16 @@ from .support.replay import Replayer, load
 from .support.verify import decode_unverified, verify_access_token
 
 RECORDINGS = recordings("keys-logs")
-#: `/api/logs` (audit logs) is not served yet: another issue.
-AUDIT_LOGS = {f"{n:02d}" for n in (*range(30, 44), 45)}
+#: `/api/logs` answers that count the whole history of the recording Logto (see the docstring).
+AUDIT_LOGS = {f"{n:02d}" for n in (*range(30, 39), 41, 45)}
+#: Log keys of the recordings this replay does not produce: the earlier areas' token exchanges,
+#: failed refreshes and custom JWT script runs (impersonation/, users-more/, custom-jwt/) are not
+#: redone here (tests/test_audit_logs.py checks the script runs' entries).
+UNREPRODUCED = {
+    "ExchangeTokenBy.TokenExchange",
+    "ExchangeTokenBy.RefreshToken",
+    "JwtCustomizer.ClientCredentials",
+}
 #: Where the single no-Redis process ignored a key change (see the module docstring).
 NO_REDIS = {"07", "12", "13", "14", "15", "17", "22", "23"}
 #: Made up by the server when keys are listed or rotated.
@@ -162,9 +175,10 @@ def test_keys_in_order(replayer: Replayer, clock: Clock) -> None:
     original_token = ""
     for path in RECORDINGS:
         stem = path.stem[:2]
-        if stem in AUDIT_LOGS:
-            continue
         recording = load(path)
+        if stem in AUDIT_LOGS:
+            _audit_log_shapes(replayer, recording)
+            continue
         replayer.jwks = _jwks(client)
         bearer = recorded_bearer(recording)
         if stem == "47" and bearer:  # a token the original key signed before the restart
@@ -201,6 +215,39 @@ def test_keys_in_order(replayer: Replayer, clock: Clock) -> None:
         now=replayer.now,
     )
     assert claims["sub"] == alias(replayer, CART_SERVICE[0])
+
+
+def _audit_log_shapes(replayer: Replayer, recording: dict[str, Any]) -> None:
+    """Each recorded log entry has a live entry of its key and result, shaped the same."""
+    if recording["name"].startswith("41-"):  # the log by id: the newest client-credentials log
+        headers = {"Authorization": "Bearer " + management_token(replayer)}
+        newest = replayer.client.get(
+            "/api/logs",
+            params={"logKey": "ExchangeTokenBy.ClientCredentials", "page_size": "1"},
+            headers=headers,
+        ).json()[0]
+        replayer.aliases.learn(recording["response"]["body_json"]["id"], newest["id"])
+    response = replayer.send(recording)
+    assert response.status_code == recording["response"]["status"], response.text
+    headers = {"Authorization": "Bearer " + management_token(replayer)}
+    live = replayer.client.get("/api/logs", params={"page_size": "100"}, headers=headers).json()
+    recorded = recording["response"]["body_json"]
+    for entry in recorded if isinstance(recorded, list) else [recorded]:
+        payload = entry["payload"]
+        twins = [
+            e
+            for e in live
+            if e["key"] == entry["key"] and e["payload"]["result"] == payload["result"]
+        ]
+        if entry["key"] in UNREPRODUCED:
+            assert not twins
+            continue
+        assert twins, entry["key"]
+        twin = next((e for e in twins if list(e["payload"]) == list(payload)), twins[0])
+        assert list(twin) == list(entry)
+        assert list(twin["payload"]) == list(payload), entry["key"]
+        if "params" in payload and set(payload["params"]) == set(twin["payload"]["params"]):
+            assert list(twin["payload"]["params"]) == list(payload["params"])
 
 
 def replay_keys(replayer: Replayer, recording: dict[str, Any]) -> None:

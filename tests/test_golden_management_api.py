@@ -39,11 +39,7 @@ def test_management_api_answers_as_logto(make_client: ClientFactory) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "route"),
     [
-        (
-            "PATCH",
-            "/api/applications/x/custom-data",
-            "/api/applications/{applicationId}/custom-data",
-        ),
+        ("GET", "/api/domains", "/api/domains"),
         ("GET", "/api/sso-connectors", "/api/sso-connectors"),
         ("DELETE", "/api/domains/x", "/api/domains/{id}"),
     ],

@@ -496,7 +496,6 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
         "# customClientMetadata: left out futureKey",
         "# customClientMetadata: left out rotateRefreshToken",
         "# redirectUris: left out 'not a uri' (not an absolute URI)",
-        "# identities not carried over (connectors): google",
         "# 1 user member(s) left out (not imported)",
     ):
         assert note in text

@@ -132,6 +132,12 @@ def test_a_new_user_signs_in_and_a_deleted_one_cannot(demo: TestClient) -> None:
         422,
         {"code": "user.username_already_in_use", "message": "This username is already in use."},
     )
+    # A new tenant signs in by username only, as Logto's: enable email and password first.
+    methods = [
+        {"identifier": i, "password": True, "verificationCode": False, "isPasswordPrimary": True}
+        for i in ("username", "email")
+    ]
+    assert demo.patch("/api/sign-in-exp", json={"signIn": {"methods": methods}}).status_code == 200
     demo.get(
         "/oidc/auth",
         params={

@@ -31,6 +31,11 @@ from .config import ACCESS_TOKEN, CLIENT_CREDENTIALS, DenyAccess
 
 log = logging.getLogger("mock_logto.custom_jwt")
 
+#: The customizer runs of the token request being answered, for its audit log: (kind, the
+#: payload the script saw, its claims or the failure's message). The token endpoint resets it.
+runs: ContextVar[list[tuple[str, dict[str, Any], dict[str, Any] | str]] | None] = ContextVar(
+    "mock_logto_customizer_runs", default=None
+)
 #: The `grant_type` of the token request being answered (set by the token endpoint).
 grant_type: ContextVar[str | None] = ContextVar("mock_logto_grant_type", default=None)
 
@@ -112,16 +117,18 @@ def user_context(tenant: Tenant, user: User) -> dict[str, Any]:
         "name": user.name,
         "avatar": user.avatar,
         "customData": dict(user.custom_data),
-        "identities": {},
+        "identities": dict(user.identities),
         "lastSignInAt": user.last_sign_in_at,
         "createdAt": user.created_at,
         "updatedAt": user.updated_at,
         "profile": dict(user.profile),
-        "applicationId": None,
+        "applicationId": user.application_id,
         "isSuspended": user.is_suspended,
-        "hasPassword": user.password is not None,
+        "hasPassword": user.password is not None or user.password_digest is not None,
         "ssoIdentities": [],
-        "mfaVerificationFactors": [],
+        "mfaVerificationFactors": list(
+            dict.fromkeys(v.get("type") for v in user.mfa_verifications if v.get("type"))
+        ),
         "roles": [
             {
                 "id": role.id,
@@ -170,15 +177,22 @@ def user_token_context(tenant: Tenant, client: Application, user: User) -> dict[
 def run_customizer(tenant: Tenant, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The claims the tenant's customizer of `kind` adds; raises only to deny the token."""
     config = tenant.custom_jwt
+    ran = runs.get()
     try:
         function = config.functions.get(kind)
         if function is not None:
-            return dict(function(payload))
-        stored = config.scripts[kind]
-        env = stored.get("environmentVariables")
-        script_payload = payload if env is None else {**payload, "environmentVariables": env}
-        return engine.run_script(stored["script"], script_payload)
+            result = dict(function(payload))
+        else:
+            stored = config.scripts[kind]
+            env = stored.get("environmentVariables")
+            script_payload = payload if env is None else {**payload, "environmentVariables": env}
+            result = engine.run_script(stored["script"], script_payload)
+        if ran is not None:
+            ran.append((kind, payload, result))
+        return result
     except DenyAccess as denied:
+        if ran is not None:
+            ran.append((kind, payload, denied.message))
         raise AccessDeniedError(denied.message, status_code=400) from denied
     except engine.ScriptError as error:
         if error.denied:

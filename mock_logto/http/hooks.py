@@ -119,6 +119,21 @@ def context_free_event(request: Request, event: str, fields: dict[str, Any]) -> 
     rt.webhooks.trigger(hooks, payload)
 
 
+def user_data_event(request: Request, event: str, user: User) -> None:
+    """Fire an event a handler appends with only `{user}` (no management context).
+
+    `PATCH /users/:id/logto-configs` appends `User.Data.Updated` so: the payload is the
+    metadata and the user as `data`.
+    """
+    rt = runtime_of(request)
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    payload = _metadata(request, rt, event)
+    payload["data"] = user_info(user)
+    rt.webhooks.trigger(hooks, payload)
+
+
 def sign_in_event(
     request: Request, rt: Runtime, session_id: str, user: User, client_id: str
 ) -> None:
@@ -148,4 +163,15 @@ def sign_in_event(
             "name": app.name,
             "description": app.description,
         }
+    rt.webhooks.trigger(hooks, payload)
+
+
+def exception_event(request: Request, event: str, fields: dict[str, Any]) -> None:
+    """Fire an exception hook (Logto's `ctx.appendExceptionHookContext`, e.g. a lockout)."""
+    rt = runtime_of(request)
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    payload = _metadata(request, rt, event)
+    payload.update(fields)
     rt.webhooks.trigger(hooks, payload)

@@ -286,3 +286,12 @@ def console_page(*, issuer: str, tenant: str, token_needed: bool) -> HTMLRespons
     response.headers["cache-control"] = "no-store"
     response.headers["Content-Security-Policy"] = CONSOLE_CSP
     return response
+
+
+def consent_page(app_name: str) -> HTMLResponse:
+    """The consent page of a third-party app: the consent itself goes through the API."""
+    return page(
+        "Consent",
+        f"<p><strong>{html.escape(app_name)}</strong> asks for your consent "
+        "(<code>GET</code> and <code>POST /api/interaction/consent</code>).</p>",
+    )

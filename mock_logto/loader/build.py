@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic.alias_generators import to_camel, to_snake
 
+from .. import zod
 from ..customjwt import engine
 from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, FIXTURE_KEYS
 from ..errors import TenantError
@@ -38,12 +39,23 @@ from ..models import (
     Tenant,
     User,
 )
-from ..ops import applications, hooks, organizations, resources, roles, users
+from ..ops import (
+    applications,
+    connectors,
+    custom_profile_fields,
+    hooks,
+    organizations,
+    resources,
+    roles,
+    sign_in_experience,
+    users,
+)
 from ..ops.organizations import MemberKind
 from ..webhooks import HOOK_EVENTS
 from .files import Located, Where, suggestion
 from .schema import (
     ApplicationSpec,
+    ConnectorSpec,
     CustomJwtSpec,
     HookSpec,
     OrganizationRoleSpec,
@@ -305,6 +317,16 @@ class Builder:
             custom_data=dict(spec.custom_data),
             is_third_party=spec.is_third_party,
             created_at=spec.created_at if spec.created_at is not None else self.now_ms,
+            consent_organization_scopes=list(spec.user_consent_scopes.organization_scopes),
+            consent_resource_scopes=list(spec.user_consent_scopes.resource_scopes),
+            consent_organization_resource_scopes=list(
+                spec.user_consent_scopes.organization_resource_scopes
+            ),
+            consent_user_scopes=list(spec.user_consent_scopes.user_scopes),
+            consent_organizations={k: list(v) for k, v in spec.consent_organizations.items()},
+            sign_in_experience=(
+                dict(spec.sign_in_experience) if spec.sign_in_experience is not None else None
+            ),
         )
 
     def users(self, entries: list[Located]) -> None:
@@ -349,6 +371,12 @@ class Builder:
             created_at=created,
             updated_at=spec.updated_at if spec.updated_at is not None else created,
             last_sign_in_at=spec.last_sign_in_at,
+            password_digest=spec.password_digest,
+            password_algorithm=spec.password_algorithm,
+            identities=dict(spec.identities),
+            mfa_verifications=[dict(v) for v in spec.mfa_verifications],
+            logto_config=dict(spec.logto_config),
+            application_id=spec.application_id,
         )
 
     def organization_scopes(self, entries: list[Located]) -> None:
@@ -571,6 +599,59 @@ class Builder:
                     problem(field, f"unknown claim '{claim}'{hint}")
             config.id_token = {} if claims is None else {"enabledExtendedClaims": list(claims)}
 
+    def connectors(self, entries: list[Located]) -> None:
+        """`connectors`: each created as `POST /api/connectors` creates it."""
+        for located in entries:
+            spec: ConnectorSpec = located.spec
+            connector_id = spec.id or derive("connector", spec.connector_id, length=12)
+            if not self.claim_id("connector", connector_id, located.where, spec.id is not None):
+                continue
+            body = spec.model_dump(by_alias=True, exclude_none=True)
+            body["id"] = connector_id
+            with self.refused(located.where, "connectorId"):
+                row = connectors.create(
+                    self.tenant, body, connector_id, self.now_ms, check_config=False
+                )
+                if spec.created_at is not None:
+                    row["createdAt"] = spec.created_at
+
+    def custom_profile_fields(self, entries: list[Located]) -> None:
+        """`customProfileFields`: each created as `POST /api/custom-profile-fields` creates it."""
+        for located in entries:
+            raw: dict[str, Any] = located.spec
+            issues: zod.Issues = []
+            parsed = custom_profile_fields.CREATE.check(raw, [], issues)
+            for issue in issues:
+                field = ".".join(str(p) for p in issue["path"]) or "(entry)"
+                self.problem(located.where, field, str(issue["message"]))
+            if issues:
+                continue
+            field_id = str(raw.get("id") or derive("custom-profile-field", parsed["name"]))
+            with self.refused(located.where):
+                row = custom_profile_fields.create(self.tenant, parsed, field_id, self.now_ms)
+                for key in ("createdAt", "sieOrder"):
+                    if isinstance(raw.get(key), int):
+                        row[key] = raw[key]
+
+    def sign_in_experience(self, entries: list[Located]) -> None:
+        """`signInExperience`: applied as `PATCH /api/sign-in-exp` applies it, file by file."""
+        for located in entries:
+            body: dict[str, Any] = located.spec
+            issues: zod.Issues = []
+            parsed = sign_in_experience.PATCH_BODY.check(body, [], issues)
+            for issue in issues:
+                field = ".".join(str(p) for p in issue["path"]) or "(section)"
+                self.problems.append(
+                    f"{located.where.file}: signInExperience.{field}: {issue['message']}"
+                )
+            if issues:
+                continue
+            parsed.pop("tenantId", None)
+            try:
+                sign_in_experience.update(self.tenant, parsed)
+            except TenantError as exc:
+                self.problems.append(f"{located.where.file}: signInExperience: {exc.message}")
+
 
 #: Which `ids` kind the entity named by a conflict's `conflict_id` is.
 _KIND_OF_CONFLICT = {
@@ -596,6 +677,9 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organizations(entries["organizations"])
     builder.hooks(entries["hooks"])
     builder.custom_jwt(entries["custom_jwt"])
+    builder.connectors(entries["connectors"])
+    builder.custom_profile_fields(entries["custom_profile_fields"])
+    builder.sign_in_experience(entries["sign_in_experience"])
     for scope in management.scopes:
         scope.created_at = now_ms
     return builder.problems

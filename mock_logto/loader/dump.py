@@ -27,6 +27,7 @@ from ..models import (
     Role,
     Tenant,
     User,
+    default_sign_in_experience,
 )
 from ..ops import applications, organizations, roles, users
 
@@ -122,6 +123,19 @@ class _Dumper:
         _put(entry, "isThirdParty", app.is_third_party, False)
         _put(entry, "roles", self.role_refs(app.role_ids))
         entry["createdAt"] = app.created_at
+        consent = {
+            "organizationScopes": list(app.consent_organization_scopes),
+            "resourceScopes": list(app.consent_resource_scopes),
+            "organizationResourceScopes": list(app.consent_organization_resource_scopes),
+            "userScopes": list(app.consent_user_scopes),
+        }
+        _put(entry, "userConsentScopes", {k: v for k, v in consent.items() if v})
+        _put(
+            entry,
+            "consentOrganizations",
+            {k: list(v) for k, v in app.consent_organizations.items() if v},
+        )
+        _put(entry, "signInExperience", app.sign_in_experience)
         return entry
 
     def user(self, user: User) -> dict[str, Any]:
@@ -152,6 +166,12 @@ class _Dumper:
         entry["createdAt"] = user.created_at
         _put(entry, "updatedAt", user.updated_at, user.created_at)
         _put(entry, "lastSignInAt", user.last_sign_in_at)
+        _put(entry, "passwordDigest", user.password_digest)
+        _put(entry, "passwordAlgorithm", user.password_algorithm)
+        _put(entry, "identities", dict(user.identities))
+        _put(entry, "mfaVerifications", [dict(v) for v in user.mfa_verifications])
+        _put(entry, "logtoConfig", dict(user.logto_config))
+        _put(entry, "applicationId", user.application_id)
         return entry
 
     def organization_scope(self, scope: OrganizationScope) -> dict[str, Any]:
@@ -274,8 +294,33 @@ def fixture_document(tenant: Tenant) -> Document:
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
+        "connectors": [connector(row) for row in tenant.connectors.values()],
+        "customProfileFields": [
+            {k: v for k, v in row.items() if k != "tenantId" and v is not None}
+            for row in tenant.custom_profile_fields.values()
+        ],
+        "signInExperience": sign_in_experience_changes(tenant),
     }
     return {section: entries for section, entries in document.items() if entries}
+
+
+def sign_in_experience_changes(tenant: Tenant) -> dict[str, Any]:
+    """The keys of the sign-in experience that differ from a new tenant's."""
+    default = default_sign_in_experience()
+    return {k: v for k, v in tenant.sign_in_experience.items() if default.get(k) != v}
+
+
+def connector(row: dict[str, Any]) -> dict[str, Any]:
+    """A connector as `POST /api/connectors` takes it (Logto's row, `createdAt` kept)."""
+    entry: dict[str, Any] = {"id": row["id"], "connectorId": row["connectorId"]}
+    for key in ("config", "metadata"):
+        if row.get(key):
+            entry[key] = row[key]
+    for key in ("syncProfile", "enableTokenStorage"):
+        if row.get(key):
+            entry[key] = True
+    entry["createdAt"] = row["createdAt"]
+    return entry
 
 
 def custom_jwt(tenant: Tenant) -> dict[str, Any]:

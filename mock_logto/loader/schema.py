@@ -6,7 +6,7 @@ Entries keep references as written (names, indicators, usernames); :mod:`.build`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -82,6 +82,15 @@ class ApplicationSecretSpec(_Spec):
     expires_at: Timestamp | None = None
 
 
+class UserConsentScopesSpec(_Spec):
+    """What a third-party app asks its users to consent to (ids; user scopes by name)."""
+
+    organization_scopes: list[NonEmpty] = []
+    resource_scopes: list[NonEmpty] = []
+    organization_resource_scopes: list[NonEmpty] = []
+    user_scopes: list[NonEmpty] = []
+
+
 class ApplicationSpec(_Spec):
     """An application (OIDC client).
 
@@ -103,6 +112,13 @@ class ApplicationSpec(_Spec):
     custom_data: dict[str, Any] = {}
     is_third_party: bool = False
     created_at: Timestamp | None = None
+    #: A third-party app's user-consent scopes, and the organizations each user let it see
+    #: (user id → organization ids).
+    user_consent_scopes: UserConsentScopesSpec = UserConsentScopesSpec()
+    consent_organizations: dict[NonEmpty, list[NonEmpty]] = {}
+    #: Its own sign-in experience, in Logto's JSON shape (`GET …/sign-in-experience` less
+    #: `tenantId` and `applicationId`).
+    sign_in_experience: dict[str, Any] | None = None
 
 
 class PersonalAccessTokenSpec(_Spec):
@@ -134,6 +150,18 @@ class UserSpec(_Spec):
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
     last_sign_in_at: Timestamp | None = None
+    #: An imported digest instead of `password` (Logto's `passwordDigest`/`passwordAlgorithm`).
+    password_digest: str | None = None
+    password_algorithm: (
+        Literal["Argon2i", "Argon2id", "Argon2d", "SHA1", "SHA256", "MD5", "Bcrypt", "Legacy"]
+        | None
+    ) = None
+    #: Social identities by connector target (`{userId, details?}`), MFA factors and
+    #: `logtoConfig` as Logto stores them; `applicationId` as Logto shows it.
+    identities: dict[str, Any] = {}
+    mfa_verifications: list[dict[str, Any]] = []
+    logto_config: dict[str, Any] = {}
+    application_id: str | None = None
 
 
 class OrganizationScopeSpec(_Spec):
@@ -244,6 +272,22 @@ class CustomJwtSpec(_Spec):
     id_token: IdTokenConfigSpec | None = None
 
 
+class ConnectorSpec(_Spec):
+    """A connector, as `POST /api/connectors` takes it.
+
+    `connectorId` names a built-in factory (Logto's mock connectors: `mock-email-service`,
+    `mock-email-service-alternative`, `mock-short-message-service`, `mock-social-connector`).
+    """
+
+    id: EntityId | None = None
+    connector_id: NonEmpty
+    config: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    sync_profile: bool | None = None
+    enable_token_storage: bool | None = None
+    created_at: int | None = Field(None, ge=0, description="Milliseconds since the epoch.")
+
+
 class FixtureDocument(_Spec):
     """One fixture file."""
 
@@ -256,6 +300,17 @@ class FixtureDocument(_Spec):
     organizations: list[OrganizationSpec] = []
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
+    connectors: list[ConnectorSpec] = []
+    custom_profile_fields: list[dict[str, Any]] = Field(
+        [],
+        description="Custom profile fields, each as `POST /api/custom-profile-fields` takes it "
+        "(plus `id`, `createdAt`, `sieOrder` if kept).",
+    )
+    sign_in_experience: dict[str, Any] | None = Field(
+        None,
+        description="Changes to a new tenant's sign-in experience, as `PATCH /api/sign-in-exp` "
+        "takes them (sign-in methods, sign-up, password policy, `sentinelPolicy`, ...).",
+    )
 
 
 #: The sections of a fixture file, in the order they are built (later ones refer to earlier).
@@ -269,4 +324,7 @@ SECTIONS = (
     "organizations",
     "hooks",
     "custom_jwt",
+    "connectors",
+    "custom_profile_fields",
+    "sign_in_experience",
 )

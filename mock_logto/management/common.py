@@ -10,8 +10,16 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from ..errors import EntityNotFound, ManagementApiError, invalid_input
-from ..http.body import json_object, read_body
+from ..errors import EntityNotFound, MalformedBodyError, ManagementApiError, invalid_input
+from ..http.body import (
+    JSON_TYPES,
+    form_params,
+    json_object,
+    media_type,
+    node_message,
+    parse_json,
+    read_body,
+)
 from ..http.responses import conditional
 from ..models import Tenant
 from ..runtime import runtime_of
@@ -164,3 +172,32 @@ def choice(data: dict[str, Any], name: str, options: Sequence[str], default: str
     if value not in options:
         raise invalid_input([name], options=options, value=value)
     return str(value)
+
+
+async def body_value(request: Request) -> Any:
+    """The body as koa-body hands it to Logto's guards.
+
+    Parsed JSON of any type, the text of a `text/plain` body, a form's fields, else `{}`
+    (golden2/entity-errors/139, applications-more/32).
+    """
+    depth = runtime_of(request).settings.max_json_depth
+    raw = await read_body(request, _too_large)
+    content_type = request.headers.get("content-type") or ""
+    kind = media_type(content_type)
+    if raw.strip() and kind == "text/plain":
+        return raw.decode("utf-8", errors="replace")
+    if raw.strip() and kind == "application/x-www-form-urlencoded":  # koa-body's `qs`, flat
+        pairs = form_params(raw.decode("utf-8", errors="replace"), keep_empty=True)
+        return {k: v[0] if len(v) == 1 else v for k, v in pairs.items()}
+    if not raw.strip() or kind not in JSON_TYPES:
+        return {}
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return parse_json(text, depth)
+    except ValueError as exc:
+        raise MalformedBodyError(node_message(text, exc)) from exc
+
+
+def stored(value: Any) -> Any:
+    """A value as Logto's SQL stores it: an empty string is NULL (`convertToPrimitiveOrSql`)."""
+    return None if value == "" else value

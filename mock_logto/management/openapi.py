@@ -42,16 +42,22 @@ _JS_REGEX = re.compile(r"^/(?P<body>.*)/(?P<flags>[a-z]*)$", re.S)
 def normalize(node: Any) -> Any:
     """Logto's document, corrected where it disagrees with what Logto (and the mock) answer.
 
-    Its generator writes zod's custom validators (redirect URIs) as `"type": "object"` though
-    the values are strings, and regular expressions in JavaScript's `/…/i` form, which JSON
-    Schema (ECMA-262 bodies, no flags) cannot read.
+    Its generator writes zod's custom validators as `"type": "object"`: right for the i18n
+    phrases (a connector's `name`, `description`), wrong for redirect URIs (array `items`),
+    which are strings; and regular expressions in JavaScript's `/…/i` form, which JSON Schema
+    (ECMA-262 bodies, no flags) cannot read.
     """
+    return _normalized(node, None)
+
+
+def _normalized(node: Any, key: str | None) -> Any:
     if isinstance(node, list):
-        return [normalize(item) for item in node]
+        return [_normalized(item, None) for item in node]
     if not isinstance(node, dict):
         return node
-    fixed = {key: normalize(value) for key, value in node.items()}
-    if fixed.get("description") == "Validator function" and fixed.get("type") == "object":
+    fixed = {k: _normalized(value, k) for k, value in node.items()}
+    validator = fixed.get("description") == "Validator function"
+    if validator and fixed.get("type") == "object" and key == "items":
         fixed["type"] = "string"
     pattern = fixed.get("pattern")
     if isinstance(pattern, str) and (match := _JS_REGEX.match(pattern)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,26 +45,40 @@ def page_of(request: Request, optional: bool) -> tuple[int, int] | None:
     raw_size = request.query_params.get("page_size")
     if optional and not raw_page and not raw_size:
         return None
-    page = _positive(raw_page) if raw_page else 1
-    size = _positive(raw_size) if raw_size else DEFAULT_PAGE_SIZE
-    # A fractional size below one row cannot be served (Logto's SQL `limit` refuses it too).
-    if size > MAX_PAGE_SIZE or size < 1:
+    page = _positive(raw_page) if raw_page else 1.0
+    size = _positive(raw_size) if raw_size else float(DEFAULT_PAGE_SIZE)
+    if size > MAX_PAGE_SIZE:
         raise _invalid()
-    if not float(size).is_integer() or not float((page - 1) * size).is_integer():
-        # A fractional SQL `limit`/`offset`: slonik's error, as Logto answers it.
-        raise ManagementApiError(
-            "entity.invalid_input", "Invalid input. Value list must not be empty.", status_code=422
-        )
-    return max(int(page), 1), int(size)
+    # zod lets a fraction through; the SQL `limit`/`offset` built from it is refused with a 422
+    # (golden2/entity-errors/072, 080).
+    if not size.is_integer() or not ((page - 1) * size).is_integer():
+        raise _not_a_row_count()
+    return int(page), int(size)
+
+
+def _not_a_row_count() -> ManagementApiError:
+    return ManagementApiError(
+        "entity.invalid_input", "Invalid input. Value list must not be empty.", status_code=422
+    )
+
+
+def _form(text: str) -> str:
+    """URLSearchParams' serializer: only `*-._` and alphanumerics stay, a space is `+`."""
+    return quote_plus(text, safe="*").replace("~", "%7E")
 
 
 def _link(request: Request, page: int, relation: str) -> str:
-    pairs = dict(parse_qsl(request.url.query, keep_blank_values=True))
+    # Koa's `request.query`: a repeated key is an array, which URLSearchParams joins with ",".
+    grouped: dict[str, list[str]] = {}
+    for key, value in parse_qsl(request.url.query, keep_blank_values=True):
+        grouped.setdefault(key, []).append(value)
+    pairs = {key: ",".join(values) for key, values in grouped.items()}
     pairs["page"] = str(page)
     # Percent-encoded: a header is Latin-1, a path parameter may not be (`recent-logs` of any id).
     path = quote(request.url.path.removeprefix("/api"), safe="/:@!$&'()*+,;=-._~%")
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    return f'<{origin}{path}?{urlencode(pairs)}>; rel="{relation}"'
+    query = "&".join(f"{_form(key)}={_form(value)}" for key, value in pairs.items())
+    return f'<{origin}{path}?{query}>; rel="{relation}"'
 
 
 def paginated(
@@ -73,20 +87,27 @@ def paginated(
     *,
     optional: bool = False,
     shape: Callable[[Any], Any] | None = None,
+    wrap: Callable[[list[Any]], Any] | None = None,
     total: int | None = None,
 ) -> Response:
     """A JSON list response, one page of `items` with Logto's headers.
 
-    With `shape`, only the page's entities are shaped (a large tenant's list costs its page).
-    `total` is the `Total-Number` when Logto counts something else than `items`.
+    With `shape`, only the page's entities are shaped (a large tenant's list costs its page);
+    with `wrap`, the page is put inside the body `wrap` makes (`{"organizations": [...]}`).
+    `total` is the `Total-Number` when Logto counts other rows than it lists.
     """
+
+    def body(window: Sequence[Any]) -> Any:
+        listed = [shape(i) for i in window] if shape else list(window)
+        return wrap(listed) if wrap else listed
+
     asked = page_of(request, optional)
     if asked is None:
-        return JSONResponse([shape(i) for i in items] if shape else list(items))
+        return JSONResponse(body(items))
     page, size = asked
     offset = (page - 1) * size
     window = items[offset : offset + size]
-    response = JSONResponse([shape(i) for i in window] if shape else list(window))
+    response = JSONResponse(body(window))
     count = len(items) if total is None else total
     total_pages = math.ceil(count / size) or 1
     response.headers["Total-Number"] = str(count)

@@ -19,9 +19,14 @@ from starlette.routing import BaseRoute, Route
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
+    application_consent,
+    application_sign_in_experience,
     applications,
+    connectors,
+    custom_profile_fields,
     hooks,
     jwt_customizer,
+    logs,
     oidc_keys,
     one_time_tokens,
     openapi,
@@ -65,7 +70,9 @@ def logto_methods(path: str) -> list[str]:
     for route_method, pattern, _ in _logto_routes():
         if pattern.match(path) and route_method not in methods:
             methods.extend(["HEAD", "GET"] if route_method == "GET" else [route_method])
-    return methods
+    # Logto's route files register get, post, put, patch, delete in this order (entity-errors/143).
+    order = ("HEAD", "GET", "POST", "PUT", "PATCH", "DELETE")
+    return sorted(methods, key=lambda m: order.index(m) if m in order else len(order))
 
 
 async def unserved(request: Request) -> Response:
@@ -95,6 +102,8 @@ async def unserved(request: Request) -> Response:
 #: (method, path under /api, handler): what is served, each module's `ROUTES` in turn.
 SERVED: tuple[tuple[str, str, Handler], ...] = (
     *applications.ROUTES,
+    *application_consent.ROUTES,
+    *application_sign_in_experience.ROUTES,
     *users.ROUTES,
     *resources.ROUTES,
     *roles.ROUTES,
@@ -106,6 +115,9 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *jwt_customizer.ROUTES,
     *organization_invitations.ROUTES,
     *one_time_tokens.ROUTES,
+    *connectors.ROUTES,
+    *logs.ROUTES,
+    *custom_profile_fields.ROUTES,
 )
 
 

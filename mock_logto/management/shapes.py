@@ -17,6 +17,7 @@ from ..models import (
     Tenant,
     User,
 )
+from .user_guards import ordered_profile
 
 
 def application(app: Application, tenant_id: str) -> dict[str, Any]:
@@ -66,16 +67,16 @@ def user(entity: User, *, has_password: bool = True) -> dict[str, Any]:
         "name": entity.name,
         "avatar": entity.avatar,
         "customData": dict(entity.custom_data),
-        "identities": {},
+        "identities": dict(entity.identities),
         "lastSignInAt": entity.last_sign_in_at,
         "createdAt": entity.created_at,
         "updatedAt": entity.updated_at,
-        "profile": dict(entity.profile),
-        "applicationId": None,
+        "profile": ordered_profile(entity.profile),
+        "applicationId": entity.application_id,
         "isSuspended": entity.is_suspended,
     }
     if has_password:
-        body["hasPassword"] = entity.password is not None
+        body["hasPassword"] = entity.password is not None or entity.password_digest is not None
     return body
 
 

@@ -8,7 +8,6 @@ is known and the `redirect_uri` is one of its own.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,12 +16,15 @@ from ..errors import (
     InvalidClientError,
     InvalidRedirectUriError,
     InvalidRequestError,
+    InvalidScopeError,
     OAuthError,
     UnsupportedResponseModeError,
     UnsupportedResponseTypeError,
 )
 from ..http.uris import redirect_url
 from ..models import ORGANIZATION_RESOURCE, Application, Tenant, User
+from ..ops import applications, users
+from ..ops.built_in import find_client
 from ..permissions import organization_scope_names, user_resource_scopes
 from ..store import (
     AUTHORIZATION_CODE_TTL,
@@ -99,10 +101,13 @@ def response_mode_for(response_type: str | None) -> str:
 
 
 def parse_authorization_request(
-    params: Params, tenant: Tenant
+    params: Params, tenant: Tenant, issuer: str = ""
 ) -> tuple[Application, AuthorizationRequest]:
-    """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem."""
-    client = tenant.applications.get(single(params, "client_id") or "")
+    """Validate a `/oidc/auth` request; raise :class:`AuthorizationError` on the first problem.
+
+    `issuer` places the built-in clients' redirect URIs (`demo-app`: `<endpoint>/demo-app`).
+    """
+    client = find_client(tenant, single(params, "client_id") or "", issuer)
     try:
         draft = Draft(params, tenant, client)
         for check in CHECKS:
@@ -225,8 +230,17 @@ def check_prompt(draft: Draft) -> None:
 
 
 def check_scopes(draft: Draft) -> None:
-    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped)."""
+    """`offline_access` only with `prompt=consent` and a client that refreshes (else dropped).
+
+    A third-party client may only ask for its user-consent scopes (the client's `scope`
+    whitelist): others are `invalid_scope`, naming them (golden2/applications-more/76).
+    """
     scopes = list(dict.fromkeys((draft.get("scope") or "").split()))
+    if draft.client.is_third_party:
+        allowed = applications.third_party_scopes(draft.tenant, draft.client)
+        refused = [s for s in scopes if s not in allowed]
+        if refused:
+            raise InvalidScopeError(scope=" ".join(refused))
     if "offline_access" in scopes and (
         "consent" not in draft.prompts or "refresh_token" not in draft.client.grant_types
     ):
@@ -287,11 +301,8 @@ CHECKS: tuple[Callable[[Draft], None], ...] = (
 
 
 def password_matches(user: User, password: str) -> bool:
-    """Constant-time password check; a user without a password never matches."""
-    if user.password is None:
-        hmac.compare_digest(password.encode(), password.encode())
-        return False
-    return hmac.compare_digest(user.password.encode(), password.encode())
+    """Constant-time password check (an imported digest too); no password never matches."""
+    return users.verify_password(user, password)
 
 
 def sign_in(interaction: Interaction, user: User, now: int) -> None:
@@ -304,7 +315,8 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
     """What a first-party app gets: Logto auto-consents (core/middleware/koa-auto-consent.ts).
 
     OIDC scopes as requested; for each resource, the requested scopes the user holds now
-    (for `urn:logto:resource:organizations`: any organization scope of the tenant).
+    (for `urn:logto:resource:organizations`: any organization scope of the tenant). The
+    user's `applicationId` becomes the first app they consented to.
     """
     oidc_scopes = [s for s in request.scopes if s in OIDC_SCOPES]
     resource_scopes: dict[str, list[str]] = {}
@@ -315,6 +327,12 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
             resource = tenant.resource_by_indicator(indicator)
             held = user_resource_scopes(tenant, user, resource) if resource else set()
         resource_scopes[indicator] = [s for s in request.scopes if s in held]
+    client = tenant.applications.get(request.client_id)
+    if client is not None and client.is_third_party:  # only what the user was asked about
+        allowed = applications.third_party_scopes(tenant, client)
+        resource_scopes = {k: [s for s in v if s in allowed] for k, v in resource_scopes.items()}
+    if user.application_id is None:  # Logto's `saveUserFirstConsentedAppId`
+        user.application_id = request.client_id
     return store.new_grant(request.client_id, user.id, oidc_scopes, resource_scopes)
 
 

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import InvalidClientError, InvalidRequestError
 from ..models import Application, Tenant
+from ..ops import built_in
 from .params import Params, reject_dupes
 
 #: The parameters client authentication reads.
@@ -46,7 +47,7 @@ def authenticate_client(
 ) -> Application:
     """The authenticated application, or the error oidc-provider answers first."""
     credentials = read_credentials(params, headers.get("authorization"))
-    client = find_client(tenant, credentials.client_id)
+    client = find_client(tenant, credentials.client_id, issuer)
     check_secret(client, credentials, issuer, now)
     check_origin(client, headers.get("origin"))
     return client
@@ -87,9 +88,9 @@ def basic_credentials(authorization: str) -> tuple[str, str]:
         ) from exc
 
 
-def find_client(tenant: Tenant, client_id: str) -> Application:
-    """The application; Logto's client lookup words a miss differently and answers 400."""
-    client = tenant.applications.get(client_id)
+def find_client(tenant: Tenant, client_id: str, issuer: str = "") -> Application:
+    """The application (or built-in client); a miss is worded as Logto's lookup, with 400."""
+    client = built_in.find_client(tenant, client_id, issuer)
     if client is None:
         raise InvalidClientError(f"invalid client {client_id}", status_code=400)
     return client
@@ -129,7 +130,9 @@ def secret_matches(client: Application, secret: str, now_ms: int) -> bool:
     for named in client.secrets:
         if hmac.compare_digest(given, named.value.encode()):
             if named.expires_at is not None and named.expires_at < now_ms:
-                raise InvalidRequestError("client secret has expired")
+                expired = InvalidRequestError("client secret has expired")
+                expired.before_provider = True  # Logto's koa middleware, not oidc-provider
+                raise expired
             matched = True
     return matched
 

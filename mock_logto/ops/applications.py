@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import Conflict, EntityNotFound, Refused, WrongType
+from ..errors import Conflict, EntityNotFound, Refused, TenantError, UnknownReference, WrongType
 from ..models import Application, ApplicationSecret, Tenant
 
 
@@ -57,13 +57,56 @@ def add_secret(app: Application, secret: ApplicationSecret) -> None:
             text=f"{app.type} apps are public clients: no secret",
         )
     if any(s.name == secret.name for s in app.secrets):
-        raise Conflict(
-            "entity.unique_integrity_violation",
-            "The entity already exists. Please check the input and try again.",
-            field="name",
-            text=f"duplicate secret name '{secret.name}'",
-        )
+        raise _name_taken(secret.name)
     app.secrets.append(secret)
+
+
+def _name_taken(name: str) -> TenantError:
+    """The secrets' primary key (application, name) refused (koa-slonik-error-handler)."""
+    return Conflict(
+        "application.secret_name_exists",
+        "Secret name already exists.",
+        field="name",
+        text=f"duplicate secret name '{name}'",
+    )
+
+
+def find_secret(app: Application | None, name: str) -> ApplicationSecret | None:
+    """The app's secret with this name, if any."""
+    if app is None:
+        return None
+    return next((s for s in app.secrets if s.name == name), None)
+
+
+def rename_secret(app: Application, secret: ApplicationSecret, name: str) -> None:
+    """Rename a secret; the name stays unique within the app."""
+    if name != secret.name and find_secret(app, name) is not None:
+        raise _name_taken(name)
+    secret.name = name
+
+
+def not_found() -> TenantError:
+    """A delete that met no row: Logto's `DeletionError`, 404 `entity.not_found`."""
+    return TenantError(
+        "entity.not_found", "The resource does not exist.", status_code=404, text="not found"
+    )
+
+
+def update_missed(entity: str) -> TenantError:
+    """An update that met no row: Logto's `UpdateError`, 404 `entity.not_exists`."""
+    return TenantError(
+        "entity.not_exists",
+        f"The {entity} does not exist.",
+        status_code=404,
+        text=f"unknown {entity}",
+    )
+
+
+def foreign_key_missing() -> TenantError:
+    """An insert naming a missing row: the foreign key's 404 (koa-slonik-error-handler)."""
+    error = UnknownReference(text="unknown application")
+    error.status_code = 404
+    return error
 
 
 def delete_secret(app: Application, name: str) -> None:
@@ -72,3 +115,26 @@ def delete_secret(app: Application, name: str) -> None:
     if len(kept) == len(app.secrets):
         raise EntityNotFound("application_secrets", name)
     app.secrets = kept
+
+
+def third_party_scopes(tenant: Tenant, app: Application) -> frozenset[str]:
+    """The scopes a third-party app may ask for at `/oidc/auth`.
+
+    Its user-consent scopes (oidc-provider's client `scope` whitelist, which Logto builds from
+    them), plus `openid` and `offline_access`.
+    """
+    names = {"openid", "offline_access", *app.consent_user_scopes}
+    for scope_id in (*app.consent_resource_scopes, *app.consent_organization_resource_scopes):
+        scope = tenant.find_scope(scope_id)
+        if scope is not None:
+            names.add(scope.name)
+    for scope_id in app.consent_organization_scopes:
+        org_scope = tenant.organization_scopes.get(scope_id)
+        if org_scope is not None:
+            names.add(org_scope.name)
+    return frozenset(names)
+
+
+def newest_first(apps: list[Application]) -> list[Application]:
+    """`order by created_at desc`; of two created in the same millisecond, the later first."""
+    return sorted(reversed(apps), key=lambda a: a.created_at, reverse=True)

@@ -152,3 +152,37 @@ def unlink(holder: Holder, role_id: str, table: str = "roles") -> None:
     if role_id not in holder.role_ids:
         raise EntityNotFound(table, role_id)
     holder.role_ids.remove(role_id)
+
+
+#: Logto's roles no one lists (`internalRolePrefix`); `#internal:admin` is the legacy admin toggle.
+INTERNAL_PREFIX = "#internal:"
+INTERNAL_ADMIN = "#internal:admin"
+
+
+def listed(tenant: Tenant) -> list[Role]:
+    """The roles lists show: not the internal ones (queries/roles.ts)."""
+    return [r for r in tenant.roles.values() if not r.name.startswith(INTERNAL_PREFIX)]
+
+
+def internal_admin(tenant: Tenant) -> Role:
+    """The tenant's `#internal:admin` role (Management API `all`), made as Logto's seed makes it."""
+    found = by_reference(tenant, INTERNAL_ADMIN)
+    if found is not None:
+        return found
+    indicator = tenant.management_api_indicator
+    resource = tenant.resource_by_indicator(indicator)
+    scope_ids = [s.id for s in resource.scopes if s.name == "all"] if resource else []
+    role = Role(
+        id="internal-admin-role",
+        name=INTERNAL_ADMIN,
+        description="Internal admin role for Logto tenant default.",
+        type="MachineToMachine",
+        scope_ids=scope_ids,
+    )
+    tenant.roles[role.id] = role
+    return role
+
+
+def is_admin(tenant: Tenant, holder: Holder) -> bool:
+    """Whether the holder has the internal admin role (`isAdmin` of an application)."""
+    return any(tenant.roles[r].name == INTERNAL_ADMIN for r in holder.role_ids if r in tenant.roles)

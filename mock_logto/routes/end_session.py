@@ -22,6 +22,7 @@ from ..http.session import current_session, set_session_cookie
 from ..http.uris import redirect_url
 from ..models import Application
 from ..oidc.params import Params, reject_dupes
+from ..ops.built_in import find_client
 from ..runtime import Runtime, runtime_of
 from ..store import Session
 
@@ -56,7 +57,7 @@ def _client(rt: Runtime, params: dict[str, str]) -> Application | None:
         if client_id is not None and client_id != claims.get("aud"):
             raise InvalidRequestError("client_id does not match the provided id_token_hint")
         client_id = str(claims.get("aud"))
-    client = rt.tenant.applications.get(client_id) if client_id else None
+    client = find_client(rt.tenant, client_id, rt.settings.issuer) if client_id else None
     if client_id and client is None:
         raise InvalidClientError("client is invalid", status_code=400)
     return client

@@ -19,12 +19,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import ManagementApiError, invalid_input
+from ..http import audit_events
 from ..http.body import json_object, read_body
 from ..http.hooks import context_free_event, sign_in_event
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
+from ..http.sign_in_policy import password_attempt
+from ..models import User
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import one_time_tokens, organizations, users
+from ..ops import one_time_tokens, organizations, sign_in_experience, users
 from ..runtime import runtime_of
 from ..store import Interaction, short_id
 
@@ -99,6 +102,7 @@ async def start(request: Request) -> Response:
             f"mock-logto serves only the SignIn interaction event, not {event}.",
             status_code=501,
         )
+    sign_in_experience.guard_interaction_event(runtime_of(request).tenant, event)
     interaction.event = event
     interaction.verifications.clear()
     interaction.one_time_tokens.clear()
@@ -114,8 +118,27 @@ async def verify_password(request: Request) -> Response:
     kind = _choice(data, IDENTIFIER_TYPES, "identifier", "type")
     value = _string(data, "identifier", "value")
     password = _string(data, "password")
+    rt = runtime_of(request)
+    identifier = {"type": kind, "value": value}
+    try:
+        user = _password_user(request, kind, value, password)
+    except ManagementApiError as exc:
+        error = {"message": exc.message, "code": exc.code}
+        audit_events.password_verified(request, rt, interaction, identifier, error)
+        raise
+    audit_events.password_verified(request, rt, interaction, identifier, None)
+    verification_id = short_id()
+    interaction.verifications[verification_id] = user.id
+    interaction.verified_identifiers[verification_id] = (kind, value)
+    return JSONResponse({"verificationId": verification_id})
+
+
+def _password_user(request: Request, kind: str, value: str, password: str) -> User:
+    """The user the password verifies (the sentinel told of the attempt), else Logto's error."""
     user = users.find_by_identifier(runtime_of(request).tenant, value, kind)
-    if user is None or not password_matches(user, password):
+    matches = user is not None and password_matches(user, password)
+    password_attempt(request, kind, value, failed=not matches or user is None or user.is_suspended)
+    if user is None or not matches:
         raise ManagementApiError(
             "session.invalid_credentials",
             "Incorrect account or password. Please check your input.",
@@ -123,9 +146,7 @@ async def verify_password(request: Request) -> Response:
         )
     if user.is_suspended:
         raise ManagementApiError("user.suspended", "This account is suspended.", status_code=401)
-    verification_id = short_id()
-    interaction.verifications[verification_id] = user.id
-    return JSONResponse({"verificationId": verification_id})
+    return user
 
 
 async def verify_one_time_token(request: Request) -> Response:
@@ -174,6 +195,11 @@ async def identify(request: Request) -> Response:
             "The verification was not successful. Restart the verification flow and try again.",
             status_code=404,
         )
+    tenant = runtime_of(request).tenant
+    sign_in_experience.guard_interaction_event(tenant, interaction.event or "SignIn")
+    identifier = interaction.verified_identifiers.get(verification_id)
+    if identifier is not None:
+        sign_in_experience.guard_password_method(tenant, identifier[0])
     interaction.identified_user_id = user_id
     return Response(status_code=204)
 
@@ -192,6 +218,7 @@ async def submit(request: Request) -> Response:
     for joined in organizations.provision(rt.tenant, user.id, interaction.jit_organization_ids):
         context_free_event(request, "Organization.Membership.Updated", {"organizationId": joined})
     sign_in(interaction, user, rt.clock())
+    audit_events.submitted(request, rt, interaction, user.id)
     sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 

@@ -11,12 +11,14 @@ setting, skip the page and answer with the code at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import InvalidRequestError, ManagementApiError
-from ..http import pages
+from ..http import audit_events, pages, sign_in_policy
 from ..http.body import form_params, read_body
 from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse, redirect, tagged
@@ -36,11 +38,11 @@ from ..oidc.authorization import (
     consent,
     issue_code,
     parse_authorization_request,
-    password_matches,
     sign_in,
 )
 from ..oidc.params import Params
 from ..ops import users
+from ..ops.built_in import find_client
 from ..runtime import Runtime, runtime_of
 from ..store import Interaction
 
@@ -81,7 +83,7 @@ async def authorize(request: Request) -> Response:
     rt = runtime_of(request)
     params = await _authorization_params(request)
     try:
-        _, auth_request = parse_authorization_request(params, rt.tenant)
+        _, auth_request = parse_authorization_request(params, rt.tenant, rt.settings.issuer)
     except AuthorizationError as exc:
         return _error_response(exc, rt.settings.issuer)
 
@@ -90,7 +92,13 @@ async def authorize(request: Request) -> Response:
     if session is not None and (not session.account_id or "login" in auth_request.prompts):
         session = None
     interaction = rt.store.new_interaction(auth_request, session.id if session else None)
+    if session is not None:
+        interaction.prompt = "consent"
+    audit_events.interaction_started(
+        request, rt, interaction, _flat(params), session.account_id if session else None
+    )
     if hinted is not None:
+        audit_events.interaction_ended(request, rt, interaction, hinted.id)
         response = _finish(rt, interaction, hinted)
         sign_in_event(request, rt, interaction.uid, hinted, auth_request.client_id)
         return response
@@ -102,6 +110,28 @@ async def authorize(request: Request) -> Response:
         response = tagged(redirect(f"/sign-in?app_id={auth_request.client_id}"))
     set_interaction_cookies(response, rt.cookies, interaction)
     return response
+
+
+def _flat(params: Params) -> dict[str, Any]:
+    """The authorization parameters as oidc-provider holds them (one value each)."""
+    return {k: v[0] if len(v) == 1 else list(v) for k, v in params.items() if v}
+
+
+def _request_params(interaction: Interaction) -> dict[str, Any]:
+    """The parameters of the authorization request an interaction continues."""
+    auth = interaction.request
+    values: dict[str, Any] = {
+        "nonce": auth.nonce,
+        "scope": " ".join(auth.scopes),
+        "state": auth.state,
+        "prompt": " ".join(sorted(auth.prompts)) or None,
+        "client_id": auth.client_id,
+        "redirect_uri": auth.redirect_uri,
+        "response_type": "code",
+        "code_challenge": auth.code_challenge,
+        "code_challenge_method": auth.code_challenge_method,
+    }
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _shortcut_user(rt: Runtime, login_hint: str | None) -> User | None:
@@ -149,11 +179,15 @@ async def resume(request: Request) -> Response:
     if session is None or session.account_id != user.id:
         session = rt.store.new_session(user.id)
     rt.store.interactions.pop(interaction.uid, None)
+    audit_events.interaction_ended(request, rt, interaction, user.id)
 
     if not interaction.consented:
         follow_up = rt.store.new_interaction(interaction.request, session.id)
         follow_up.account_id = user.id
         follow_up.prompt = "consent"
+        audit_events.interaction_started(
+            request, rt, follow_up, _request_params(interaction), user.id
+        )
         response = tagged(redirect(f"/consent?app_id={interaction.request.client_id}"))
         set_interaction_cookies(response, rt.cookies, follow_up)
         set_session_cookie(response, rt.cookies, session.id, now)
@@ -180,6 +214,9 @@ async def consent_page(request: Request) -> Response:
             "Session not found. Please go back and sign in again.",
             status_code=400,
         )
+    client = rt.tenant.applications.get(interaction.request.client_id)
+    if client is not None and client.is_third_party:  # Logto's consent page asks the user
+        return pages.consent_page(client.name)
     interaction.consented = True
     response = redirect(f"{rt.settings.base_url}/oidc/auth/{interaction.uid}", status_code=302)
     response.headers["Content-Security-Policy"] = pages.PAGE_CSP
@@ -189,7 +226,7 @@ async def consent_page(request: Request) -> Response:
 def _sign_in_page(
     rt: Runtime, interaction: Interaction, error: str | None = None, status_code: int = 200
 ) -> Response:
-    client = rt.tenant.applications.get(interaction.request.client_id)
+    client = find_client(rt.tenant, interaction.request.client_id, rt.settings.issuer)
     app_name = client.name if client else interaction.request.client_id
     signable = [u for u in rt.tenant.users.values() if not u.is_suspended]
     return pages.sign_in_page(app_name, signable, error, status_code)
@@ -225,11 +262,15 @@ async def sign_in_submit(request: Request) -> Response:
     form = {k: v[-1] for k, v in form_params(body.decode(errors="replace")).items()}
     user: User | None
     if form.get("user_id"):
+        refused = sign_in_policy.page_one_click(request)
+        if refused:
+            return _sign_in_page(rt, interaction, *refused)
         user = rt.tenant.users.get(form["user_id"])
     else:
-        user = users.find_by_identifier(rt.tenant, form.get("identifier", ""))
-        if user is not None and not password_matches(user, form.get("password", "")):
-            user = None
+        identifier, password = form.get("identifier", ""), form.get("password", "")
+        user, message, status = sign_in_policy.page_sign_in(request, identifier, password)
+        if user is None:
+            return _sign_in_page(rt, interaction, message, status)
     if user is None:
         message = "Incorrect account or password. Please check your input."
         return _sign_in_page(rt, interaction, message, 422)

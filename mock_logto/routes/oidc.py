@@ -64,9 +64,56 @@ async def token(request: Request) -> Response:
     """`POST /oidc/token`: the checks of oidc-provider's token action, in its order."""
     rt = runtime_of(request)
     params = await body_params(request, PATHS["token"], KNOWN_PARAMS, rt.settings.max_json_depth)
+    grant_type = params.get("grant_type", [""])[0]
+    custom_jwt.runs.set(
+        [] if rt.tenant.custom_jwt.scripts or rt.tenant.custom_jwt.functions else None
+    )
+    try:
+        body = _grant(request, rt, params, grant_type)
+    except OAuthError as exc:  # Logto logs a failed token request too
+        _log_token(request, rt, (grant_type, params, request.headers, _ip(request), exc))
+        raise
+    _log_token(request, rt, (grant_type, params, request.headers, _ip(request), body))
+    return JSONResponse(body)
+
+
+def _log_token(request: Request, rt: Runtime, data: tuple[Any, ...]) -> None:
+    """The request's audit entries: a tuple each, shaped when read (custom JWT runs first)."""
+    ran = custom_jwt.runs.get()
+    if ran:  # a custom JWT customizer ran: Logto logs each run
+        _customizer_logs(request, rt, ran)
+    rt.audit.add(rt.clock() * 1000, "token", data)
+
+
+def _customizer_logs(request: Request, rt: Runtime, ran: list[tuple[str, Any, Any]]) -> None:
+    """`JwtCustomizer.AccessToken|ClientCredentials` entries (oidc/extra-token-claims.ts)."""
+    for kind, payload, result in ran:
+        user = payload.get("context", {}).get("user", {})
+        fields: dict[str, Any] = {}
+        if isinstance(result, str):
+            fields.update({"result": "Error", "error": {"message": result}})
+        if user.get("id"):
+            fields["userId"] = user["id"]
+        fields["applicationId"] = payload.get("token", {}).get("clientId")
+        fields["tenantId"] = rt.tenant.id
+        fields["payload"] = {**payload, "tokenType": kind}
+        if not isinstance(result, str):
+            fields["customTokenClaims"] = result
+        key = "ClientCredentials" if kind == "client-credentials" else "AccessToken"
+        data = (f"JwtCustomizer.{key}", request.headers, _ip(request), fields)
+        rt.audit.add(rt.clock() * 1000, "plain", data)
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _grant(
+    request: Request, rt: Runtime, params: dict[str, list[str]], grant_type: str
+) -> dict[str, Any]:
+    """Client authentication, the grant type's checks, then the grant's answer."""
     client = _client(request, params, rt)
     reject_dupes(params, ["grant_type"])
-    grant_type = params.get("grant_type", [""])[0]
     module = GRANT_HANDLERS.get(grant_type)
     if module is not None:
         keep = AUTH_PARAMS | module.PARAMETERS | {"grant_type"}
@@ -78,8 +125,7 @@ async def token(request: Request) -> Response:
         raise InvalidRequestError("requested grant type is not allowed for this client")
     reject_dupes(params, [k for k in params if k not in module.DUPLICABLE])
     custom_jwt.grant_type.set(grant_type)  # the `gty` custom JWT scripts see
-    body = module.handle(TokenRequest(params, client), rt)
-    return JSONResponse(body)
+    return module.handle(TokenRequest(params, client), rt)
 
 
 _TOKEN_PARAMS = frozenset({"token", "token_type_hint", *AUTH_PARAMS})
@@ -142,6 +188,16 @@ async def revocation(request: Request) -> Response:
     if refresh is not None and refresh.client_id == client.id:
         store.refresh_tokens.pop(value, None)
         store.revoke_grant(refresh.grant_id)
+        fields = {
+            "userId": refresh.account_id,
+            "applicationId": client.id,
+            "params": {"token": value},
+            "grantId": refresh.grant_id,
+            "tokenTypes": ["RefreshToken"],
+        }  # oidc-provider's `grant.revoked` (event-listeners/grant.ts)
+        rt.audit.add(
+            rt.clock() * 1000, "plain", ("RevokeToken", request.headers, _ip(request), fields)
+        )
     access = store.access_tokens.get(value)
     if access is not None and access.client_id == client.id:
         store.access_tokens.pop(value, None)

@@ -44,6 +44,7 @@ from ..models import (
     Tenant,
     User,
 )
+from ..ops import connectors
 from .logto import ManagementClient
 
 APPLICATION_TYPES: tuple[str, ...] = get_args(ApplicationType)
@@ -203,7 +204,32 @@ class _Reader:
             if app.type == "MachineToMachine":
                 held = self.client.get_all(f"/applications/{app.id}/roles")
                 app.role_ids = [str(r["id"]) for r in held if str(r["id"]) in self.tenant.roles]
+            if app.is_third_party:
+                self.consent_scopes(app)
             self.tenant.applications[app.id] = app
+
+    def consent_scopes(self, app: Application) -> None:
+        """A third-party app's user-consent scopes (ids; user scopes by name)."""
+        consent = _object(self.client.get(f"/applications/{app.id}/user-consent-scopes"))
+
+        def ids(groups: Any) -> list[str]:
+            listed = groups if isinstance(groups, list) else []
+            return [
+                str(s["id"])
+                for g in listed
+                if isinstance(g, dict)
+                for s in g.get("scopes") or []
+                if isinstance(s, dict) and "id" in s
+            ]
+
+        organization_scopes = consent.get("organizationScopes") or []
+        app.consent_organization_scopes = [
+            str(s["id"]) for s in organization_scopes if isinstance(s, dict) and "id" in s
+        ]
+        app.consent_resource_scopes = ids(consent.get("resourceScopes"))
+        app.consent_organization_resource_scopes = ids(consent.get("organizationResourceScopes"))
+        user_scopes = consent.get("userScopes") or []
+        app.consent_user_scopes = [str(s) for s in user_scopes if isinstance(s, str)]
 
     def application(self, item: dict[str, Any]) -> Application:
         app_id = str(item["id"])
@@ -298,7 +324,8 @@ class _Reader:
         if self.options.users == 0:
             return
         listed = self.client.get_all("/users", label="users", limit=self.options.users)
-        listed = _by_created_at(listed)
+        # Users created in the same millisecond list later-created first: insert them reversed.
+        listed = _by_created_at(reversed(listed))
         for index, item in enumerate(listed, 1):
             self.client.progress.show(f"user roles and tokens {index}/{len(listed)}")
             user = self.user(item)
@@ -307,7 +334,26 @@ class _Reader:
             tokens = self.client.get_optional(f"/users/{user.id}/personal-access-tokens")
             for token in tokens if isinstance(tokens, list) else []:
                 user.personal_access_tokens.append(self.personal_access_token(user, token))
+            self.user_settings(user)
             self.tenant.users[user.id] = user
+
+    def user_settings(self, user: User) -> None:
+        """Logto configs and MFA factors (a TOTP secret is not shown: a fresh one stands in)."""
+        configs = self.client.get_optional(f"/users/{user.id}/logto-configs")
+        if isinstance(configs, dict):
+            user.logto_config = {k: v for k, v in configs.items() if isinstance(v, dict)}
+        factors = self.client.get_optional(f"/users/{user.id}/mfa-verifications")
+        for factor in factors if isinstance(factors, list) else []:
+            entry = {k: factor[k] for k in ("id", "createdAt", "type") if k in factor}
+            if factor.get("type") == "Totp":
+                entry["key"] = secrets.token_hex(10).upper()
+            elif factor.get("type") == "BackupCode":
+                entry["codes"] = [
+                    {"code": secrets.token_hex(5)} for _ in range(int(factor.get("remainCodes", 0)))
+                ]
+            else:
+                continue
+            user.mfa_verifications.append(entry)
 
     def user(self, item: dict[str, Any]) -> User:
         user_id = str(item["id"])
@@ -331,13 +377,8 @@ class _Reader:
         if item.get("hasPassword", True):
             user.password = self.options.password or secrets.token_urlsafe(12)
             self.note("users", user_id, _GIVEN if self.options.password else _GENERATED)
-        identities = sorted(_object(item.get("identities")))
-        if identities:
-            self.note(
-                "users",
-                user_id,
-                f"identities not carried over (connectors): {', '.join(identities)}",
-            )
+        user.identities = _object(item.get("identities"))
+        user.application_id = _text(item.get("applicationId"))
         return user
 
     def personal_access_token(self, user: User, item: dict[str, Any]) -> PersonalAccessToken:
@@ -520,6 +561,53 @@ class _Reader:
                 else {}
             )
 
+    # ------------------------------------------------------------------ connectors
+
+    def connectors(self) -> None:
+        """Connectors of the built-in factories (Logto's mock connectors); others are skipped."""
+        listed = self.client.get_optional("/connectors")
+        for item in listed if isinstance(listed, list) else []:
+            row_id, factory_id = str(item["id"]), str(item["connectorId"])
+            if connectors.factory(factory_id) is None:
+                self.skipped.append(
+                    f"the connector {row_id} ({factory_id}: not a built-in factory)"
+                )
+                continue
+            config = _object(item.get("config"))
+            if config and not self.options.secrets:
+                config = {}
+                self.note("connectors", row_id, "config: left out (--no-secrets)")
+            self.tenant.connectors[row_id] = {
+                "id": row_id,
+                "connectorId": factory_id,
+                "syncProfile": item.get("syncProfile") is True,
+                "enableTokenStorage": item.get("enableTokenStorage") is True,
+                "config": config,
+                "metadata": _object(item.get("metadata")),
+                "createdAt": 0,
+            }
+
+    # ------------------------------------------------------------------ custom profile fields
+
+    def custom_profile_fields(self) -> None:
+        """Logto's rows, as listed (by `sieOrder`)."""
+        listed = self.client.get_optional("/custom-profile-fields")
+        for item in listed if isinstance(listed, list) else []:
+            row = {k: v for k, v in item.items() if k != "tenantId"}
+            row["tenantId"] = self.tenant.id
+            self.tenant.custom_profile_fields[str(item["name"])] = row
+
+    # ------------------------------------------------------------------ sign-in experience
+
+    def sign_in_experience(self) -> None:
+        """The sign-in experience document (its keys as Logto answers them)."""
+        found = self.client.get_optional("/sign-in-exp")
+        if isinstance(found, dict):
+            document = self.tenant.sign_in_experience
+            for key in document:
+                if key in found:
+                    document[key] = found[key]
+
     # ------------------------------------------------------------------ all of it
 
     def read(self) -> Imported:
@@ -532,6 +620,9 @@ class _Reader:
             self.organizations,
             self.hooks,
             self.custom_jwt,
+            self.connectors,
+            self.custom_profile_fields,
+            self.sign_in_experience,
         ):
             try:
                 step()

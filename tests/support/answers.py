@@ -59,7 +59,16 @@ def management_answers(client: httpx2.Client) -> Walk:
         path = f"/applications/{app['id']}"
         get("/applications/{id}", path)
         get("/applications/{id}/secrets", path + "/secrets")
-        get("/applications/{id}/roles", path + "/roles")
+        get("/applications/{id}/organizations", path + "/organizations")
+        get("/applications/{applicationId}/user-consent-scopes", path + "/user-consent-scopes")
+        if app["type"] == "MachineToMachine":  # others: 422 `application.invalid_type`
+            get("/applications/{applicationId}/roles", path + "/roles")
+        if app["isThirdParty"]:
+            for user in walk.client.get("/api/users", params=PAGE).json():
+                get(
+                    "/applications/{id}/users/{userId}/consent-organizations",
+                    f"{path}/users/{user['id']}/consent-organizations",
+                )
     for user in get("/users", "/users"):
         path = f"/users/{user['id']}"
         get("/users/{id}", path)
@@ -67,6 +76,13 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/users/{id}/roles", path + "/roles")
         get("/users/{id}/organizations", path + "/organizations")
         get("/users/{id}/personal-access-tokens", path + "/personal-access-tokens")
+        get("/users/{id}/has-password", path + "/has-password")
+        get("/users/{id}/logto-configs", path + "/logto-configs")
+        get("/users/{id}/mfa-verifications", path + "/mfa-verifications")
+        for target in get("/users/{id}/all-identities", path + "/all-identities")[
+            "socialIdentities"
+        ]:
+            get("/users/{id}/identities/{target}", f"{path}/identities/{target['target']}")
     get("/resources", "/resources", "?includeScopes=true")
     for resource in get("/resources", "/resources"):
         path = f"/resources/{resource['id']}"
@@ -112,16 +128,42 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/configs/jwt-customizer/{tokenTypePath}", path)
     get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
+    for factory in get("/connector-factories", "/connector-factories"):
+        get("/connector-factories/{id}", f"/connector-factories/{factory['id']}")
+    for connector in get("/connectors", "/connectors"):
+        get("/connectors/{id}", f"/connectors/{connector['id']}")
+    get("/dashboard/users/total", "/dashboard/users/total")
+    for field in get("/custom-profile-fields", "/custom-profile-fields"):
+        get("/custom-profile-fields/{name}", f"/custom-profile-fields/{field['name']}")
     return walk
 
 
 #: GET routes whose answers are the server's, not the tenant's: its signing keys (a key file
 #: carries those: `serve --key-file`).
-SERVER_STATE = {"/configs/oidc/{keyType}"}
+SERVER_STATE = {
+    "/configs/oidc/{keyType}",
+    # What the server did (audit logs) and counts by the clock's day.
+    "/logs",
+    "/logs/{id}",
+    "/dashboard/users/new",
+    "/dashboard/users/active",
+}
+#: GET routes that never answer 200 from the mock: custom domains need a Protected app, which
+#: Logto OSS (and so the mock) cannot create; no enterprise SSO identities exist.
+NEVER_200 = {
+    "/applications/{id}/protected-app-metadata/custom-domains",
+    "/users/{id}/sso-identities/{ssoConnectorId}",
+}
+#: GET routes that answer 404 until something is set (compared by the tests of their own).
+NOT_SET = {"/applications/{applicationId}/sign-in-experience"}
 #: Entities fixture files do not carry yet (an export leaves them out): one-time tokens and
 #: organization invitations, walked through their lists only.
 NOT_IN_FIXTURES = {"/organization-invitations/{id}", "/one-time-tokens/{id}"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
 GET_ROUTES = (
-    {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NOT_IN_FIXTURES
+    {path for method, path, _ in SERVED if method == "GET"}
+    - SERVER_STATE
+    - NEVER_200
+    - NOT_SET
+    - NOT_IN_FIXTURES
 )

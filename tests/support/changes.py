@@ -29,6 +29,12 @@ def change_through_the_api(client: httpx2.Client) -> None:
     )
     _ok(delete("/api/applications/app-worker/secrets/rotated"))
     _ok(delete("/api/applications/app-native"))
+    _ok(
+        post(
+            "/api/applications/app-spa/user-consent-scopes",
+            json={"userScopes": ["profile", "email"]},
+        )
+    )
 
     resource = _ok(
         post("/api/resources", json={"name": "Later API", "indicator": "https://later.test"})
@@ -50,6 +56,30 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post(f"/api/users/{user['id']}/roles", json={"roleIds": [role["id"], "role-viewer"]}))
     _ok(post(f"/api/users/{user['id']}/personal-access-tokens", json={"name": "cli"}))
     _ok(patch(f"/api/users/{user['id']}/is-suspended", json={"isSuspended": True}))
+    client.put(
+        f"/api/users/{user['id']}/identities/github",
+        json={"userId": "gh-1", "details": {"name": "Eve"}},
+    ).raise_for_status()
+    _ok(post(f"/api/users/{user['id']}/mfa-verifications", json={"type": "Totp"}))
+    _ok(
+        patch(
+            f"/api/users/{user['id']}/logto-configs",
+            json={
+                "mfa": {"skipped": True, "skipMfaOnSignIn": False},
+                "passkeySignIn": {"skipped": True},
+            },
+        )
+    )
+    _ok(
+        post(
+            "/api/users",
+            json={
+                "username": "digest",
+                "passwordDigest": "5f4dcc3b5aa765d61d8327deb882cf99",
+                "passwordAlgorithm": "MD5",
+            },
+        )
+    )
     _ok(patch("/api/users/user-ann/password", json={"password": "changed"}))
     _ok(patch("/api/users/user-ben", json={"name": "Ben", "customData": {"k": [1]}}))
     _ok(delete("/api/users/dora"))
@@ -86,6 +116,17 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(post(path + "/jit/roles", json={"organizationRoleIds": [org_role["id"]]}))
     _ok(delete("/api/organizations/org-empty"))
     _ok(delete("/api/organizations/org-one/users/user-social"))
+    mail = {"apiKey": "k", "fromEmail": "a@b.c", "templates": []}
+    _ok(post("/api/connectors", json={"connectorId": "mock-email-service", "config": mail}))
+    social = _ok(post("/api/connectors", json={"connectorId": "mock-social-connector"})).json()
+    _ok(patch(f"/api/connectors/{social['id']}", json={"syncProfile": True}))
+    field = {"name": "team", "type": "Text", "required": False, "label": "Team"}
+    _ok(post("/api/custom-profile-fields", json=field))
+    _ok(
+        patch(
+            "/api/sign-in-exp", json={"signInMode": "SignIn", "sentinelPolicy": {"maxAttempts": 5}}
+        )
+    )
     # Last, so that no write above is delivered to it (its logs would differ).
     hook = _ok(
         post(

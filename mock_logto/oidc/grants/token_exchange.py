@@ -20,6 +20,7 @@ from ...claims import OIDC_SCOPES
 from ...customjwt.claims import subject_token_context
 from ...errors import AccessDeniedError, InvalidGrantError, InvalidTargetError
 from ...models import Organization, User
+from ...ops.built_in import find_client
 from ...permissions import user_organization_scopes
 from ...runtime import Runtime
 from ...store import SubjectToken
@@ -77,7 +78,7 @@ def _subject(rt: Runtime, token: str, token_type: str) -> str | SubjectToken:
         if found is None:
             raise InvalidGrantError(detail="personal access token not found")
         user, pat = found
-        if pat.expires_at is not None and pat.expires_at <= rt.clock() * 1000:
+        if pat.expires_at is not None and pat.expires_at <= rt.clock.milliseconds():
             raise InvalidGrantError(detail="personal access token expired")
         return user.id
     if token_type == ACCESS_TOKEN and rt.settings.access_token_exchange:
@@ -85,7 +86,7 @@ def _subject(rt: Runtime, token: str, token_type: str) -> str | SubjectToken:
         if opaque is not None:
             return opaque.account_id
         claims = rt.issuer.keys.verify(token) if token.count(".") == 2 else None
-        app = rt.tenant.applications.get(str((claims or {}).get("client_id")))
+        app = find_client(rt.tenant, str((claims or {}).get("client_id")), rt.settings.issuer)
         if (
             claims is None
             or claims.get("exp", 0) <= rt.clock()
