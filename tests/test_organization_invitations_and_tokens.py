@@ -683,3 +683,20 @@ def test_a_replacement_naming_an_id_twice_breaks_the_key_but_an_addition_does_no
     # A member's roles are de-duplicated by Logto before replacing.
     roles = "/api/organizations/org-acme/users/user-bob/roles"
     assert demo.put(roles, json={"organizationRoleIds": [member, member]}).status_code == 204
+
+
+def test_with_an_email_connector_an_invitation_with_a_message_is_created(demo: TestClient) -> None:
+    connector = demo.post(
+        "/api/connectors",
+        json={
+            "connectorId": "mock-email-service",
+            "config": {"apiKey": "k", "fromEmail": "noreply@example.com", "templates": []},
+        },
+    )
+    assert connector.status_code == 200, connector.text
+    made = _invite(demo, "erin@example.com", "org-acme", messagePayload={"link": "https://x"})
+    invitation = _ok(made, 201)
+    again = demo.post(
+        f"/api/organization-invitations/{invitation['id']}/message", json={"link": "https://y"}
+    )
+    assert again.status_code == 204

@@ -2,8 +2,8 @@
 
 The list is not paginated and filters by `organizationId`, `inviterId` and `invitee`
 (case-insensitively); PATCH is not routed (405). Sending the invitation email (`messagePayload`,
-`POST /:id/message`) needs an email connector: the mock has none yet, so it answers Logto's 501
-`connector.not_found`, as Logto does without one.
+`POST /:id/message`) needs an email connector (`/api/connectors`): without one it answers Logto's
+501 `connector.not_found`; with one it succeeds, the message delivered nowhere yet.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..errors import ManagementApiError
 from ..http.hooks import context_free_event
 from ..http.responses import JSONResponse
 from ..models import OrganizationInvitation, Tenant
-from ..ops import invitations
+from ..ops import connectors, invitations
 from ..runtime import runtime_of
 from .common import Handler, json_body, new_id, no_content, tenant_of
 from .zod_issues import Fields, invalid_type
@@ -26,6 +26,14 @@ from .zod_issues import Fields, invalid_type
 def _now_ms(request: Request) -> int:
     """The server's time to the millisecond (Logto's timestamps and expiry checks)."""
     return runtime_of(request).clock.now_ms()
+
+
+def _has_email_connector(tenant: Tenant) -> bool:
+    """Whether Logto would find an email connector to send with.
+
+    The message itself is not delivered anywhere yet (a capturing connector is another issue's).
+    """
+    return any(kind == "Email" for kind, _ in connectors.kinds(tenant))
 
 
 def _no_email_connector() -> ManagementApiError:
@@ -133,7 +141,8 @@ async def create_invitation(request: Request) -> Response:
         created_at=now,
         updated_at=now,
     )
-    if payload is not False:  # sent inside the transaction: no connector, no invitation
+    if payload is not False and not _has_email_connector(tenant):
+        # Sent inside Logto's transaction: no email connector, no invitation.
         snapshot = dict(tenant.organization_invitations)
         invitations.create(tenant, invitation, now)
         tenant.organization_invitations.clear()
@@ -162,8 +171,11 @@ async def send_message(request: Request) -> Response:
     fields = Fields(data)
     _message_payload(fields, data, [])
     fields.done()
-    invitations.get(tenant_of(request), request.path_params["id"])
-    raise _no_email_connector()
+    tenant = tenant_of(request)
+    invitations.get(tenant, request.path_params["id"])
+    if not _has_email_connector(tenant):
+        raise _no_email_connector()
+    return no_content()
 
 
 async def update_status(request: Request) -> Response:
