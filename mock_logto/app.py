@@ -14,6 +14,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
+from .account.router import routes as account_routes
 from .control import CONTROL_PREFIX, ControlMiddleware
 from .errors import ManagementApiError, OAuthError
 from .http.middleware import BEFORE_PROVIDER, CORS_REFUSED, HeadersMiddleware
@@ -22,7 +23,16 @@ from .keys import KeyStore
 from .management.router import routes as management_routes
 from .models import Tenant
 from .replay import MockLogtoApp
-from .routes import consent, console, control, experience, interaction, interaction_api, oidc
+from .routes import (
+    consent,
+    console,
+    control,
+    experience,
+    interaction,
+    interaction_api,
+    oidc,
+    self_service,
+)
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -80,10 +90,12 @@ def create_app(
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
+        *account_routes("/api"),
         *interaction_api.routes("/api"),
         *consent.routes("/api"),
         *management_routes("/api"),
         *interaction.page_routes(),
+        *self_service.routes(),
     ]
     if runtime.settings.control_api:
         # The console's routes under /__mock/console come before the control API's mount.

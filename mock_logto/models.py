@@ -339,6 +339,22 @@ def default_sign_in_experience() -> dict[str, Any]:
     return document
 
 
+#: The account center's field controls, in Logto's order (`accountCenterFieldControlGuard`).
+ACCOUNT_CENTER_FIELDS = (
+    "name",
+    "avatar",
+    "profile",
+    "email",
+    "phone",
+    "password",
+    "username",
+    "social",
+    "customData",
+    "mfa",
+    "session",
+)
+
+
 def default_account_center() -> dict[str, Any]:
     """A new Logto tenant's account center (`GET /api/account-center`): off, no fields."""
     return copy.deepcopy({"enabled": False, "fields": {}, "webauthnRelatedOrigins": []})

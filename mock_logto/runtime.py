@@ -28,6 +28,7 @@ from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
 from .ops import applications, organizations, users
 from .ops.sentinel import Sentinel
+from .passcodes import Passcodes
 from .settings import Settings
 from .store import Store
 from .tokens import TokenIssuer, organization_audience
@@ -134,6 +135,8 @@ class Runtime:
     jwks: StaticJSON = field(init=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
+    #: Verification codes, captured messages and verification records (`mock_logto.passcodes`).
+    passcodes: Passcodes = field(init=False)
     #: Failed verification attempts per identifier (Logto's sentinel, `ops.sentinel`).
     sentinel: Sentinel = field(default_factory=Sentinel, init=False)
     #: Audit logs (`/api/logs`): events recorded as tuples, shaped when read (`audit`).
@@ -157,6 +160,7 @@ class Runtime:
         self._initial_cookie_keys = list(self.cookies.keys)
         self.store = Store(self.clock)
         self.webhooks = Webhooks(lambda: self.clock() * 1000)
+        self.passcodes = Passcodes(self.clock)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
         self.auto_sign_in = auto_sign_in_user(self.settings, self.tenant)
         document = discovery_document(self.settings.issuer, self.keys)
@@ -229,6 +233,7 @@ class Runtime:
         """
         self._restore(self.snapshot(fixtures))
         self.store.clear()
+        self.passcodes.clear()
         return self.tenant
 
     def load_document(self, document: object, display: str = "request body") -> Tenant:
@@ -243,6 +248,7 @@ class Runtime:
         auto_sign_in_user(self.settings, tenant)  # an unknown user refuses the document
         self._restore(TenantSnapshot.take(tenant))
         self.store.clear()
+        self.passcodes.clear()
         return self.tenant
 
     def replace_start_up_tenant(self, tenant: Tenant) -> None:
@@ -276,6 +282,7 @@ class Runtime:
         self.clock.reset()
         self.control.clear()
         self.webhooks.clear()
+        self.passcodes.clear()
         self.sentinel.clear()
         self.audit.clear()
         if self.keys.restore(self._initial_keys):

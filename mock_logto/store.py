@@ -84,6 +84,11 @@ class Interaction:
     one_time_tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     #: Organizations the identified user joins at submit (a one-time token's context).
     jit_organization_ids: list[str] = field(default_factory=list)
+    #: Verification-code, TOTP and backup-code records of this interaction (by id), kept as
+    #: `mock_logto.passcodes.VerificationRecord`s.
+    records: dict[str, Any] = field(default_factory=dict)
+    #: The profile a Register or ForgotPassword interaction collects (password, identifiers).
+    profile: dict[str, Any] = field(default_factory=dict)
     #: The result `submit` hands to oidc-provider: the signed-in account.
     account_id: str | None = None
     consented: bool = False

@@ -149,6 +149,19 @@ class MockLogto:
             if event in (None, d.event) and hook in (None, d.hook_id)
         ]
 
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The emails and SMS the capturing connector received since the last reset.
+
+        Each is `{channel, to, type, code, link, createdAt, payload}`, oldest first: what
+        Logto would have sent through an email or SMS connector.
+        """
+        return [m.to_dict() for m in self._runtime.passcodes.messages]
+
+    def latest_code(self, address: str) -> str | None:
+        """The code of the newest message sent to `address` (an email or phone number)."""
+        return self._runtime.passcodes.latest_code(address)
+
     def fail(
         self,
         path: str,

@@ -15,8 +15,9 @@ from starlette.testclient import TestClient
 
 from mock_logto.management.router import SERVED, logto_route
 
+from .support.account import admin_headers, email_sign_up, open_interaction, send_and_verify_code
 from .support.admin import as_admin
-from .support.apps import ClientFactory
+from .support.apps import ClientFactory, Clock
 from .support.paths import DEMO_FIXTURE
 from .support.sign_in import follow_to_callback, pkce_challenge, query_of
 from .support.tenants import DEMO_CALLBACK as CALLBACK
@@ -700,3 +701,35 @@ def test_with_an_email_connector_an_invitation_with_a_message_is_created(demo: T
         f"/api/organization-invitations/{invitation['id']}/message", json={"link": "https://y"}
     )
     assert again.status_code == 204
+
+
+def test_a_sign_up_with_an_email_of_a_jit_domain_joins_its_organizations(
+    make_client: ClientFactory,
+) -> None:
+    client = make_client(DEMO_FIXTURE, clock=Clock())  # the jar's cookies live by the wall clock
+    email_sign_up(client)
+    headers = admin_headers(client)
+    member = next(
+        r["id"]
+        for r in client.get("/api/organization-roles", headers=headers).json()
+        if r["name"] == "member"
+    )
+    url = "/api/organizations/org-acme/jit"
+    assert (
+        client.post(f"{url}/email-domains", json={"emailDomain": "example.com"}, headers=headers)
+    ).status_code == 201
+    assert (
+        client.post(f"{url}/roles", json={"organizationRoleIds": [member]}, headers=headers)
+    ).status_code == 201
+    open_interaction(client)
+    assert client.put("/api/experience", json={"interactionEvent": "Register"}).status_code == 204
+    verification_id = send_and_verify_code(client, "new.user@example.com", "Register")
+    password = {"type": "password", "value": "Correct-Horse-42"}
+    assert client.post("/api/experience/profile", json=password).status_code == 204
+    created = client.post(
+        "/api/experience/identification", json={"verificationId": verification_id}
+    )
+    assert created.status_code == 201, created.text
+    users = client.get("/api/organizations/org-acme/users", headers=headers).json()
+    [joined] = [u for u in users if u["primaryEmail"] == "new.user@example.com"]
+    assert joined["organizationRoles"] == [{"id": member, "name": "member"}]

@@ -114,7 +114,15 @@ def test_lockout_fires_the_identifier_lockout_hook(admin: TestClient) -> None:
 def test_sign_in_mode_register_forbids_sign_in(admin: TestClient) -> None:
     _patch(admin, {"signInMode": "Register"})
     admin.get("/oidc/auth", params=auth_params())
-    answer = admin.put("/api/experience", json={"interactionEvent": "SignIn"})
+    # Logto checks the event at identification (`guardIdentificationMethod`), not at `PUT`.
+    assert admin.put("/api/experience", json={"interactionEvent": "SignIn"}).status_code == 204
+    verified = admin.post(
+        "/api/experience/verification/password",
+        json={"identifier": {"type": "username", "value": "alice"}, "password": "alice-password"},
+    )
+    answer = admin.post(
+        "/api/experience/identification", json={"verificationId": verified.json()["verificationId"]}
+    )
     assert (answer.status_code, answer.json()) == (
         403,
         {

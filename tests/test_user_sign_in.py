@@ -229,14 +229,7 @@ def test_experience_api_errors(demo: TestClient) -> None:
         "value. Expected 'SignIn' | 'Register' | 'ForgotPassword', received 'LogIn'",
         "message": "The request body is invalid.",
     }
-    register = demo.put("/api/experience", json={"interactionEvent": "Register"})
-    assert (register.status_code, register.json()) == (
-        501,
-        {
-            "code": "mock.not_implemented",
-            "message": "mock-logto serves only the SignIn interaction event, not Register.",
-        },
-    )
+    assert demo.put("/api/experience", json={"interactionEvent": "Register"}).status_code == 204
     assert demo.put("/api/experience", json={"interactionEvent": "SignIn"}).status_code == 204
     missing = demo.post("/api/experience/verification/password", json={"identifier": {}})
     assert missing.json()["data"]["issues"] == [

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from ..management.shapes import user as user_shape
 from ..models import User
 from ..runtime import Runtime, runtime_of
+from ..store import Interaction
 from ..webhooks import iso_time
 
 
@@ -163,6 +164,77 @@ def sign_in_event(
             "name": app.name,
             "description": app.description,
         }
+    rt.webhooks.trigger(hooks, payload)
+
+
+#: The interaction event of each interaction hook event.
+_INTERACTION_EVENTS = {"PostRegister": "Register", "PostResetPassword": "ForgotPassword"}
+
+
+def interaction_event(
+    request: Request, rt: Runtime, event: str, interaction: Interaction, user: User
+) -> None:
+    """Fire `PostRegister` or `PostResetPassword` (the interaction hook shape of `PostSignIn`)."""
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    client_id = interaction.request.client_id
+    payload: dict[str, Any] = {
+        "event": event,
+        "interactionEvent": _INTERACTION_EVENTS[event],
+        "createdAt": iso_time(rt.clock() * 1000),
+        "sessionId": interaction.uid,
+    }
+    user_agent = request.headers.get("user-agent")
+    if user_agent is not None:
+        payload["userAgent"] = user_agent
+    payload["userId"] = user.id
+    payload["userIp"] = request.client.host if request.client else ""
+    payload["user"] = user_info(user)
+    payload["user"]["applicationId"] = client_id
+    app = rt.tenant.applications.get(client_id)
+    if app is not None:
+        payload["application"] = {
+            "id": app.id,
+            "type": app.type,
+            "name": app.name,
+            "description": app.description,
+        }
+    rt.webhooks.trigger(hooks, payload)
+
+
+def experience_data_event(
+    request: Request, rt: Runtime, event: str, interaction: Interaction, user: User
+) -> None:
+    """A data hook an interaction fires (`User.Created` at sign-up, `User.Data.Updated` at reset).
+
+    Logto's experience metadata (interaction event, user agent, app, session, ip) comes before
+    the app's summary and the user as `data`.
+    """
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    client_id = interaction.request.client_id
+    payload: dict[str, Any] = {
+        "event": event,
+        "createdAt": iso_time(rt.clock() * 1000),
+        "interactionEvent": interaction.event,
+    }
+    user_agent = request.headers.get("user-agent")
+    if user_agent is not None:
+        payload["userAgent"] = user_agent
+    payload["applicationId"] = client_id
+    payload["sessionId"] = interaction.uid
+    payload["ip"] = request.client.host if request.client else ""
+    app = rt.tenant.applications.get(client_id)
+    if app is not None:
+        payload["application"] = {
+            "id": app.id,
+            "type": app.type,
+            "name": app.name,
+            "description": app.description,
+        }
+    payload["data"] = user_info(user)
     rt.webhooks.trigger(hooks, payload)
 
 

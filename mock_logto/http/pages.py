@@ -111,9 +111,13 @@ def user_label(user: User) -> str:
 
 
 def sign_in_page(
-    app_name: str, users: Iterable[User], error: str | None = None, status_code: int = 200
+    app_name: str,
+    users: Iterable[User],
+    error: str | None = None,
+    status_code: int = 200,
+    links: str = "",
 ) -> HTMLResponse:
-    """A password form and a one-click list of `users`."""
+    """A password form, `links` (already escaped: create account, forgot password), a list."""
     parts = [
         "<h1>Sign in</h1>",
         f'<p class="app">to <strong>{html.escape(app_name)}</strong> (mock-logto)</p>',
@@ -121,6 +125,8 @@ def sign_in_page(
     if error:
         parts.append(f'<p class="error" role="alert">{html.escape(error)}</p>')
     parts.append(_SIGN_IN_FORM)
+    if links:
+        parts.append(links)
     buttons = [
         _ONE_CLICK.substitute(user_id=html.escape(u.id), label=html.escape(user_label(u)))
         for u in users

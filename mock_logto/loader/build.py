@@ -21,6 +21,7 @@ from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, FIXTURE_KEYS
 from ..errors import TenantError
 from ..http.uris import absolute_uri_problem
 from ..models import (
+    ACCOUNT_CENTER_FIELDS,
     DEFAULT_SECRET_NAME,
     MANAGEMENT_API_ROLE_DESCRIPTION,
     MANAGEMENT_API_ROLE_NAME,
@@ -54,6 +55,7 @@ from ..ops.organizations import MemberKind
 from ..webhooks import HOOK_EVENTS
 from .files import Located, Where, suggestion
 from .schema import (
+    AccountCenterSpec,
     ApplicationSpec,
     ConnectorSpec,
     CustomJwtSpec,
@@ -599,6 +601,21 @@ class Builder:
                     problem(field, f"unknown claim '{claim}'{hint}")
             config.id_token = {} if claims is None else {"enabledExtendedClaims": list(claims)}
 
+    def account_center(self, entries: list[Located]) -> None:
+        """`accountCenter`: set once; field controls in Logto's order."""
+        for index, located in enumerate(entries):
+            if index:
+                self.problems.append(
+                    f"{located.where.file}: accountCenter: set in another fixture file too"
+                )
+                continue
+            spec: AccountCenterSpec = located.spec
+            self.tenant.account_center = {
+                "enabled": spec.enabled,
+                "fields": {k: spec.fields[k] for k in ACCOUNT_CENTER_FIELDS if k in spec.fields},
+                "webauthnRelatedOrigins": list(dict.fromkeys(spec.webauthn_related_origins)),
+            }
+
     def connectors(self, entries: list[Located]) -> None:
         """`connectors`: each created as `POST /api/connectors` creates it."""
         for located in entries:
@@ -677,6 +694,7 @@ def build(tenant: Tenant, entries: dict[str, list[Located]], now_ms: int) -> lis
     builder.organizations(entries["organizations"])
     builder.hooks(entries["hooks"])
     builder.custom_jwt(entries["custom_jwt"])
+    builder.account_center(entries["account_center"])
     builder.connectors(entries["connectors"])
     builder.custom_profile_fields(entries["custom_profile_fields"])
     builder.sign_in_experience(entries["sign_in_experience"])

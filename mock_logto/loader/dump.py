@@ -27,6 +27,7 @@ from ..models import (
     Role,
     Tenant,
     User,
+    default_account_center,
     default_sign_in_experience,
 )
 from ..ops import applications, organizations, roles, users
@@ -294,6 +295,7 @@ def fixture_document(tenant: Tenant) -> Document:
         "organizations": [dumper.organization(o) for o in tenant.organizations.values()],
         "hooks": [dumper.hook(h) for h in tenant.hooks.values()],
         "customJwt": custom_jwt(tenant),
+        "accountCenter": account_center(tenant),
         "connectors": [connector(row) for row in tenant.connectors.values()],
         "customProfileFields": [
             {k: v for k, v in row.items() if k != "tenantId" and v is not None}
@@ -337,6 +339,18 @@ def custom_jwt(tenant: Tenant) -> dict[str, Any]:
     if config.id_token is not None:
         section["idToken"] = dict(config.id_token)
     return section
+
+
+def account_center(tenant: Tenant) -> dict[str, Any]:
+    """`accountCenter`, when it differs from a new tenant's."""
+    center = tenant.account_center
+    if center == default_account_center():
+        return {}
+    return {
+        "enabled": center.get("enabled", False),
+        "fields": dict(center.get("fields", {})),
+        "webauthnRelatedOrigins": list(center.get("webauthnRelatedOrigins", [])),
+    }
 
 
 class _IndentedDumper(yaml.SafeDumper):

@@ -272,6 +272,32 @@ class CustomJwtSpec(_Spec):
     id_token: IdTokenConfigSpec | None = None
 
 
+AccountCenterControl = Literal["Off", "ReadOnly", "Edit"]
+AccountCenterField = Literal[
+    "name",
+    "avatar",
+    "profile",
+    "email",
+    "phone",
+    "password",
+    "username",
+    "social",
+    "customData",
+    "mfa",
+    "session",
+]
+
+
+class AccountCenterSpec(_Spec):
+    """The account center, as `PATCH /api/account-center` takes it (`fields` replaces)."""
+
+    enabled: bool = False
+    fields: dict[AccountCenterField, AccountCenterControl] = Field(
+        default_factory=dict, description="Each field's control; a missing one is Off."
+    )
+    webauthn_related_origins: list[str] = []
+
+
 class ConnectorSpec(_Spec):
     """A connector, as `POST /api/connectors` takes it.
 
@@ -300,6 +326,7 @@ class FixtureDocument(_Spec):
     organizations: list[OrganizationSpec] = []
     hooks: list[HookSpec] = []
     custom_jwt: CustomJwtSpec | None = None
+    account_center: AccountCenterSpec | None = None
     connectors: list[ConnectorSpec] = []
     custom_profile_fields: list[dict[str, Any]] = Field(
         [],
@@ -324,6 +351,7 @@ SECTIONS = (
     "organizations",
     "hooks",
     "custom_jwt",
+    "account_center",
     "connectors",
     "custom_profile_fields",
     "sign_in_experience",

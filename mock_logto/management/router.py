@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from . import (
+    account_center,
     application_consent,
     application_sign_in_experience,
     applications,
@@ -32,11 +33,13 @@ from . import (
     openapi,
     organization_invitations,
     organizations,
+    password_check,
     resources,
     roles,
     sign_in_experience,
     subject_tokens,
     users,
+    verification_codes,
 )
 from .common import Handler, guarded
 from .events import with_events
@@ -115,6 +118,9 @@ SERVED: tuple[tuple[str, str, Handler], ...] = (
     *jwt_customizer.ROUTES,
     *organization_invitations.ROUTES,
     *one_time_tokens.ROUTES,
+    *account_center.ROUTES,
+    *verification_codes.ROUTES,
+    *password_check.ROUTES,
     *connectors.ROUTES,
     *logs.ROUTES,
     *custom_profile_fields.ROUTES,

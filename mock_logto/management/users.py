@@ -359,7 +359,7 @@ async def update_password(request: Request) -> Response:
     """`PATCH /api/users/:id/password`: any non-empty password (no policy, as Logto)."""
     password = _password(await json_body(request))
     user = user_of(request)
-    user.password, user.password_digest, user.password_algorithm = password, None, None
+    users.set_password(user, password)
     _touch(request, user)
     return JSONResponse(shapes.user(user))
 

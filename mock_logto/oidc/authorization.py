@@ -309,6 +309,8 @@ def sign_in(interaction: Interaction, user: User, now: int) -> None:
     """The interaction's result: this user signed in now (Logto bumps `updatedAt`)."""
     interaction.account_id = user.id
     user.updated_at = user.last_sign_in_at = now * 1000
+    if user.application_id is None:  # Logto keeps the first app the user consented to
+        user.application_id = interaction.request.client_id
 
 
 def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequest) -> Grant:

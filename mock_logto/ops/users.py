@@ -198,6 +198,11 @@ def newest_first(tenant: Tenant) -> NewestFirst:
     return NewestFirst(tenant)
 
 
+def set_password(user: User, password: str) -> None:
+    """A new plain password; an imported digest no longer applies."""
+    user.password, user.password_digest, user.password_algorithm = password, None, None
+
+
 def verify_password(user: User, password: str) -> bool:
     """Whether `password` is the user's: plain, or checked against an imported digest.
 

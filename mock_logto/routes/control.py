@@ -8,6 +8,7 @@
 | `GET /__mock/clock`, `POST /__mock/clock` `{"advance": s}` | the server's time; move it forward |
 | `GET`/`DELETE /__mock/requests` | the requests received (newest last, secrets hidden unless `?secrets=true`); clear them |
 | `GET`/`DELETE /__mock/deliveries` | the webhook deliveries made, with their answers (`?event=`, `?hookId=`); clear them |
+| `GET`/`DELETE /__mock/messages` | the emails and SMS the capturing connector received (`?to=`, `?type=`), oldest first; clear them |
 | `POST`/`GET`/`DELETE /__mock/faults` | the next N requests to a path fail, or wait |
 | `POST /__mock/keys/rotate` | sign with a new key; old keys stay in the JWKS |
 | `POST /__mock/tokens` | a JWT access token made to order (as `mock-logto token` prints; no customizer runs) |
@@ -38,6 +39,7 @@ from ..loader import default_fixture_path, parse
 from ..loader.dump import FORMATS, export_header, fixture_text
 from ..models import Tenant
 from ..oidc.grants.base import BEARER
+from ..passcodes import same_address
 from ..runtime import Runtime, runtime_of
 
 #: The largest fixture document the control API reads (a body or a file).
@@ -190,6 +192,22 @@ async def deliveries(request: Request) -> Response:
     )
 
 
+async def messages(request: Request) -> Response:
+    """`GET|DELETE /__mock/messages`: what would have been sent by email or SMS."""
+    passcodes = runtime_of(request).passcodes
+    if request.method == "DELETE":
+        passcodes.messages.clear()
+        return Response(status_code=204)
+    to, kind = request.query_params.get("to"), request.query_params.get("type")
+    return JSONResponse(
+        [
+            m.to_dict()
+            for m in passcodes.messages
+            if (to is None or same_address(m.to, to)) and kind in (None, m.type)
+        ]
+    )
+
+
 async def faults(request: Request) -> Response:
     """`POST|GET|DELETE /__mock/faults`."""
     rules = runtime_of(request).control
@@ -306,6 +324,7 @@ def routes() -> list[BaseRoute]:
         ("/clock", clock, ["GET", "POST"]),
         ("/requests", requests, ["GET", "DELETE"]),
         ("/deliveries", deliveries, ["GET", "DELETE"]),
+        ("/messages", messages, ["GET", "DELETE"]),
         ("/faults", faults, ["GET", "POST", "DELETE"]),
         ("/keys/rotate", rotate_keys, ["POST"]),
         ("/tokens", tokens, ["POST"]),

@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ..errors import InvalidRequestError, ManagementApiError
-from ..http import audit_events, pages, sign_in_policy
+from ..http import audit_events, pages, self_service_pages, sign_in_policy
 from ..http.body import form_params, read_body
 from ..http.hooks import sign_in_event
 from ..http.responses import JSONResponse, redirect, tagged
@@ -229,7 +229,12 @@ def _sign_in_page(
     client = find_client(rt.tenant, interaction.request.client_id, rt.settings.issuer)
     app_name = client.name if client else interaction.request.client_id
     signable = [u for u in rt.tenant.users.values() if not u.is_suspended]
-    return pages.sign_in_page(app_name, signable, error, status_code)
+    document = rt.tenant.sign_in_experience
+    links = self_service_pages.links(
+        document.get("signInMode", "SignInAndRegister") != "SignIn",
+        "EmailVerificationCode" in (document.get("forgotPasswordMethods") or []),
+    )
+    return pages.sign_in_page(app_name, signable, error, status_code, links)
 
 
 async def sign_in_page(request: Request) -> Response:

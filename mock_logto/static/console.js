@@ -225,6 +225,19 @@
     return row;
   }
 
+  function messageRow(entry, index) {
+    const row = el("tr");
+    row.dataset.key = String(index);
+    row.appendChild(el("td", clock(entry.createdAt / 1000)));
+    row.appendChild(el("td", entry.to + " (" + entry.channel + ")"));
+    row.appendChild(el("td", entry.type));
+    row.appendChild(el("td", entry.code || entry.link || ""));
+    const cell = el("td");
+    cell.appendChild(details("Payload", [["Payload", pretty(entry.payload)]]));
+    row.appendChild(cell);
+    return row;
+  }
+
   const PANELS = [
     {
       rows: "requests-rows",
@@ -238,6 +251,13 @@
       url: "/__mock/deliveries",
       entries: (answer) => answer,
       row: deliveryRow,
+      newestFirst: false,
+    },
+    {
+      rows: "messages-rows",
+      url: "/__mock/messages",
+      entries: (answer) => answer,
+      row: messageRow,
       newestFirst: false,
     },
   ];

@@ -29,6 +29,7 @@ from ..loader.dump import fixture_document, fixture_text, serve_hint
 from ..loader.schema import CustomClientMetadataSpec, HookSpec, JwtCustomizerSpec
 from ..management.jwt_customizer import DEFAULT_ID_TOKEN_CONFIG
 from ..models import (
+    ACCOUNT_CENTER_FIELDS,
     DEFAULT_SECRET_NAME,
     ApiResource,
     Application,
@@ -561,6 +562,26 @@ class _Reader:
                 else {}
             )
 
+    # ------------------------------------------------------------------ account center
+
+    def account_center(self) -> None:
+        center = self.client.get_optional("/account-center")
+        if not isinstance(center, dict):
+            return
+        fields = center.get("fields")
+        origins = center.get("webauthnRelatedOrigins")
+        self.tenant.account_center = {
+            "enabled": center.get("enabled") is True,
+            "fields": {
+                k: fields[k]
+                for k in ACCOUNT_CENTER_FIELDS
+                if isinstance(fields, dict) and fields.get(k) in ("Off", "ReadOnly", "Edit")
+            },
+            "webauthnRelatedOrigins": [o for o in origins if isinstance(o, str)]
+            if isinstance(origins, list)
+            else [],
+        }
+
     # ------------------------------------------------------------------ connectors
 
     def connectors(self) -> None:
@@ -620,6 +641,7 @@ class _Reader:
             self.organizations,
             self.hooks,
             self.custom_jwt,
+            self.account_center,
             self.connectors,
             self.custom_profile_fields,
             self.sign_in_experience,

@@ -14,6 +14,7 @@ EXAMPLES = sorted(
 def test_there_are_examples() -> None:
     assert [p.name for p in EXAMPLES] == [
         "test_api_reading_a_custom_claim.py",
+        "test_change_email_page.py",
         "test_machine_to_machine_client.py",
         "test_management_api_client.py",
         "test_move_time_for_both_sides.py",

@@ -128,6 +128,7 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/configs/jwt-customizer/{tokenTypePath}", path)
     get("/configs/id-token", "/configs/id-token")
     get("/sign-in-exp", "/sign-in-exp")
+    get("/account-center", "/account-center")
     for factory in get("/connector-factories", "/connector-factories"):
         get("/connector-factories/{id}", f"/connector-factories/{factory['id']}")
     for connector in get("/connectors", "/connectors"):

@@ -141,6 +141,8 @@ def change_through_the_api(client: httpx2.Client) -> None:
     _ok(patch(f"/api/hooks/{hook['id']}/signing-key"))
     script = "const getCustomJwtClaims = async ({ context }) => ({ app: context.application.id });"
     _ok(client.put("/api/configs/jwt-customizer/client-credentials", json={"script": script}))
+    center = {"enabled": True, "fields": {"profile": "ReadOnly", "name": "Edit"}}
+    _ok(patch("/api/account-center", json=center))
 
 
 def _role_id(client: httpx2.Client, name: str) -> str:
