@@ -49,10 +49,10 @@ def organization(org: Organization, tenant_id: str) -> dict[str, Any]:
         "name": org.name,
         "description": org.description,
         "customData": dict(org.custom_data),
-        "isMfaRequired": False,
-        "color": {},
-        "branding": {},
-        "customCss": None,
+        "isMfaRequired": org.is_mfa_required,
+        "color": dict(org.color),
+        "branding": dict(org.branding),
+        "customCss": org.custom_css,
         "createdAt": org.created_at,
     }
 
