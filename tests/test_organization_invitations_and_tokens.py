@@ -767,3 +767,52 @@ def test_a_sign_up_with_an_email_of_a_jit_domain_joins_its_organizations(
     users = client.get("/api/organizations/org-acme/users", headers=headers).json()
     [joined] = [u for u in users if u["primaryEmail"] == "new.user@example.com"]
     assert joined["organizationRoles"] == [{"id": member, "name": "member"}]
+
+
+def test_invitation_emails_reach_the_capturing_connector(make_client: ClientFactory) -> None:
+    """Both sends record `OrganizationInvitation` with Logto's payload: context, then the keys."""
+    now = int(time.time())
+    client = make_client(DEMO_FIXTURE, clock=lambda: now)
+    as_admin(client)
+    _ok(client.post("/api/connectors", json={"connectorId": "mock-email-service"}), 200)
+    inviter = _ok(client.get("/api/users"))[0]
+    org = _ok(client.get("/api/organizations/org-acme"))
+    created = _ok(
+        _invite(
+            client,
+            "erin@example.com",
+            "org-acme",
+            inviterId=inviter["id"],
+            messagePayload={"link": "https://app.example/invite?x=1", "extra": 1},
+        ),
+        201,
+    )
+    context = {
+        "organization": {"id": "org-acme", "name": org["name"], "branding": org["branding"]},
+        "inviter": {
+            k: inviter[k]
+            for k in ("id", "avatar", "name", "primaryEmail", "primaryPhone", "username", "profile")
+        },
+    }
+    first = {
+        "channel": "email",
+        "to": "erin@example.com",
+        "type": "OrganizationInvitation",
+        "code": None,
+        "link": "https://app.example/invite?x=1",
+        "createdAt": now * 1000,
+        "payload": {**context, "link": "https://app.example/invite?x=1", "extra": 1},
+    }
+    assert client.get("/__mock/messages").json() == [first]
+    url = f"/api/organization-invitations/{created['id']}/message"
+    _ok(client.post(url, json={"code": "123456", "locale": "de"}), 204)
+    again = {
+        **first,
+        "code": "123456",
+        "link": None,
+        "payload": {**context, "code": "123456", "locale": "de"},
+    }
+    assert client.get("/__mock/messages").json() == [first, again]
+    # An invitation without an email to send records nothing.
+    _ok(_invite(client, "fay@example.com", "org-acme", messagePayload=False), 201)
+    assert len(client.get("/__mock/messages").json()) == 2

@@ -137,8 +137,10 @@ async def list_invitations(request: Request) -> Response:
 
 async def create_invitation(request: Request) -> Response:
     """`POST /api/organization-invitations` (201)."""
-    body = zod.parse(_CREATE, await json_body(request))
-    payload: dict[str, Any] | bool = body["messagePayload"]
+    data = await json_body(request)
+    body = zod.parse(_CREATE, data)
+    # The catch-all keeps unknown keys, which `_PAYLOAD` strips: send what was given.
+    payload: dict[str, Any] | bool = body["messagePayload"] and data["messagePayload"]
     expires_at: float = body["expiresAt"]
     tenant = tenant_of(request)
     now = _now_ms(request)
