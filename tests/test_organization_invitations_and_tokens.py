@@ -790,7 +790,7 @@ def test_invitation_emails_reach_the_capturing_connector(make_client: ClientFact
         "link": None,
         "payload": {**context, "code": "123456", "locale": "de"},
     }
-    assert client.get("/__mock/messages").json() == [first, again]
+    assert client.get("/__mock/messages?type=OrganizationInvitation").json() == [first, again]
     # An invitation without an email to send records nothing.
     _ok(_invite(client, "fay@example.com", "org-acme", messagePayload=False), 201)
     assert len(client.get("/__mock/messages").json()) == 2
