@@ -14,9 +14,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Mount
 
-from .control import CONTROL_PREFIX, ControlMiddleware
+from .control import CONTROL_PREFIX, RequestLine
 from .errors import ManagementApiError, OAuthError
-from .http.middleware import CORS_REFUSED, HeadersMiddleware
+from .http.middleware import CORS_REFUSED, ServingMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
 from .management.router import routes as management_routes
@@ -65,6 +65,7 @@ def create_app(
     tenant: Tenant | None = None,
     keys: KeyStore | None = None,
     clock: Clock | None = None,
+    console: RequestLine | None = None,
 ) -> Starlette:
     """Build the mock Logto server.
 
@@ -73,8 +74,10 @@ def create_app(
         tenant: defaults to the tenant loaded from `settings.fixtures`.
         keys: defaults to `settings.key_file`, else one fresh key.
         clock: seconds since the epoch; defaults to the system clock.
+        console: called once per request (`serve` prints a line); default: nothing.
     """
     runtime = Runtime.build(settings or Settings(), tenant=tenant, keys=keys, clock=clock)
+    runtime.control.console = console
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
@@ -86,8 +89,9 @@ def create_app(
     app = MockLogtoApp(
         routes=routes,
         middleware=[
-            Middleware(HeadersMiddleware, cors=oidc.CORS),
-            Middleware(ControlMiddleware, control=runtime.control, clock=runtime.clock),
+            Middleware(
+                ServingMiddleware, cors=oidc.CORS, control=runtime.control, clock=runtime.clock
+            ),
         ],
         exception_handlers={
             OAuthError: _oauth_error,

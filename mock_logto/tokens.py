@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 from typing import Any
 
+from .jsontext import compact_encoder
 from .keys import KeyStore
 from .types import Clock
 
-_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_ENCODE = compact_encoder(allow_nan=True)
+
+
+def _claims_json(claims: dict[str, Any]) -> bytes:
+    """Compact JSON of a claims object."""
+    return _ENCODE(claims).encode()
 
 
 _HASHES = {"ES384": hashlib.sha384, "RS256": hashlib.sha256}
@@ -77,7 +82,7 @@ class TokenIssuer:
         claims["aud"] = audience
         key = self.keys.current
         header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
-        return self.keys.sign(header, _JSON.encode(claims).encode())
+        return self.keys.sign(header, _claims_json(claims))
 
     def id_token(
         self,
@@ -101,4 +106,4 @@ class TokenIssuer:
         payload["iat"] = now
         payload["iss"] = self.issuer
         header = {"alg": key.alg, "typ": "JWT", "kid": key.kid}
-        return self.keys.sign(header, _JSON.encode(payload).encode())
+        return self.keys.sign(header, _claims_json(payload))

@@ -21,6 +21,7 @@ from ..errors import (
     OAuthError,
     UnsupportedGrantTypeError,
 )
+from ..http.body import header
 from ..http.middleware import CorsPolicy
 from ..http.responses import JSON_MEDIA_TYPE, JSONResponse, conditional, json_bytes
 from ..models import Application
@@ -47,7 +48,11 @@ CORS: dict[str, CorsPolicy] = {
 
 
 def _client(request: Request, params: Params, rt: Runtime) -> Application:
-    return authenticate_client(params, request.headers, rt.tenant, rt.issuer.issuer, rt.clock())
+    headers = {
+        "authorization": header(request, b"authorization"),
+        "origin": header(request, b"origin"),
+    }
+    return authenticate_client(params, headers, rt.tenant, rt.issuer.issuer, rt.clock())
 
 
 async def discovery(request: Request) -> Response:
