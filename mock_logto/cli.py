@@ -25,6 +25,7 @@ from . import __version__
 from .app import create_app
 from .clock import system_clock
 from .errors import FixtureError, MockLogtoError
+from .http.console import ConsoleLog
 from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
 from .runtime import load_keys, load_settings_tenant
@@ -483,7 +484,8 @@ def _serve(args: argparse.Namespace) -> int:
         )
     tenant = load_settings_tenant(settings, system_clock)
     keys = load_keys(settings)
-    app = create_app(settings, tenant=tenant, keys=keys)
+    console = _console(settings)
+    app = create_app(settings, tenant=tenant, keys=keys, console=console)
     fixtures = settings.fixtures or default_fixture_path()
     logger.info(
         "mock-logto %s: issuer %s, listening on http://%s:%s, fixtures %s (%s)",
@@ -500,13 +502,24 @@ def _serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        access_log=settings.log_level == "debug",
+        access_log=False,  # the console line says more, for less
         ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
-    with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        if console is not None:
+            console.flush()
     return 0
+
+
+def _console(settings: Settings) -> ConsoleLog | None:
+    """One line per request on stdout, unless quiet (or the log level is above info)."""
+    if settings.quiet or settings.log_level not in ("info", "debug"):
+        return None
+    return ConsoleLog(sys.stdout)
 
 
 def _check_fixtures(args: argparse.Namespace) -> int:

@@ -121,6 +121,13 @@ class Settings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         "info", description="Log level of the server and uvicorn."
     )
+    quiet: bool = Field(
+        False,
+        description=(
+            "Print no line per request. Otherwise `serve` prints each request's time, method, "
+            "path, status and duration at log level info or debug (coloured on a terminal)."
+        ),
+    )
 
     @property
     def base_url(self) -> str:
