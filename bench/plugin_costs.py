@@ -15,7 +15,8 @@
     in Python, so they cost as much as some middleware), and behind mock-logto's own connection
     limits (its httptools protocol with the header cap and deadline) where it has them. Driven
     by wrk (--connections keep-alive connections) when it is installed, else by a Python client
-    (which then limits the figures).
+    (which then limits the figures). mock-logto runs at `--log-level warning`; the same server
+    at the default level, printing its console line per request, is measured too.
 
 Every session runs in a fresh interpreter with `MOCK_LOGTO_*` removed from the environment
 and bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as for an installed package.
@@ -118,10 +119,11 @@ def wait_ready(port: int, path: str, timeout: float = 30.0) -> None:
         time.sleep(0.002)
 
 
-def serve_command(port: int) -> list[str]:
+def serve_command(port: int, log_level: str = "warning") -> list[str]:
+    """`mock-logto serve`; at `info` it prints its console line per request."""
     script = Path(sys.executable).with_name("mock-logto")
     launcher = [str(script)] if script.exists() else [sys.executable, "-m", "mock_logto"]
-    return [*launcher, "serve", "--port", str(port), "--log-level", "warning"]
+    return [*launcher, "serve", "--port", str(port), "--log-level", log_level]
 
 
 # ---------------------------------------------------------------------------------- (a), (b)
@@ -438,9 +440,11 @@ def answer_headers(port: int, method: str, path: str) -> dict[str, str]:
 
 TARGETS = {
     "mock-logto POST /oidc/token": ("mock", "POST", "/oidc/token"),
+    "  console on POST /oidc/token": ("console", "POST", "/oidc/token"),
     "minimal    POST /token, same headers": ("minimal", "POST", "/token-same-headers"),
     "minimal    POST /token": ("minimal", "POST", "/token"),
     "mock-logto GET /oidc/jwks": ("mock", "GET", "/oidc/jwks"),
+    "  console on GET /oidc/jwks": ("console", "GET", "/oidc/jwks"),
     "minimal    GET static, same headers": ("minimal", "GET", "/jwks-same-headers"),
     "minimal    GET static JSON": ("minimal", "GET", "/jwks"),
 }
@@ -456,11 +460,22 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
 
     use_wrk = shutil.which("wrk") is not None
     rate = wrk_rate if use_wrk else python_rate
-    ports = {"mock": free_port(), "minimal": free_port()}
+    ports = {"mock": free_port(), "minimal": free_port(), "console": free_port()}
     env = clean_env()
-    processes = [subprocess.Popen(serve_command(ports["mock"]), env=env, stdout=subprocess.DEVNULL)]
+    processes = [
+        subprocess.Popen(serve_command(ports["mock"]), env=env, stdout=subprocess.DEVNULL),
+        # The default log level: one console line per request (to a pipe nobody reads fast
+        # would be the same: the lines are written in batches).
+        subprocess.Popen(
+            serve_command(ports["console"], "info"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
     try:
         wait_ready(ports["mock"], "/oidc/jwks")
+        wait_ready(ports["console"], "/oidc/jwks")
         same = {
             "/token": answer_headers(ports["mock"], "POST", "/oidc/token"),
             "/jwks": answer_headers(ports["mock"], "GET", "/oidc/jwks"),
@@ -517,6 +532,11 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
         f"    => JWKS                {jwks / best['minimal    GET static, same headers']:.2f}x"
         " the static JSON response with the same headers"
         f" ({jwks / best['minimal    GET static JSON']:.2f}x the bare one)"
+    )
+    print(
+        "    => console line on (the default level) against off (--log-level warning):"
+        f" client_credentials {best['  console on POST /oidc/token'] / token:.2f}x,"
+        f" JWKS {best['  console on GET /oidc/jwks'] / jwks:.2f}x"
     )
     if "limited    GET static, same headers" in best:
         print(

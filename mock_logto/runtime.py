@@ -128,8 +128,8 @@ class Runtime:
     cookies: CookieSigner = field(default_factory=CookieSigner)
     control: Control = field(default_factory=Control)
     auto_sign_in: User | None = field(init=False)
-    discovery: StaticJSON = field(init=False)
-    jwks: StaticJSON = field(init=False)
+    _discovery: StaticJSON | None = field(default=None, init=False, repr=False)
+    _jwks: StaticJSON | None = field(default=None, init=False, repr=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
     #: Counts what may have changed the tenant (requests reaching the state, fixture loads).
@@ -148,9 +148,6 @@ class Runtime:
         self.webhooks = Webhooks(lambda: self.clock() * 1000)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
         self.auto_sign_in = auto_sign_in_user(self.settings, self.tenant)
-        document = discovery_document(self.settings.issuer, self.keys)
-        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
         self._initial_key = self.initial_fixtures.resolve()
         origin = self._initial_key if self.tenant_from_fixtures else None
         self._initial = self._live = TenantSnapshot.take(self.tenant, origin)
@@ -249,6 +246,21 @@ class Runtime:
         self.control.clear()
         self.webhooks.clear()
 
+    @property
+    def discovery(self) -> StaticJSON:
+        """The discovery document served (made when first asked for: it names the key's alg)."""
+        if self._discovery is None:
+            document = discovery_document(self.settings.issuer, self.keys)
+            self._discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
+        return self._discovery
+
+    @property
+    def jwks(self) -> StaticJSON:
+        """The public JWKS served (made when first asked for: the key is made then)."""
+        if self._jwks is None:
+            self._jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        return self._jwks
+
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""
         key = self.keys.rotate(self.settings.signing_alg)
@@ -261,9 +273,7 @@ class Runtime:
         Every request sees the change at once, as a Logto whose instances share a cache does
         (a single Logto process without Redis only picks it up on restart).
         """
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
-        document = discovery_document(self.settings.issuer, self.keys)
-        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
+        self._jwks = self._discovery = None  # made again when next asked for
 
     def issue_token(
         self,
