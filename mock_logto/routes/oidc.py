@@ -74,7 +74,7 @@ async def token(request: Request) -> Response:
     grant_type = params.get("grant_type", [""])[0]
     module = GRANT_HANDLERS.get(grant_type)
     if module is not None:
-        keep = AUTH_PARAMS | module.PARAMETERS | {"grant_type"}
+        keep = _KEPT[grant_type]
         params = {k: v for k, v in params.items() if k in keep}
     require(params, "grant_type")
     if module is None:
@@ -86,6 +86,12 @@ async def token(request: Request) -> Response:
     body = module.handle(TokenRequest(params, client), rt)
     return JSONResponse(body)
 
+
+#: The parameters each grant reads, besides client authentication and `grant_type`.
+_KEPT = {
+    name: AUTH_PARAMS | module.PARAMETERS | {"grant_type"}
+    for name, module in GRANT_HANDLERS.items()
+}
 
 _TOKEN_PARAMS = frozenset({"token", "token_type_hint", *AUTH_PARAMS})
 
