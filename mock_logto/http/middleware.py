@@ -51,6 +51,8 @@ PAGE_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
 PAGE_PATHS = frozenset({"/consent", "/sign-in"})
 #: Scope key an error handler sets when the client refuses the request's browser origin.
 CORS_REFUSED = "mock_logto.cors_refused"
+#: Scope key an error handler sets when Logto refused before oidc-provider saw the request.
+BEFORE_PROVIDER = "mock_logto.before_provider"
 #: oidc-provider's `noCache` routes: every answer, errors included, is `no-store`.
 NO_STORE_PREFIXES = ("/oidc/auth", "/oidc/session/end")
 
@@ -221,7 +223,7 @@ def _decorate(
     if no_store and not has_cache_control:
         raw.append(_NO_STORE)
         has_cache_control = True
-    if policy is not None:
+    if policy is not None and not scope.get(BEFORE_PROVIDER):
         _vary_origin(raw, has_vary)
         if not scope.get(CORS_REFUSED):
             raw.append((b"access-control-allow-origin", (origin or "*").encode()))

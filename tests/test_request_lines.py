@@ -1,4 +1,4 @@
-"""`serve`'s console output: one line per request, coloured only on a terminal, off when quiet."""
+"""`serve`'s request lines: one per request, coloured only on a terminal, off when quiet."""
 
 from __future__ import annotations
 
