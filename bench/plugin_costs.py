@@ -88,6 +88,16 @@ def timed(command: Sequence[str], cwd: Path) -> tuple[float, float]:
     return elapsed, children_cpu() - cpu
 
 
+def process_cpu(pid: int) -> float:
+    """User + system seconds a process has used so far (Linux; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -501,14 +511,22 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
             wait_ready(ports["limited"], "/jwks")
             all_targets.update(LIMITED_TARGETS)
         targets = {name: (ports[server], m, p) for name, (server, m, p) in all_targets.items()}
+        names = ["mock", "console", "minimal", "limited"][: len(processes)]
+        pids = dict(zip(names, (p.pid for p in processes), strict=True))
+        pid_of = {name: pids[server] for name, (server, _, _) in all_targets.items()}
         with tempfile.TemporaryDirectory(prefix="mock-logto-bench-") as tmp:
             for name, (port, method, path) in targets.items():
                 if get_status(port, path, method) != 200:
                     raise RuntimeError(f"{name} does not answer 200")
             samples: dict[str, list[float]] = {name: [] for name in targets}
+            cpu: dict[str, list[float]] = {name: [] for name in targets}
             for _ in range(rounds):
                 for name, (port, method, path) in targets.items():
-                    samples[name].append(rate(port, method, path, seconds, connections, Path(tmp)))
+                    before = process_cpu(pid_of[name])
+                    value = rate(port, method, path, seconds, connections, Path(tmp))
+                    samples[name].append(value)
+                    used = process_cpu(pid_of[name]) - before
+                    cpu[name].append(used / (value * seconds) * 1e6 if value else 0.0)
     finally:
         for process in processes:
             process.terminate()
@@ -543,6 +561,24 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
             "    => behind the same connection limits as mock-logto: client_credentials"
             f" {token / best['limited    POST /token, same headers']:.2f}x, JWKS"
             f" {jwks / best['limited    GET static, same headers']:.2f}x"
+        )
+    if all(cpu.values()) and os.path.exists("/proc/self/stat"):
+        # Server CPU time per request: steadier than requests per second when other work shares
+        # the machine (it does not count the time the server waited for a core).
+        least = {name: min(values) for name, values in cpu.items()}
+        print("    server CPU per request (least of the rounds; lower is better):")
+        for name, value in least.items():
+            print(f"    {name:38} {value:8.1f} µs")
+        token_cpu, jwks_cpu = (
+            least["mock-logto POST /oidc/token"],
+            least["mock-logto GET /oidc/jwks"],
+        )
+        print(
+            "    => by CPU per request: client_credentials"
+            f" {least['minimal    POST /token, same headers'] / token_cpu:.2f}x, JWKS"
+            f" {least['minimal    GET static, same headers'] / jwks_cpu:.2f}x the minimal ones;"
+            f" console line on {token_cpu / least['  console on POST /oidc/token']:.2f}x"
+            f" (token), {jwks_cpu / least['  console on GET /oidc/jwks']:.2f}x (JWKS)"
         )
 
 
