@@ -15,7 +15,8 @@
     in Python, so they cost as much as some middleware), and behind mock-logto's own connection
     limits (its httptools protocol with the header cap and deadline) where it has them. Driven
     by wrk (--connections keep-alive connections) when it is installed, else by a Python client
-    (which then limits the figures).
+    (which then limits the figures). mock-logto runs at `--log-level warning`; the same server
+    at the default level, printing its console line per request, is measured too.
 
 Every session runs in a fresh interpreter with `MOCK_LOGTO_*` removed from the environment
 and bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as for an installed package.
@@ -87,6 +88,16 @@ def timed(command: Sequence[str], cwd: Path) -> tuple[float, float]:
     return elapsed, children_cpu() - cpu
 
 
+def process_cpu(pid: int) -> float:
+    """User + system seconds a process has used so far (Linux; 0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -118,10 +129,11 @@ def wait_ready(port: int, path: str, timeout: float = 30.0) -> None:
         time.sleep(0.002)
 
 
-def serve_command(port: int) -> list[str]:
+def serve_command(port: int, log_level: str = "warning") -> list[str]:
+    """`mock-logto serve`; at `info` it prints its console line per request."""
     script = Path(sys.executable).with_name("mock-logto")
     launcher = [str(script)] if script.exists() else [sys.executable, "-m", "mock_logto"]
-    return [*launcher, "serve", "--port", str(port), "--log-level", "warning"]
+    return [*launcher, "serve", "--port", str(port), "--log-level", log_level]
 
 
 # ---------------------------------------------------------------------------------- (a), (b)
@@ -438,9 +450,11 @@ def answer_headers(port: int, method: str, path: str) -> dict[str, str]:
 
 TARGETS = {
     "mock-logto POST /oidc/token": ("mock", "POST", "/oidc/token"),
+    "  console on POST /oidc/token": ("console", "POST", "/oidc/token"),
     "minimal    POST /token, same headers": ("minimal", "POST", "/token-same-headers"),
     "minimal    POST /token": ("minimal", "POST", "/token"),
     "mock-logto GET /oidc/jwks": ("mock", "GET", "/oidc/jwks"),
+    "  console on GET /oidc/jwks": ("console", "GET", "/oidc/jwks"),
     "minimal    GET static, same headers": ("minimal", "GET", "/jwks-same-headers"),
     "minimal    GET static JSON": ("minimal", "GET", "/jwks"),
 }
@@ -456,11 +470,22 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
 
     use_wrk = shutil.which("wrk") is not None
     rate = wrk_rate if use_wrk else python_rate
-    ports = {"mock": free_port(), "minimal": free_port()}
+    ports = {"mock": free_port(), "minimal": free_port(), "console": free_port()}
     env = clean_env()
-    processes = [subprocess.Popen(serve_command(ports["mock"]), env=env, stdout=subprocess.DEVNULL)]
+    processes = [
+        subprocess.Popen(serve_command(ports["mock"]), env=env, stdout=subprocess.DEVNULL),
+        # The default log level: one console line per request (to a pipe nobody reads fast
+        # would be the same: the lines are written in batches).
+        subprocess.Popen(
+            serve_command(ports["console"], "info"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
     try:
         wait_ready(ports["mock"], "/oidc/jwks")
+        wait_ready(ports["console"], "/oidc/jwks")
         same = {
             "/token": answer_headers(ports["mock"], "POST", "/oidc/token"),
             "/jwks": answer_headers(ports["mock"], "GET", "/oidc/jwks"),
@@ -486,14 +511,22 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
             wait_ready(ports["limited"], "/jwks")
             all_targets.update(LIMITED_TARGETS)
         targets = {name: (ports[server], m, p) for name, (server, m, p) in all_targets.items()}
+        names = ["mock", "console", "minimal", "limited"][: len(processes)]
+        pids = dict(zip(names, (p.pid for p in processes), strict=True))
+        pid_of = {name: pids[server] for name, (server, _, _) in all_targets.items()}
         with tempfile.TemporaryDirectory(prefix="mock-logto-bench-") as tmp:
             for name, (port, method, path) in targets.items():
                 if get_status(port, path, method) != 200:
                     raise RuntimeError(f"{name} does not answer 200")
             samples: dict[str, list[float]] = {name: [] for name in targets}
+            cpu: dict[str, list[float]] = {name: [] for name in targets}
             for _ in range(rounds):
                 for name, (port, method, path) in targets.items():
-                    samples[name].append(rate(port, method, path, seconds, connections, Path(tmp)))
+                    before = process_cpu(pid_of[name])
+                    value = rate(port, method, path, seconds, connections, Path(tmp))
+                    samples[name].append(value)
+                    used = process_cpu(pid_of[name]) - before
+                    cpu[name].append(used / (value * seconds) * 1e6 if value else 0.0)
     finally:
         for process in processes:
             process.terminate()
@@ -518,11 +551,34 @@ def side_by_side(seconds: float, connections: int, rounds: int) -> None:
         " the static JSON response with the same headers"
         f" ({jwks / best['minimal    GET static JSON']:.2f}x the bare one)"
     )
+    print(
+        "    => console line on (the default level) against off (--log-level warning):"
+        f" client_credentials {best['  console on POST /oidc/token'] / token:.2f}x,"
+        f" JWKS {best['  console on GET /oidc/jwks'] / jwks:.2f}x"
+    )
     if "limited    GET static, same headers" in best:
         print(
             "    => behind the same connection limits as mock-logto: client_credentials"
             f" {token / best['limited    POST /token, same headers']:.2f}x, JWKS"
             f" {jwks / best['limited    GET static, same headers']:.2f}x"
+        )
+    if all(cpu.values()) and os.path.exists("/proc/self/stat"):
+        # Server CPU time per request: steadier than requests per second when other work shares
+        # the machine (it does not count the time the server waited for a core).
+        least = {name: min(values) for name, values in cpu.items()}
+        print("    server CPU per request (least of the rounds; lower is better):")
+        for name, value in least.items():
+            print(f"    {name:38} {value:8.1f} µs")
+        token_cpu, jwks_cpu = (
+            least["mock-logto POST /oidc/token"],
+            least["mock-logto GET /oidc/jwks"],
+        )
+        print(
+            "    => by CPU per request: client_credentials"
+            f" {least['minimal    POST /token, same headers'] / token_cpu:.2f}x, JWKS"
+            f" {least['minimal    GET static, same headers'] / jwks_cpu:.2f}x the minimal ones;"
+            f" console line on {token_cpu / least['  console on POST /oidc/token']:.2f}x"
+            f" (token), {jwks_cpu / least['  console on GET /oidc/jwks']:.2f}x (JWKS)"
         )
 
 

@@ -15,9 +15,9 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from .account.router import routes as account_routes
-from .control import CONTROL_PREFIX, ControlMiddleware
+from .control import CONTROL_PREFIX, RequestLine
 from .errors import ManagementApiError, OAuthError
-from .http.middleware import BEFORE_PROVIDER, CORS_REFUSED, HeadersMiddleware
+from .http.middleware import BEFORE_PROVIDER, CORS_REFUSED, ServingMiddleware
 from .http.responses import JSONResponse, etag
 from .keys import KeyStore
 from .management.router import routes as management_routes
@@ -25,7 +25,6 @@ from .models import Tenant
 from .replay import MockLogtoApp
 from .routes import (
     consent,
-    console,
     control,
     experience,
     interaction,
@@ -33,6 +32,7 @@ from .routes import (
     oidc,
     self_service,
 )
+from .routes import console as web_console
 from .runtime import Runtime
 from .settings import Settings
 from .types import Clock
@@ -77,6 +77,7 @@ def create_app(
     tenant: Tenant | None = None,
     keys: KeyStore | None = None,
     clock: Clock | None = None,
+    console: RequestLine | None = None,
 ) -> Starlette:
     """Build the mock Logto server.
 
@@ -85,8 +86,10 @@ def create_app(
         tenant: defaults to the tenant loaded from `settings.fixtures`.
         keys: defaults to `settings.key_file`, else one fresh key.
         clock: seconds since the epoch; defaults to the system clock.
+        console: called once per request (`serve` prints a line); default: nothing.
     """
     runtime = Runtime.build(settings or Settings(), tenant=tenant, keys=keys, clock=clock)
+    runtime.control.console = console
     routes = [
         Mount("/oidc", routes=oidc.routes(), name="oidc"),
         *experience.routes("/api"),
@@ -99,13 +102,14 @@ def create_app(
     ]
     if runtime.settings.control_api:
         # The console's routes under /__mock/console come before the control API's mount.
-        routes.extend(console.routes())
+        routes.extend(web_console.routes())
         routes.append(Mount(CONTROL_PREFIX, routes=control.routes(), name="control"))
     app = MockLogtoApp(
         routes=routes,
         middleware=[
-            Middleware(HeadersMiddleware, cors=oidc.CORS),
-            Middleware(ControlMiddleware, control=runtime.control, clock=runtime.clock),
+            Middleware(
+                ServingMiddleware, cors=oidc.CORS, control=runtime.control, clock=runtime.clock
+            ),
         ],
         exception_handlers={
             OAuthError: _oauth_error,

@@ -25,6 +25,7 @@ from . import __version__
 from .app import create_app
 from .clock import system_clock
 from .errors import FixtureError, MockLogtoError
+from .http.console import ConsoleLog
 from .keys import KeyStore
 from .loader import default_fixture_path, load_tenant
 from .models import Tenant
@@ -486,7 +487,8 @@ def _serve(args: argparse.Namespace) -> int:
         )
     tenant = load_settings_tenant(settings, system_clock)
     keys = load_keys(settings)
-    app = create_app(settings, tenant=tenant, keys=keys)
+    console = _console(settings)
+    app = create_app(settings, tenant=tenant, keys=keys, console=console)
     fixtures = settings.fixtures or default_fixture_path()
     logger.info(
         "mock-logto %s: issuer %s, listening on http://%s:%s, fixtures %s (%s)",
@@ -505,7 +507,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        access_log=settings.log_level == "debug",
+        access_log=False,  # the console line says more, for less
         ws="none",  # nothing is served over WebSocket; importing wsproto slows the start
     )
     # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
@@ -515,8 +517,12 @@ def _serve(args: argparse.Namespace) -> int:
         server: uvicorn.Server = WatchingServer(config, FixtureWatcher(app.state.runtime, fixtures))
     else:
         server = uvicorn.Server(config)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.run(sockets=[sock])
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=[sock])
+    finally:
+        if console is not None:
+            console.flush()
     return 0
 
 
@@ -543,6 +549,13 @@ def start_up_lines(settings: Settings, tenant: Tenant, *, show_token: bool = Fal
             "user alice / alice-password (sign-in page)"
         )
     return lines
+
+
+def _console(settings: Settings) -> ConsoleLog | None:
+    """One line per request on stdout, unless quiet (or the log level is above info)."""
+    if settings.quiet or settings.log_level not in ("info", "debug"):
+        return None
+    return ConsoleLog(sys.stdout)
 
 
 def _check_fixtures(args: argparse.Namespace) -> int:

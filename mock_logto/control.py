@@ -1,4 +1,4 @@
-"""Test control: the request log and fault injection, applied by one ASGI middleware.
+"""Test control: the request log and fault injection (applied by :mod:`mock_logto.http.middleware`).
 
 Used in-process by the pytest plugin and over HTTP by the `/__mock/` control API. Nothing here
 changes how a request is answered unless a test asks. (Reset, fixtures, keys and tokens made to
@@ -7,18 +7,17 @@ order are methods of :class:`~mock_logto.runtime.Runtime`; the clock is :mod:`mo
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Send
 
 from .errors import MockLogtoError
-from .types import Clock
 
 #: Paths of the control API; never logged, never faulted.
 CONTROL_PREFIX = "/__mock"
@@ -31,9 +30,11 @@ MAX_FAULT_DELAY = 60.0
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedRequest:
-    """A request the server received, as a service under test sent it."""
+class LoggedRequest(NamedTuple):
+    """A request the server received, as a service under test sent it.
+
+    A named tuple: one is made per request, and a tuple is the cheapest immutable record.
+    """
 
     method: str
     path: str
@@ -159,12 +160,18 @@ class Fault:
         return self.count > 0 and path == self.path and self.method in (None, method)
 
 
+#: Prints one line per request: method, path, status, seconds taken (`serve`'s console output).
+RequestLine = Callable[[str, str, int, float], None]
+
+
 class Control:
     """The request log and the fault rules of one app."""
 
     def __init__(self) -> None:
         self.requests: deque[LoggedRequest] = deque(maxlen=LOG_SIZE)
         self.faults: list[Fault] = []
+        #: Where each request is also printed, if anywhere (not cleared by reset).
+        self.console: RequestLine | None = None
 
     def add_fault(self, fault: Fault) -> Fault:
         """Register a fault rule (first registered, first applied) it can honour."""
@@ -202,57 +209,8 @@ class Control:
         self.faults.clear()
 
 
-class ControlMiddleware:
-    """Logs requests and applies faults; the control API itself is left alone."""
-
-    def __init__(self, app: ASGIApp, control: Control, clock: Clock) -> None:
-        self.app = app
-        self.control = control
-        self.clock = clock
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Record the request and its status; answer a fault when one applies."""
-        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
-            await self.app(scope, receive, send)
-            return
-        body = bytearray()
-        status = 0
-
-        async def recording_receive() -> Message:
-            message = await receive()
-            if message["type"] == "http.request" and len(body) < LOG_BODY_BYTES:
-                body.extend(message.get("body", b"")[: LOG_BODY_BYTES - len(body)])
-            return message
-
-        async def recording_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        fault = self.control.take_fault(scope["method"], scope["path"])
-        try:
-            if fault is not None and fault.delay > 0:
-                await asyncio.sleep(fault.delay)
-            if fault is not None and fault.status is not None:
-                await _answer_fault(fault, recording_send)
-            else:
-                await self.app(scope, recording_receive, recording_send)
-        finally:
-            self.control.requests.append(
-                LoggedRequest(
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"),
-                    raw_headers=tuple(scope["headers"]),
-                    raw_body=bytes(body),
-                    status=status,
-                    at=self.clock(),
-                )
-            )
-
-
-async def _answer_fault(fault: Fault, send: Send) -> None:
+async def answer_fault(fault: Fault, send: Send) -> None:
+    """Send the answer a fault rule with a status makes up."""
     if fault.body is None:
         payload, media = b"", "text/plain; charset=utf-8"
     elif isinstance(fault.body, str):

@@ -3,6 +3,10 @@
 Logto signs with one EC P-384 key (ES384) by default; RSA (RS256) is possible. The JWKS is
 published in Logto's member order (`kty, use, kid, alg, crv, x, y`; RSA: `kty, use, kid, e, n`)
 and the `kid` is the RFC 7638 thumbprint (core/utils/jwks.ts).
+
+A generated key is made when something first needs it (a token, the JWKS, discovery): joserfc
+and cryptography take a tenth of a second to import, which a test session whose tests never ask
+the mock for a token should not pay.
 """
 
 from __future__ import annotations
@@ -15,16 +19,15 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-from joserfc import jws
-from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, RSAKey
+from typing import TYPE_CHECKING, Any
 
 from .errors import ManagementApiError, MockLogtoError
 from .settings import SigningAlg
 
-Key = ECKey | RSAKey
+if TYPE_CHECKING:
+    from joserfc.jwk import ECKey, RSAKey
+
+    Key = ECKey | RSAKey
 
 _EC_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 #: The algorithms oidc-provider registers for a key, in its order, cut to those Logto enables.
@@ -54,10 +57,14 @@ def key_not_found(key_id: str) -> ManagementApiError:
     )
 
 
+def _is_ec(key: Key) -> bool:
+    return key.key_type == "EC"
+
+
 def _alg_of(key: Key) -> str:
     """The JWS algorithm Logto uses for a key: by curve for EC, RS256 for RSA."""
-    if isinstance(key, ECKey):
-        return _EC_ALGS[key.curve_name]
+    if _is_ec(key):
+        return _EC_ALGS[key.curve_name]  # type: ignore[union-attr]
     return "RS256"
 
 
@@ -74,17 +81,17 @@ class SigningKey:
     @property
     def kty(self) -> str:
         """`EC` or `RSA`: Logto's `signingKeyAlgorithm`."""
-        return "EC" if isinstance(self.key, ECKey) else "RSA"
+        return "EC" if _is_ec(self.key) else "RSA"
 
     @property
     def algorithms(self) -> tuple[str, ...]:
         """What the key can sign with, as oidc-provider lists it (RSA: PS256, RS256)."""
-        return (self.alg,) if isinstance(self.key, ECKey) else _RSA_ALGS
+        return (self.alg,) if _is_ec(self.key) else _RSA_ALGS
 
     def public_jwk(self) -> dict[str, Any]:
         """The public JWK as Logto publishes it."""
         public = self.key.as_dict(private=False)
-        if isinstance(self.key, ECKey):
+        if _is_ec(self.key):
             return {
                 "kty": "EC",
                 "use": "sig",
@@ -104,6 +111,8 @@ def _signing_key(key: Key) -> SigningKey:
 
 def generate_key(alg: SigningAlg = "ES384", rsa_bits: int = 2048) -> SigningKey:
     """A new private key for `alg` (RSA: 2048 bits unless told; Logto's own are 4096)."""
+    from joserfc.jwk import ECKey, RSAKey
+
     if alg == "RS256":
         return _signing_key(RSAKey.generate_key(rsa_bits))
     return _signing_key(ECKey.generate_key("P-384"))
@@ -115,17 +124,31 @@ class KeyStore:
     def __init__(self, keys: list[SigningKey]) -> None:
         if not keys:
             raise MockLogtoError("a key store needs at least one key")
-        self._keys = list(keys)
-        self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
+        self._list: list[SigningKey] | None = list(keys)
+        self._alg: SigningAlg = "ES384"
+        self._body: bytes | None = None
+        #: The keys the store started with, which `restore()` brings back.
+        self._initial: tuple[SigningKey, ...] = tuple(keys)
 
     @classmethod
     def generate(cls, alg: SigningAlg = "ES384") -> KeyStore:
-        """A store with one fresh key."""
-        return cls([generate_key(alg)])
+        """A store with one fresh key, made when it is first needed."""
+        store = cls.__new__(cls)
+        store._list, store._alg, store._body, store._initial = None, alg, None, ()
+        return store
+
+    @property
+    def _keys(self) -> list[SigningKey]:
+        if self._list is None:
+            self._list = [generate_key(self._alg)]
+            self._initial = tuple(self._list)
+        return self._list
 
     @classmethod
     def from_file(cls, path: Path, alg: SigningAlg = "ES384") -> KeyStore:
         """Load a private JWKS file; create it with a fresh key when it does not exist."""
+        from joserfc.jwk import ECKey, RSAKey
+
         if not path.exists():
             store = cls.generate(alg)
             store.write(path)
@@ -191,16 +214,20 @@ class KeyStore:
         self._changed()
         return found
 
-    def restore(self, keys: tuple[SigningKey, ...]) -> bool:
-        """Hold exactly `keys` again (as taken from :attr:`keys`); False when it already does."""
-        if len(keys) == len(self._keys) and all(map(operator.is_, keys, self._keys)):
+    def restore(self) -> bool:
+        """Hold the keys the store started with again; False when it still does.
+
+        A key not made yet stays unmade (the lazy first key is the starting one).
+        """
+        held, initial = self._list, self._initial
+        if held is None or (len(held) == len(initial) and all(map(operator.is_, held, initial))):
             return False
-        self._keys = list(keys)
+        self._list = list(initial)
         self._changed()
         return True
 
     def _changed(self) -> None:
-        self._jwks_body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
+        self._body = None
 
     @property
     def keys(self) -> tuple[SigningKey, ...]:
@@ -231,7 +258,9 @@ class KeyStore:
     @property
     def jwks_body(self) -> bytes:
         """The serialised public JWKS (computed once; it is served on every `/oidc/jwks`)."""
-        return self._jwks_body
+        if self._body is None:
+            self._body = json.dumps(self.public_jwks(), separators=(",", ":")).encode()
+        return self._body
 
     def public_jwks(self) -> dict[str, Any]:
         """The public JWKS document."""
@@ -240,10 +269,13 @@ class KeyStore:
     def sign(self, header: dict[str, Any], payload: bytes) -> str:
         """Compact JWS of `payload` with the current key; `header` keeps its key order."""
         key = self.current
-        return jws.serialize_compact(header, payload, key.key, algorithms=[key.alg])
+        return _serialize_compact(header, payload, key.key, algorithms=[key.alg])
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """The payload of a compact JWS signed by one of these keys, else None."""
+        from joserfc import jws
+        from joserfc.errors import JoseError
+
         try:
             header = json.loads(_b64decode(token.split(".", 1)[0]))
         except (ValueError, IndexError):
@@ -260,6 +292,15 @@ class KeyStore:
             payload: dict[str, Any] = json.loads(obj.payload)
             return payload
         return None
+
+
+def _serialize_compact(*args: Any, **kwargs: Any) -> str:
+    """The `jws.serialize_compact` of joserfc, imported on the first signature."""
+    global _serialize_compact  # replaced by joserfc's own after the import
+    from joserfc import jws
+
+    _serialize_compact = jws.serialize_compact
+    return jws.serialize_compact(*args, **kwargs)
 
 
 def _b64decode(segment: str) -> bytes:

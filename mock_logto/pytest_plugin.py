@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -191,7 +192,8 @@ def _problems_of(where: str) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def mock_logto_session_settings(pytestconfig: pytest.Config) -> Settings:
     """Settings of the session: ini and command-line options (override it for code-made ones)."""
-    from .testing import isolated_settings
+    with _collector_paused():  # the first fixture of a session: the server is imported here
+        from .testing import isolated_settings
 
     with _problems_of("ini or command-line options"):
         return isolated_settings(**session_values(pytestconfig))
@@ -236,8 +238,26 @@ def _start(settings: Settings, where: str) -> MockLogtoServer:
 
     if "port" not in settings.model_fields_set:
         settings = settings.model_copy(update={"port": 0})
-    with _problems_of(where):
+    with _problems_of(where), _collector_paused():
         return MockLogtoServer(settings).start()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while the server is imported and built, as the suite had it after.
+
+    That work makes some hundred thousand objects kept for the session (modules, classes, the
+    tenant): meanwhile the collector went through the growing heap again and again, about a
+    tenth of the start-up (bench/plugin_costs.py).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @pytest.fixture(scope="session")

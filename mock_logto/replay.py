@@ -1,5 +1,7 @@
 """`MockLogtoApp`: the Starlette app, with discovery and JWKS answered from a replay.
 
+(Its router finds the routes of exact paths in a dict: :mod:`mock_logto.http.routing`.)
+
 Clients fetch discovery and the JWKS again and again, and their answers never change (until a
 key rotation), yet every request went through routing, the header and control middlewares and a
 new Response: more work than the handler's. The first plain GET of each is answered as usual and
@@ -11,12 +13,14 @@ the middlewares make them (the golden tests replay Logto's recordings through he
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
 from .control import LoggedRequest
+from .http.routing import LookupRouter
 from .oidc.discovery import PATHS
 from .runtime import Runtime
 
@@ -45,6 +49,7 @@ class MockLogtoApp(Starlette):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.router = LookupRouter(self.router.routes, lifespan=kwargs.get("lifespan"))
         self._replays: dict[str, _Replay] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -54,7 +59,8 @@ class MockLogtoApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         runtime: Runtime = self.state.runtime
-        if runtime.control.faults or any(key in _VARYING for key, _ in scope["headers"]):
+        control = runtime.control
+        if control.faults or any(key in _VARYING for key, _ in scope["headers"]):
             await super().__call__(scope, receive, send)
             return
         document = getattr(runtime, name)
@@ -62,9 +68,12 @@ class MockLogtoApp(Starlette):
         if replay is None or replay.document is not document:
             await self._record(name, document, scope, receive, send)
             return
+        started = time.perf_counter()
         await send({"type": "http.response.start", "status": 200, "headers": list(replay.headers)})
         await send({"type": "http.response.body", "body": replay.body})
-        runtime.control.requests.append(_logged(scope, runtime))
+        control.requests.append(_logged(scope, runtime))
+        if control.console is not None:
+            control.console("GET", scope["path"], 200, time.perf_counter() - started)
 
     async def _record(
         self, name: str, document: object, scope: Scope, receive: Receive, send: Send
@@ -86,11 +95,11 @@ class MockLogtoApp(Starlette):
 def _logged(scope: Scope, runtime: Runtime) -> LoggedRequest:
     """The request as the control middleware logs it."""
     return LoggedRequest(
-        method="GET",
-        path=scope["path"],
-        query=scope.get("query_string", b"").decode("latin-1"),
-        raw_headers=tuple(scope["headers"]),
-        raw_body=b"",
-        status=200,
-        at=runtime.clock(),
+        "GET",
+        scope["path"],
+        scope.get("query_string", b"").decode("latin-1"),
+        tuple(scope["headers"]),
+        b"",
+        200,
+        runtime.clock(),
     )

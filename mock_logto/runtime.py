@@ -22,7 +22,7 @@ from .control import Control
 from .errors import MockLogtoError
 from .http.cookies import CookieKey, CookieSigner
 from .http.responses import StaticJSON, json_bytes
-from .keys import KeyStore, SigningKey
+from .keys import KeyStore
 from .loader import default_fixture_path, fixture_files, load_tenant, load_tenant_document
 from .models import ORGANIZATION_RESOURCE, Tenant, User
 from .oidc.discovery import discovery_document
@@ -131,8 +131,8 @@ class Runtime:
     cookies: CookieSigner = field(default_factory=CookieSigner)
     control: Control = field(default_factory=Control)
     auto_sign_in: User | None = field(init=False)
-    discovery: StaticJSON = field(init=False)
-    jwks: StaticJSON = field(init=False)
+    _discovery: StaticJSON | None = field(default=None, init=False, repr=False)
+    _jwks: StaticJSON | None = field(default=None, init=False, repr=False)
     #: Webhook deliveries and the hooks' logs (`mock_logto.webhooks`).
     webhooks: Webhooks = field(init=False)
     #: Verification codes, captured messages and verification records (`mock_logto.passcodes`).
@@ -151,21 +151,16 @@ class Runtime:
     _restored_at: int = field(default=0, init=False, repr=False)
     _exposed: bool = field(default=False, init=False, repr=False)
     _snapshots: dict[Path, TenantSnapshot] = field(default_factory=dict, init=False, repr=False)
-    #: The signing and cookie keys the server started with, which `reset()` restores.
-    _initial_keys: tuple[SigningKey, ...] = field(init=False, repr=False)
+    #: The cookie keys the server started with, which `reset()` restores (as the signing keys).
     _initial_cookie_keys: list[CookieKey] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._initial_keys = self.keys.keys
         self._initial_cookie_keys = list(self.cookies.keys)
         self.store = Store(self.clock)
         self.webhooks = Webhooks(lambda: self.clock() * 1000)
         self.passcodes = Passcodes(self.clock)
         self.issuer = TokenIssuer(self.keys, self.settings.issuer, self.clock)
         self.auto_sign_in = auto_sign_in_user(self.settings, self.tenant)
-        document = discovery_document(self.settings.issuer, self.keys)
-        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
         self._initial_key = self.initial_fixtures.resolve()
         origin = self._initial_key if self.tenant_from_fixtures else None
         self._initial = self._live = TenantSnapshot.take(self.tenant, origin)
@@ -285,12 +280,27 @@ class Runtime:
         self.passcodes.clear()
         self.sentinel.clear()
         self.audit.clear()
-        if self.keys.restore(self._initial_keys):
+        if self.keys.restore():
             self.keys_changed()
             if self.settings.key_file is not None:  # rotation wrote it (management/oidc_keys)
                 self.keys.write(self.settings.key_file)
         if self.cookies.keys != self._initial_cookie_keys:
             self.cookies.keys = list(self._initial_cookie_keys)
+
+    @property
+    def discovery(self) -> StaticJSON:
+        """The discovery document served (made when first asked for: it names the key's alg)."""
+        if self._discovery is None:
+            document = discovery_document(self.settings.issuer, self.keys)
+            self._discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
+        return self._discovery
+
+    @property
+    def jwks(self) -> StaticJSON:
+        """The public JWKS served (made when first asked for: the key is made then)."""
+        if self._jwks is None:
+            self._jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
+        return self._jwks
 
     def rotate_keys(self) -> str:
         """Sign with a new key from now on; the old keys stay published. Returns the new `kid`."""
@@ -304,9 +314,7 @@ class Runtime:
         Every request sees the change at once, as a Logto whose instances share a cache does
         (a single Logto process without Redis only picks it up on restart).
         """
-        self.jwks = StaticJSON(self.keys.jwks_body, JWKS_MEDIA_TYPE)
-        document = discovery_document(self.settings.issuer, self.keys)
-        self.discovery = StaticJSON(json_bytes(document), "application/json; charset=utf-8")
+        self._jwks = self._discovery = None  # made again when next asked for
 
     def issue_token(
         self,

@@ -2,29 +2,44 @@
 
 Every field carries a ``description``: the README's settings table and ``--help`` are built from
 them, and a test fails when one is missing.
+
+The environment and ``.env`` are read by pydantic-settings, imported only then: the pytest
+plugin's settings (:class:`~mock_logto.testing.IsolatedSettings`) never read them, and a test
+session should not pay for importing it.
 """
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 SigningAlg = Literal["ES384", "RS256"]
+ENV_PREFIX = "MOCK_LOGTO_"
 
 
-class Settings(BaseSettings):
-    """How one mock-logto server behaves."""
+class Settings(BaseModel):
+    """How one mock-logto server behaves.
 
-    model_config = SettingsConfigDict(
-        env_prefix="MOCK_LOGTO_",
-        env_nested_delimiter="__",
-        env_file=".env",
-        extra="ignore",
-        frozen=True,
-    )
+    `Settings(**values)` reads `MOCK_LOGTO_*` variables and the `.env` file (`_env_file=None`:
+    no file) as pydantic-settings does; values given win over them.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, validate_default=True)
+
+    def __init__(self, _env_file: str | os.PathLike[str] | None = ".env", **values: Any) -> None:
+        super().__init__(**{**self._environment(_env_file), **values})
+
+    @classmethod
+    def _environment(cls, env_file: str | os.PathLike[str] | None) -> dict[str, Any]:
+        """The settings the environment and `env_file` set (values still unparsed)."""
+        found: dict[str, Any] = _environment_reader()(_env_file=env_file).model_dump(
+            exclude_unset=True
+        )
+        return found
 
     host: str = Field(
         "127.0.0.1",
@@ -138,6 +153,13 @@ class Settings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         "info", description="Log level of the server and uvicorn."
     )
+    quiet: bool = Field(
+        False,
+        description=(
+            "Print no line per request. Otherwise `serve` prints each request's time, method, "
+            "path, status and duration at log level info or debug (coloured on a terminal)."
+        ),
+    )
 
     @property
     def base_url(self) -> str:
@@ -163,3 +185,22 @@ class Settings(BaseSettings):
         """Indicator (audience) of the built-in Logto Management API resource."""
         tenant = self.tenant_id if self.cloud else "default"
         return f"https://{tenant}.logto.app/api"
+
+
+@cache
+def _environment_reader() -> type[Any]:
+    """A pydantic-settings class with the settings' names, taking the values as they are."""
+    from pydantic import create_model
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class _Environment(BaseSettings):
+        model_config = SettingsConfigDict(
+            env_prefix=ENV_PREFIX,
+            env_nested_delimiter="__",
+            env_file=".env",
+            extra="ignore",
+        )
+
+    fields: dict[str, Any] = {name: (Any, None) for name in Settings.model_fields}
+    reader: type[Any] = create_model("Settings", __base__=_Environment, **fields)
+    return reader

@@ -7,11 +7,11 @@ tests. No pytest imports: usable from unittest or a script too.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from starlette.applications import Starlette
 
 from .clock import MockClock
@@ -30,16 +30,9 @@ class IsolatedSettings(Settings):
     """
 
     @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The values passed, nothing else."""
-        return (init_settings,)
+    def _environment(cls, env_file: str | os.PathLike[str] | None) -> dict[str, Any]:
+        """Nothing: the values passed only."""
+        return {}
 
 
 def isolated_settings(**values: Any) -> Settings:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -31,26 +31,92 @@ def _answer(transport: asyncio.Transport, status_line: bytes) -> None:
         transport.close()
 
 
+class _HeldHead:
+    """A connection's transport that sends a response's head with its body: one write.
+
+    uvicorn writes the status line and headers, then the body, each at once: two system calls
+    for every answer, which on a token endpoint cost as much as parsing the request. The head is
+    held until the next write (the body, nearly always in the same step) and sent with it; if
+    nothing follows within the loop's step it is sent alone. Every other use of the transport
+    (writes, close) sends what is held first, so bytes never change order.
+    """
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        held = self._held
+        if held is not None:
+            self._held = None
+            self._transport.writelines((held, data))
+        elif data.startswith(b"HTTP/1.1 ") and data.endswith(b"\r\n\r\n") and data != _CONTINUE:
+            self._held = data
+            self._loop.call_soon(self.flush)
+        else:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        """Send the held head, if any."""
+        held = self._held
+        if held is not None:
+            self._held = None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
 def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
     """An httptools protocol class enforcing the settings' header, time and connection limits."""
     max_header_bytes = settings.max_header_bytes
     header_timeout = settings.header_timeout
     max_connections = settings.max_connections
+    #: How often connections are checked against their header deadline: a slow one is closed
+    #: between `header_timeout` and a quarter more (one timer, not one per request).
+    tick = min(1.0, header_timeout / 4)
 
     #: Connections that have not sent a byte since they opened or were last answered, oldest
     #: first (a dict keeps insertion order): the ones to close when the cap is reached.
     idle: dict[HttpToolsProtocol, None] = {}
+    #: Connections reading a request's headers → when they must have sent them.
+    deadlines: dict[LimitedHttpToolsProtocol, float] = {}
+    sweeping: list[asyncio.TimerHandle] = []
+
+    def sweep(loop: asyncio.AbstractEventLoop) -> None:
+        """Answer 408 to the connections past their deadline; check again while any read."""
+        sweeping.clear()
+        now = loop.time()
+        for late in [c for c, deadline in deadlines.items() if deadline <= now]:
+            del deadlines[late]
+            late.headers_too_slow()
+        if deadlines:
+            sweeping.append(loop.call_later(tick, sweep, loop))
 
     class LimitedHttpToolsProtocol(HttpToolsProtocol):
         _reading_headers = True
         _header_bytes = 0
         _tail = b""
-        _deadline: asyncio.TimerHandle | None = None
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            self.transport = cast(asyncio.Transport, _HeldHead(transport, self.loop))
             if len(self.connections) > max_connections and not self._evict_an_idle_one():
-                _answer(transport, b"503 Service Unavailable")
+                _answer(self.transport, b"503 Service Unavailable")
                 return
             idle[self] = None
             self._start_deadline()
@@ -65,7 +131,7 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
 
         def connection_lost(self, exc: Exception | None) -> None:
             idle.pop(self, None)
-            self._stop_deadline()
+            deadlines.pop(self, None)
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
@@ -89,7 +155,7 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
             return within
 
         def on_headers_complete(self) -> None:
-            self._stop_deadline()
+            deadlines.pop(self, None)
             super().on_headers_complete()
 
         def on_response_complete(self) -> None:
@@ -100,16 +166,11 @@ def limited_protocol(settings: Settings) -> type[asyncio.Protocol]:
             self._start_deadline()
 
         def _start_deadline(self) -> None:
-            self._stop_deadline()
-            loop = asyncio.get_running_loop()
-            self._deadline = loop.call_later(header_timeout, self._headers_too_slow)
+            deadlines[self] = self.loop.time() + header_timeout
+            if not sweeping:
+                sweeping.append(self.loop.call_later(tick, sweep, self.loop))
 
-        def _stop_deadline(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _headers_too_slow(self) -> None:
+        def headers_too_slow(self) -> None:
             if self._reading_headers:
                 _answer(self.transport, b"408 Request Timeout")
 

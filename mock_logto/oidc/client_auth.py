@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import re
 from collections.abc import Mapping
@@ -43,7 +44,7 @@ class Credentials:
 
 
 def authenticate_client(
-    params: Params, headers: Mapping[str, str], tenant: Tenant, issuer: str, now: int
+    params: Params, headers: Mapping[str, str | None], tenant: Tenant, issuer: str, now: int
 ) -> Application:
     """The authenticated application, or the error oidc-provider answers first."""
     credentials = read_credentials(params, headers.get("authorization"))
@@ -72,8 +73,12 @@ def read_credentials(params: Params, authorization: str | None) -> Credentials:
     return Credentials(client_id, secret, basic=True)
 
 
+@functools.lru_cache(maxsize=256)
 def basic_credentials(authorization: str) -> tuple[str, str]:
-    """RFC 6749 §2.3.1: form-urlencoded id and secret in a Basic header, decoded as Node does."""
+    """RFC 6749 §2.3.1: form-urlencoded id and secret in a Basic header, decoded as Node does.
+
+    Cached: a client sends the same header with every request (a refusal is not cached).
+    """
     parts = authorization.split(" ")
     if len(parts) != 2 or parts[0].lower() != "basic":
         raise InvalidRequestError("invalid authorization header value format")

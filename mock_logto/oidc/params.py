@@ -19,6 +19,7 @@ from ..http.body import (
     Params,
     charset,
     form_params,
+    header,
     json_params,
     media_type,
     read_body,
@@ -38,7 +39,7 @@ async def body_params(
 ) -> Params:
     """The body's parameters that some handler of `path` reads (others are ignored)."""
     body = await read_body(request, _too_large)
-    return parse_params(body, request.headers.get("content-type"), path, allowed, max_depth)
+    return parse_params(body, header(request, b"content-type"), path, allowed, max_depth)
 
 
 def parse_params(

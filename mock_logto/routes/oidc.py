@@ -21,6 +21,7 @@ from ..errors import (
     OAuthError,
     UnsupportedGrantTypeError,
 )
+from ..http.body import header
 from ..http.middleware import CorsPolicy
 from ..http.responses import JSON_MEDIA_TYPE, JSONResponse, conditional, json_bytes
 from ..models import Application
@@ -47,7 +48,11 @@ CORS: dict[str, CorsPolicy] = {
 
 
 def _client(request: Request, params: Params, rt: Runtime) -> Application:
-    return authenticate_client(params, request.headers, rt.tenant, rt.issuer.issuer, rt.clock())
+    headers = {
+        "authorization": header(request, b"authorization"),
+        "origin": header(request, b"origin"),
+    }
+    return authenticate_client(params, headers, rt.tenant, rt.issuer.issuer, rt.clock())
 
 
 async def discovery(request: Request) -> Response:
@@ -116,7 +121,7 @@ def _grant(
     reject_dupes(params, ["grant_type"])
     module = GRANT_HANDLERS.get(grant_type)
     if module is not None:
-        keep = AUTH_PARAMS | module.PARAMETERS | {"grant_type"}
+        keep = _KEPT[grant_type]
         params = {k: v for k, v in params.items() if k in keep}
     require(params, "grant_type")
     if module is None:
@@ -127,6 +132,12 @@ def _grant(
     custom_jwt.grant_type.set(grant_type)  # the `gty` custom JWT scripts see
     return module.handle(TokenRequest(params, client), rt)
 
+
+#: The parameters each grant reads, besides client authentication and `grant_type`.
+_KEPT = {
+    name: AUTH_PARAMS | module.PARAMETERS | {"grant_type"}
+    for name, module in GRANT_HANDLERS.items()
+}
 
 _TOKEN_PARAMS = frozenset({"token", "token_type_hint", *AUTH_PARAMS})
 

@@ -4,6 +4,7 @@ with keys fetched over HTTP (as a resource server would), key files across resta
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import signal
@@ -99,6 +100,30 @@ def test_serve_logs_the_issuer_and_stops_cleanly_on_ctrl_c(
         "default.yaml (4 applications, 2 API resources, 4 roles, 2 users, 1 organizations)"
     )
     assert "Traceback" not in output
+
+
+def test_serve_prints_a_line_per_request_and_none_when_quiet(tmp_path: Path) -> None:
+    outputs = []
+    for quiet in ([], ["--quiet"]):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mock_logto", "serve", "--port", str(port), *quiet],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        try:
+            wait_ready(f"http://localhost:{port}/oidc/jwks?code=secret", process)
+            process.send_signal(signal.SIGINT)
+            outputs.append(process.communicate(timeout=10)[0])
+        finally:
+            if process.poll() is None:
+                process.kill()
+    printed, quiet_output = outputs
+    assert re.fullmatch(r"\d\d:\d\d:\d\d GET /oidc/jwks 200 \d+\.\d ms\n", printed)  # no colour
+    assert quiet_output == ""
 
 
 def test_serve_refuses_broken_settings_and_fixtures_in_one_line(tmp_path: Path) -> None:
