@@ -139,10 +139,18 @@ def identifiers_free(
             )
 
 
+def _assign_default_roles(tenant: Tenant, user: User) -> None:
+    """Logto's `insertUser` (libraries/user.ts): every user role marked `isDefault` is added."""
+    for role in tenant.roles.values():
+        if role.type == "User" and role.is_default and role.id not in user.role_ids:
+            user.role_ids.append(role.id)
+
+
 def create(tenant: Tenant, user: User, *, as_stored: bool = False) -> User:
     """Add a user whose identifiers are free; the phone stored normalized (Logto's `insertUser`).
 
-    `as_stored`: a fixture's row, kept as written (a database may hold any legacy phone).
+    Default user roles are assigned as Logto's `insertUser` does. `as_stored`: a fixture's row,
+    kept as written (a database may hold legacy phones; its roles are the fixture's).
     """
     identifiers_free(
         tenant,
@@ -155,6 +163,7 @@ def create(tenant: Tenant, user: User, *, as_stored: bool = False) -> User:
     )
     if not as_stored:
         user.primary_phone = phones.normalized(user.primary_phone)
+        _assign_default_roles(tenant, user)
     index = tenant.indexed_users()
     tenant.users[user.id] = user
     index.add(user)
