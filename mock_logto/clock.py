@@ -49,6 +49,15 @@ class MockClock:
         self.offset += seconds
         return self()
 
+    def now_ms(self) -> int:
+        """Milliseconds since the epoch, as Logto stamps and expires invitations and tokens.
+
+        The wall clock's own milliseconds when it is the base, else `self() * 1000`.
+        """
+        if self._base is system_clock:
+            return int(time.time() * 1000) + self.offset * 1000
+        return self() * 1000
+
     def reset(self) -> None:
         """Back to the base clock."""
         self.offset = 0

@@ -257,6 +257,54 @@ class Organization:
     user_roles: dict[str, list[str]] = field(default_factory=dict)
     application_roles: dict[str, list[str]] = field(default_factory=dict)
     created_at: int = 0
+    #: Just-in-time provisioning: email domains whose new users join, the organization roles
+    #: they get, and enterprise SSO connector ids (data only: the mock has no SSO).
+    jit_email_domains: list[str] = field(default_factory=list)
+    jit_role_ids: list[str] = field(default_factory=list)
+    jit_sso_connector_ids: list[str] = field(default_factory=list)
+    is_mfa_required: bool = False
+    color: dict[str, Any] = field(default_factory=dict)
+    branding: dict[str, Any] = field(default_factory=dict)
+    custom_css: str | None = None
+
+
+InvitationStatus = Literal["Pending", "Accepted", "Expired", "Revoked"]
+OneTimeTokenStatus = Literal["active", "consumed", "revoked", "expired"]
+
+
+@dataclass(slots=True)
+class OrganizationInvitation:
+    """An invitation of an email address into an organization (Logto's RFC 0003).
+
+    `status` is what is stored: a Pending invitation past `expires_at` reads as Expired.
+    """
+
+    id: str
+    invitee: str
+    organization_id: str
+    expires_at: int
+    status: InvitationStatus = "Pending"
+    inviter_id: str | None = None
+    accepted_user_id: str | None = None
+    organization_role_ids: list[str] = field(default_factory=list)
+    created_at: int = 0
+    updated_at: int = 0
+
+
+@dataclass(slots=True)
+class OneTimeToken:
+    """A one-time token for an email (magic links); `context` may name JIT organizations.
+
+    `status` is what is stored: an active token past `expires_at` reads as expired.
+    """
+
+    id: str
+    email: str
+    token: str
+    expires_at: int
+    context: dict[str, Any] = field(default_factory=dict)
+    status: OneTimeTokenStatus = "active"
+    created_at: int = 0
 
 
 @dataclass(slots=True)
@@ -326,6 +374,8 @@ class Tenant:
     organization_roles: dict[str, OrganizationRole] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
     hooks: dict[str, Hook] = field(default_factory=dict)
+    organization_invitations: dict[str, OrganizationInvitation] = field(default_factory=dict)
+    one_time_tokens: dict[str, OneTimeToken] = field(default_factory=dict)
     #: Custom JWT customizers and the ID token config (`/api/configs/jwt-customizer`, `id-token`).
     custom_jwt: CustomJwt = field(default_factory=CustomJwt)
     #: The sign-in experience in Logto's JSON shape (`GET /api/sign-in-exp` without `tenantId`

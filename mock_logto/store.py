@@ -80,6 +80,10 @@ class Interaction:
     #: verificationId → the identifier (type, value) it was verified with.
     verified_identifiers: dict[str, tuple[str, str]] = field(default_factory=dict)
     identified_user_id: str | None = None
+    #: verificationId → (email, JIT organization ids), for one-time tokens verified here.
+    one_time_tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    #: Organizations the identified user joins at submit (a one-time token's context).
+    jit_organization_ids: list[str] = field(default_factory=list)
     #: Verification-code, TOTP and backup-code records of this interaction (by id), kept as
     #: `mock_logto.passcodes.VerificationRecord`s.
     records: dict[str, Any] = field(default_factory=dict)

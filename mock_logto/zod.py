@@ -69,6 +69,10 @@ class Schema:
         """`.nullable()`."""
         return Nullable(self)
 
+    def nullish(self) -> Optional:
+        """`.nullish()`: a missing key and `null` pass."""
+        return Optional(Nullable(self))
+
 
 class Unknown(Schema):
     """`z.unknown()`: anything, a missing key included."""
@@ -135,7 +139,7 @@ def is_url(value: str) -> bool:
 
 
 class Str(Schema):
-    """`z.string()` with `min`, `max`, `url()`, `email()`, `regex()` checks."""
+    """`z.string()` with `min`, `max`, `url()`, `email()`, `regex()` checks, in that order."""
 
     def __init__(
         self,
@@ -144,7 +148,7 @@ class Str(Schema):
         max: int | None = None,
         url: bool = False,
         email: bool = False,
-        regex: re.Pattern[str] | None = None,
+        regex: re.Pattern[str] | Callable[[str], bool] | None = None,
     ) -> None:
         self.min, self.max, self.url, self.email, self.regex = min, max, url, email, regex
 
@@ -154,27 +158,38 @@ class Str(Schema):
             issues.append(type_issue(path, "string", value))
             return value
         if self.min is not None and len(value) < self.min:
-            issues.append(_size("too_small", "at least", self.min, path))
+            issues.append(size_issue("too_small", "string", self.min, path))
         if self.max is not None and len(value) > self.max:
-            issues.append(_size("too_big", "at most", self.max, path))
+            issues.append(size_issue("too_big", "string", self.max, path))
         if self.email and not _EMAIL.match(value):
             issues.append(_string_issue("email", "Invalid email", path))
         if self.url and not is_url(value):
             issues.append(_string_issue("url", "Invalid url", path))
-        if self.regex is not None and not self.regex.search(value):
+        if self.regex is not None and not _matches(self.regex, value):
             issues.append(_string_issue("regex", "Invalid", path))
         return value
 
 
-def _size(code: str, words: str, limit: int, path: Path) -> dict[str, Any]:
-    key = "minimum" if code == "too_small" else "maximum"
+def _matches(regex: re.Pattern[str] | Callable[[str], bool], value: str) -> bool:
+    """`.regex(pattern)` (a compiled pattern, searched) or a test standing for one."""
+    return regex.search(value) is not None if isinstance(regex, re.Pattern) else regex(value)
+
+
+def size_issue(code: str, kind: str, limit: float, path: Path) -> dict[str, Any]:
+    """Zod's `too_small` / `too_big` of a string, number or array (inclusive bounds)."""
+    small = code == "too_small"
+    if kind == "number":
+        message = f"Number must be {'greater' if small else 'less'} than or equal to {limit}"
+    else:
+        unit = "character(s)" if kind == "string" else "element(s)"
+        message = f"{kind.title()} must contain {'at least' if small else 'at most'} {limit} {unit}"
     return {
         "code": code,
-        key: limit,
-        "type": "string",
+        "minimum" if small else "maximum": limit,
+        "type": kind,
         "inclusive": True,
         "exact": False,
-        "message": f"String must contain {words} {limit} character(s)",
+        "message": message,
         "path": list(path),
     }
 
@@ -184,16 +199,19 @@ def _string_issue(validation: str, message: str, path: Path) -> dict[str, Any]:
 
 
 class Num(Schema):
-    """`z.number()` (optionally `.int()`, `.min()`, `.max()`)."""
+    """`z.number()` (optionally `.int()`, `.min()`, `.max()`, checked in that order, each one)."""
 
-    def __init__(self, *, integer: bool = False, min: float | None = None) -> None:
-        self.integer, self.min = integer, min
+    def __init__(
+        self, *, integer: bool = False, min: float | None = None, max: float | None = None
+    ) -> None:
+        self.integer, self.min, self.max = integer, min, max
 
     def check(self, value: Any, path: Path, issues: Issues) -> Any:
         """See `Schema.check`."""
         if received_type(value) != "number":
             issues.append(type_issue(path, "number", value))
-        elif self.integer and not float(value).is_integer():
+            return value
+        if self.integer and not float(value).is_integer():
             issues.append(
                 {
                     "code": "invalid_type",
@@ -203,18 +221,10 @@ class Num(Schema):
                     "path": list(path),
                 }
             )
-        elif self.min is not None and value < self.min:
-            issues.append(
-                {
-                    "code": "too_small",
-                    "minimum": self.min,
-                    "type": "number",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Number must be greater than or equal to {self.min}",
-                    "path": list(path),
-                }
-            )
+        if self.min is not None and value < self.min:
+            issues.append(size_issue("too_small", "number", self.min, path))
+        if self.max is not None and value > self.max:
+            issues.append(size_issue("too_big", "number", self.max, path))
         return value
 
 
@@ -229,31 +239,53 @@ class Bool(Schema):
 
 
 class Enum(Schema):
-    """`z.nativeEnum(...)` / `z.enum([...])` of strings."""
+    """`z.nativeEnum(...)` (default) or, not `native`, `z.enum([...])`, of strings.
 
-    def __init__(self, options: Sequence[str]) -> None:
+    A value of the wrong type is zod's `invalid_type` naming every option (its keys in the
+    order zod's enums write them: `expected`, `received`, `code`); a native enum takes numbers
+    as candidates, so a number is an `invalid_enum_value`.
+    """
+
+    def __init__(self, options: Sequence[str], *, native: bool = True) -> None:
         self.options = list(options)
+        self.native = native
 
     def check(self, value: Any, path: Path, issues: Issues) -> Any:
         """See `Schema.check`."""
         listed = " | ".join(f"'{o}'" for o in self.options)
-        if not isinstance(value, str):
-            issues.append(type_issue(path, listed, value))
-        elif value not in self.options:
+        kind = received_type(value)
+        if kind != "string" and not (self.native and kind == "number"):
+            issues.append(
+                {
+                    "expected": listed,
+                    "received": kind,
+                    "code": "invalid_type",
+                    "path": list(path),
+                    "message": "Required"
+                    if value is MISSING
+                    else f"Expected {listed}, received {kind}",
+                }
+            )
+        elif value not in self.options or not isinstance(value, str):
+            shown = value if isinstance(value, str) else json.dumps(value)
             issues.append(
                 {
                     "received": value,
                     "code": "invalid_enum_value",
                     "options": self.options,
                     "path": list(path),
-                    "message": f"Invalid enum value. Expected {listed}, received '{value}'",
+                    "message": f"Invalid enum value. Expected {listed}, received '{shown}'",
                 }
             )
         return value
 
 
 class Refine(Schema):
-    """`inner.refine(test)`: zod's `custom` issue "Invalid input" when `test` fails."""
+    """`inner.refine(test)`: zod's `custom` issue "Invalid input" when `test` fails.
+
+    As in zod, the test runs on a "dirty" value too (after a failed `min`, `regex`, ...), not
+    after a fatal issue (wrong type).
+    """
 
     def __init__(self, inner: Schema, test: Callable[[Any], bool]) -> None:
         self.inner, self.test = inner, test
@@ -263,7 +295,7 @@ class Refine(Schema):
         own: Issues = []
         result = self.inner.check(value, path, own)
         issues.extend(own)
-        if not own and not self.test(result):
+        if not any(i["code"] in _FATAL for i in own) and not self.test(result):
             issues.append({"code": "custom", "message": "Invalid input", "path": list(path)})
         return result
 
@@ -277,13 +309,14 @@ class Literal(Schema):
     def check(self, value: Any, path: Path, issues: Issues) -> Any:
         """See `Schema.check`."""
         if value != self.value or type(value) is not type(self.value):
+            shown = json.dumps(self.value, ensure_ascii=False)
             issues.append(
                 {
                     "received": None if value is MISSING else value,
                     "code": "invalid_literal",
                     "expected": self.value,
                     "path": list(path),
-                    "message": f"Invalid literal value, expected {json.dumps(self.value)}",
+                    "message": f"Invalid literal value, expected {shown}",
                 }
             )
         return value
@@ -301,29 +334,9 @@ class Arr(Schema):
             issues.append(type_issue(path, "array", value))
             return value
         if self.min is not None and len(value) < self.min:
-            issues.append(
-                {
-                    "code": "too_small",
-                    "minimum": self.min,
-                    "type": "array",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Array must contain at least {self.min} element(s)",
-                    "path": list(path),
-                }
-            )
+            issues.append(size_issue("too_small", "array", self.min, path))
         if self.max is not None and len(value) > self.max:
-            issues.append(
-                {
-                    "code": "too_big",
-                    "maximum": self.max,
-                    "type": "array",
-                    "inclusive": True,
-                    "exact": False,
-                    "message": f"Array must contain at most {self.max} element(s)",
-                    "path": list(path),
-                }
-            )
+            issues.append(size_issue("too_big", "array", self.max, path))
         return [self.item.check(v, [*path, i], issues) for i, v in enumerate(value)]
 
 
@@ -339,6 +352,27 @@ class Record(Schema):
             issues.append(type_issue(path, "object", value))
             return value
         return {k: self.value.check(v, [*path, k], issues) for k, v in value.items()}
+
+
+class JsonObject(Record):
+    """Logto's `jsonObjectGuard`: any JSON object."""
+
+    def __init__(self) -> None:
+        super().__init__(Unknown())
+
+
+class Transform(Schema):
+    """`inner.transform(fn)`: `fn` of the parsed value when `inner` found nothing wrong."""
+
+    def __init__(self, inner: Schema, fn: Callable[[Any], Any]) -> None:
+        self.inner, self.fn = inner, fn
+
+    def check(self, value: Any, path: Path, issues: Issues) -> Any:
+        """See `Schema.check`."""
+        own: Issues = []
+        result = self.inner.check(value, path, own)
+        issues.extend(own)
+        return result if own else self.fn(result)
 
 
 class Obj(Schema):
@@ -486,3 +520,15 @@ def parse(schema: Schema, value: Any, where: str = "body") -> Any:
     if issues:
         raise guard_error(issues, where)
     return parsed
+
+
+def query_of(items: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A query string as koa reads it: one value a string, a repeated key a list."""
+    query: dict[str, Any] = {}
+    for key, value in items:
+        if key in query:
+            previous = query[key]
+            query[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            query[key] = value
+    return query

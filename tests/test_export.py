@@ -64,7 +64,7 @@ def test_an_exported_file_names_what_it_can_and_ids_the_rest(rich: TestClient) -
     [one] = [o for o in document["organizations"] if o["id"] == "org-one"]
     [two] = [o for o in document["organizations"] if o["id"] == "org-two"]
     assert one["users"] == [
-        {"user": "ann", "roles": ["owner", "guest"]},
+        {"user": "ann", "roles": ["guest", "owner"]},
         {"user": "ben", "roles": ["guest"]},
     ]
     # `cat` is user dora's username but user cat's id; `Order worker` names two apps.

@@ -41,7 +41,7 @@ def test_management_api_answers_as_logto(make_client: ClientFactory) -> None:
     [
         ("GET", "/api/domains", "/api/domains"),
         ("GET", "/api/sso-connectors", "/api/sso-connectors"),
-        ("DELETE", "/api/organization-invitations/x", "/api/organization-invitations/{id}"),
+        ("DELETE", "/api/domains/x", "/api/domains/{id}"),
     ],
 )
 def test_logto_routes_not_served_yet_answer_501(

@@ -496,10 +496,10 @@ def test_a_logto_cloud_tenant_becomes_a_fixture_that_loads(tmp_path: Path) -> No
         "# customClientMetadata: left out futureKey",
         "# customClientMetadata: left out rotateRefreshToken",
         "# redirectUris: left out 'not a uri' (not an absolute URI)",
-        "# isMfaRequired, color and branding not carried over",
         "# 1 user member(s) left out (not imported)",
     ):
         assert note in text
+    assert [o.is_mfa_required for o in tenant.organizations.values()] == [True]
     alice = tenant.users["u1"]
     assert (alice.password, alice.last_sign_in_at, alice.profile) == (
         None,

@@ -105,6 +105,21 @@ def appended_event(
     rt.webhooks.trigger(hooks, payload)
 
 
+def context_free_event(request: Request, event: str, fields: dict[str, Any]) -> None:
+    """Fire an event a handler appends without the management context.
+
+    No `path`, `method`, `status`, `params`, `matchedRoute`: Logto's invitation acceptance and
+    one-time-token JIT provisioning append only `organizationId`.
+    """
+    rt = runtime_of(request)
+    hooks = rt.webhooks.receivers(rt.tenant, event)
+    if not hooks:
+        return
+    payload = _metadata(request, rt, event)
+    payload.update(fields)
+    rt.webhooks.trigger(hooks, payload)
+
+
 def user_data_event(request: Request, event: str, user: User) -> None:
     """Fire an event a handler appends with only `{user}` (no management context).
 

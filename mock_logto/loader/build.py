@@ -438,7 +438,15 @@ class Builder:
             organization = organizations.create(
                 self.tenant,
                 Organization(
-                    org_id, spec.name, spec.description, dict(spec.custom_data), created_at=created
+                    org_id,
+                    spec.name,
+                    spec.description,
+                    dict(spec.custom_data),
+                    created_at=created,
+                    is_mfa_required=spec.is_mfa_required,
+                    color=dict(spec.color),
+                    branding=dict(spec.branding),
+                    custom_css=spec.custom_css,
                 ),
             )
             for index, member in enumerate(spec.users):
@@ -460,6 +468,7 @@ class Builder:
                         where,
                         f"users[{index}]",
                     )
+            self.jit(organization, spec, where)
             for index, app_member in enumerate(spec.applications):
                 app = self.resolve(
                     lambda r: applications.by_reference(self.tenant, r),
@@ -478,6 +487,25 @@ class Builder:
                         where,
                         f"applications[{index}]",
                     )
+
+    def jit(self, organization: Organization, spec: OrganizationSpec, where: Where) -> None:
+        """An organization's JIT email domains (each once) and JIT roles."""
+        for index, domain in enumerate(spec.jit_email_domains):
+            if domain in organization.jit_email_domains:
+                self.problem(where, f"jitEmailDomains[{index}]", f"duplicate domain '{domain}'")
+            else:
+                organization.jit_email_domains.append(domain)
+        for index, ref in enumerate(spec.jit_roles):
+            role = self.resolve(
+                lambda r: organizations.role_by_reference(self.tenant, r),
+                ref,
+                "organization role",
+                where,
+                f"jitRoles[{index}]",
+                (r.name for r in self.tenant.organization_roles.values()),
+            )
+            if role is not None and role.id not in organization.jit_role_ids:
+                organization.jit_role_ids.append(role.id)
 
     def member(
         self,

@@ -219,6 +219,10 @@ class _Dumper:
         entry: dict[str, Any] = {"id": org.id, "name": org.name}
         _put(entry, "description", org.description)
         _put(entry, "customData", dict(org.custom_data))
+        _put(entry, "isMfaRequired", org.is_mfa_required, False)
+        _put(entry, "color", dict(org.color))
+        _put(entry, "branding", dict(org.branding))
+        _put(entry, "customCss", org.custom_css)
         entry["createdAt"] = org.created_at
         members = []
         for user_id, role_ids in org.user_roles.items():
@@ -241,6 +245,8 @@ class _Dumper:
             ref = _ref(app, app.id, [app.name], lambda r: applications.by_reference(self.tenant, r))
             apps.append(self.member("application", ref, role_ids))
         _put(entry, "applications", apps)
+        _put(entry, "jitEmailDomains", list(org.jit_email_domains))
+        _put(entry, "jitRoles", self.organization_role_refs(org.jit_role_ids))
         return entry
 
     def hook(self, hook: Hook) -> dict[str, Any]:

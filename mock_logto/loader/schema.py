@@ -207,6 +207,16 @@ class OrganizationSpec(_Spec):
     created_at: Timestamp | None = None
     users: list[OrganizationUserSpec] = []
     applications: list[OrganizationApplicationSpec] = []
+    is_mfa_required: bool = False
+    color: dict[str, Any] = Field({}, description="Branding colors, as Logto's `color`.")
+    branding: dict[str, Any] = Field({}, description="Logo and favicon URLs (`branding`).")
+    custom_css: str | None = None
+    jit_email_domains: list[NonEmpty] = Field(
+        [], description="Just-in-time provisioning: email domains whose users join."
+    )
+    jit_roles: list[str] = Field(
+        [], description="Organization roles (ids or names) given to users who join just in time."
+    )
 
 
 class HookConfigSpec(_Spec):

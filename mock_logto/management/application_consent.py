@@ -13,12 +13,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..errors import MembershipRequired
 from ..http.responses import JSONResponse
 from ..models import Application, Scope, Tenant
 from ..ops import applications
 from . import application_guards as guards
-from . import shapes, zod
+from . import shapes
 from .common import Handler, body_value, created, no_content, tenant_of, unprocessable
 from .pagination import page_of, paginated
 
@@ -29,11 +30,11 @@ _CONSENT_LISTS = {
     "organization-resource-scopes": "consent_organization_resource_scopes",
     "user-scopes": "consent_user_scopes",
 }
-_PARAMS = zod.Object(
+_PARAMS = zod.Obj(
     {
-        "applicationId": zod.String(),
+        "applicationId": zod.Str(),
         "scopeType": zod.Enum(guards.CONSENT_SCOPE_TYPES),
-        "scopeId": zod.String(),
+        "scopeId": zod.Str(),
     }
 )
 
@@ -161,7 +162,7 @@ async def remove_scope(request: Request) -> Response:
 
 # ------------------------------------------------------------------ consent organizations
 
-_ORGANIZATION_IDS = zod.Array(zod.String(min=1))
+_ORGANIZATION_IDS = zod.Arr(zod.Str(min=1))
 
 
 def _consenting(request: Request) -> tuple[Tenant, Application, str]:
@@ -206,7 +207,7 @@ async def add_organizations(request: Request) -> Response:
     """`POST …/consent-organizations` (201; a non-empty list, all the user's organizations)."""
     tenant, app, user_id = _consenting(request)  # `router.use`: before the route's own guard
     body = zod.parse(
-        zod.Object({"organizationIds": zod.Array(zod.String(min=1), min=1)}),
+        zod.Obj({"organizationIds": zod.Arr(zod.Str(min=1), min=1)}),
         await body_value(request),
     )
     _check_membership(tenant, user_id, body["organizationIds"])
@@ -218,7 +219,7 @@ async def add_organizations(request: Request) -> Response:
 async def replace_organizations(request: Request) -> Response:
     """`PUT …/consent-organizations` (204; an empty list clears them)."""
     tenant, app, user_id = _consenting(request)  # `router.use`: before the route's own guard
-    body = zod.parse(zod.Object({"organizationIds": _ORGANIZATION_IDS}), await body_value(request))
+    body = zod.parse(zod.Obj({"organizationIds": _ORGANIZATION_IDS}), await body_value(request))
     _check_membership(tenant, user_id, body["organizationIds"])
     app.consent_organizations[user_id] = list(dict.fromkeys(body["organizationIds"]))
     return no_content()

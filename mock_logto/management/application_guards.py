@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from . import zod
+from .. import zod
 
 #: `ApplicationType` in Logto's order (the enum of the database).
 APPLICATION_TYPES = ("Native", "SPA", "Traditional", "MachineToMachine", "Protected", "SAML")
@@ -65,28 +65,28 @@ def redirect_url_valid(url: str) -> bool:
     return web or (protocol is not None and _MOBILE_SCHEME.match(protocol) is not None)
 
 
-_URIS = zod.Array(zod.String(refine=redirect_url_valid))
+_URIS = zod.Arr(zod.Refine(zod.Str(), redirect_url_valid))
 
-OIDC_CLIENT_METADATA = zod.Object(
+OIDC_CLIENT_METADATA = zod.Obj(
     {
         "redirectUris": _URIS,
         "postLogoutRedirectUris": _URIS,
-        "backchannelLogoutUri": zod.String(regex=lambda u: _protocol(u) is not None).optional(),
-        "backchannelLogoutSessionRequired": zod.Boolean().optional(),
-        "logoUri": zod.String().optional(),
+        "backchannelLogoutUri": zod.Str(regex=lambda u: _protocol(u) is not None).optional(),
+        "backchannelLogoutSessionRequired": zod.Bool().optional(),
+        "logoUri": zod.Str().optional(),
     }
 )
 
-CUSTOM_CLIENT_METADATA = zod.Object(
+CUSTOM_CLIENT_METADATA = zod.Obj(
     {
-        "corsAllowedOrigins": zod.Array(zod.String(min=1)).optional(),
-        "idTokenTtl": zod.Number().optional(),
-        "refreshTokenTtl": zod.Number().optional(),
-        "refreshTokenTtlInDays": zod.Number(integer=True, min=1, max=180).optional(),
-        "tenantId": zod.String().optional(),
-        "alwaysIssueRefreshToken": zod.Boolean().optional(),
-        "rotateRefreshToken": zod.Boolean().optional(),
-        "allowTokenExchange": zod.Boolean().optional(),
+        "corsAllowedOrigins": zod.Arr(zod.Str(min=1)).optional(),
+        "idTokenTtl": zod.Num().optional(),
+        "refreshTokenTtl": zod.Num().optional(),
+        "refreshTokenTtlInDays": zod.Num(integer=True, min=1, max=180).optional(),
+        "tenantId": zod.Str().optional(),
+        "alwaysIssueRefreshToken": zod.Bool().optional(),
+        "rotateRefreshToken": zod.Bool().optional(),
+        "allowTokenExchange": zod.Bool().optional(),
     }
 )
 
@@ -98,49 +98,45 @@ def _fields(*, create: bool) -> dict[str, zod.Schema]:
         return schema if create else schema.optional()
 
     return {
-        "name": required(zod.String(min=1, max=256)),
-        "description": zod.String().nullish(),
+        "name": required(zod.Str(min=1, max=256)),
+        "description": zod.Str().nullish(),
         "type": required(zod.Enum(APPLICATION_TYPES)),
         "oidcClientMetadata": OIDC_CLIENT_METADATA.optional(),
         "customClientMetadata": CUSTOM_CLIENT_METADATA.optional(),
         "customData": zod.JsonObject().optional(),
-        "isThirdParty": zod.Boolean().optional(),
+        "isThirdParty": zod.Bool().optional(),
     }
 
 
-CREATE = zod.Object(
+CREATE = zod.Obj(
     {
         **_fields(create=True),
-        "protectedAppMetadata": zod.Object(
-            {"subDomain": zod.String(), "origin": zod.String()}
-        ).optional(),
+        "protectedAppMetadata": zod.Obj({"subDomain": zod.Str(), "origin": zod.Str()}).optional(),
     }
 )
 #: `applicationPatchGuard`: the create guard made partial, without `type` and `isThirdParty`
 #: (both are silently ignored: golden2/entity-errors/142, applications-more/89).
-PATCH = zod.Object(
+PATCH = zod.Obj(
     {
         **{k: v for k, v in _fields(create=False).items() if k not in ("type", "isThirdParty")},
-        "protectedAppMetadata": zod.Object(
+        "protectedAppMetadata": zod.Obj(
             {
-                "origin": zod.String().optional(),
-                "sessionDuration": zod.Number().optional(),
-                "pageRules": zod.Array(zod.Object({"path": zod.String()})).optional(),
+                "origin": zod.Str().optional(),
+                "sessionDuration": zod.Num().optional(),
+                "pageRules": zod.Arr(zod.Obj({"path": zod.Str()})).optional(),
             }
         ).nullish(),
-        "isAdmin": zod.Boolean().optional(),
+        "isAdmin": zod.Bool().optional(),
     }
 )
 
 _TYPE = zod.Enum(APPLICATION_TYPES)
-LIST_QUERY = zod.Object(
+LIST_QUERY = zod.Obj(
     {
-        "types": zod.Union(
-            [zod.Array(_TYPE), _TYPE], transforms=[None, lambda one: [one]]
-        ).optional(),
-        "excludeRoleId": zod.String().optional(),
-        "excludeOrganizationId": zod.String().optional(),
-        "isThirdParty": zod.Union([zod.Literal("true"), zod.Literal("false")]).optional(),
+        "types": zod.Union(zod.Arr(_TYPE), zod.Transform(_TYPE, lambda one: [one])).optional(),
+        "excludeRoleId": zod.Str().optional(),
+        "excludeOrganizationId": zod.Str().optional(),
+        "isThirdParty": zod.Union(zod.Literal("true"), zod.Literal("false")).optional(),
     }
 )
 
@@ -162,16 +158,14 @@ CONSENT_SCOPE_TYPES = (
     "organization-resource-scopes",
     "user-scopes",
 )
-CONSENT_SCOPES = zod.Object(
+CONSENT_SCOPES = zod.Obj(
     {
-        "organizationScopes": zod.Array(zod.String()).optional(),
-        "resourceScopes": zod.Array(zod.String()).optional(),
-        "organizationResourceScopes": zod.Array(zod.String()).optional(),
-        "userScopes": zod.Array(zod.Enum(USER_SCOPES)).optional(),
+        "organizationScopes": zod.Arr(zod.Str()).optional(),
+        "resourceScopes": zod.Arr(zod.Str()).optional(),
+        "organizationResourceScopes": zod.Arr(zod.Str()).optional(),
+        "userScopes": zod.Arr(zod.Enum(USER_SCOPES)).optional(),
     }
 )
-ROLE_IDS = zod.Object({"roleIds": zod.Array(zod.String(min=1))})
-SECRET_CREATE = zod.Object(
-    {"name": zod.String(min=1, max=256), "expiresAt": zod.Number().nullish()}
-)
-SECRET_PATCH = zod.Object({"name": zod.String(min=1, max=256)})
+ROLE_IDS = zod.Obj({"roleIds": zod.Arr(zod.Str(min=1))})
+SECRET_CREATE = zod.Obj({"name": zod.Str(min=1, max=256), "expiresAt": zod.Num().nullish()})
+SECRET_PATCH = zod.Obj({"name": zod.Str(min=1, max=256)})

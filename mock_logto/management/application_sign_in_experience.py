@@ -11,32 +11,32 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..errors import EntityNotFound
 from ..http.responses import JSONResponse
 from ..ops import applications
-from . import zod
 from .common import Handler, body_value, stored, tenant_of, unprocessable
 
-_HEX_COLOR = zod.String(regex=lambda v: bool(_hex(v)))
-_LINK = zod.Union([zod.String(max=2048, url=True).nullish(), zod.Literal("")]).optional()
+_HEX_COLOR = zod.Str(regex=lambda v: bool(_hex(v)))
+_LINK = zod.Union(zod.Str(max=2048, url=True).nullish(), zod.Literal("")).optional()
 #: `applicationSignInExperienceCreateGuard`.
-GUARD = zod.Object(
+GUARD = zod.Obj(
     {
-        "color": zod.Object(
+        "color": zod.Obj(
             {
                 "primaryColor": _HEX_COLOR.optional(),
-                "isDarkModeEnabled": zod.Boolean().optional(),
+                "isDarkModeEnabled": zod.Bool().optional(),
                 "darkPrimaryColor": _HEX_COLOR.optional(),
             }
         ).optional(),
-        "branding": zod.Object(
+        "branding": zod.Obj(
             {
-                key: zod.String(url=True).optional()
+                key: zod.Str(url=True).optional()
                 for key in ("logoUrl", "darkLogoUrl", "favicon", "darkFavicon")
             }
         ).optional(),
-        "customCss": zod.String().nullish(),
-        "displayName": zod.String(max=256).nullish(),
+        "customCss": zod.Str().nullish(),
+        "displayName": zod.Str(max=256).nullish(),
         "termsOfUseUrl": _LINK,
         "privacyPolicyUrl": _LINK,
     }

@@ -15,12 +15,13 @@ from typing import Any, cast
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from .. import zod
 from ..errors import ManagementApiError
 from ..http.responses import JSONResponse
 from ..models import DEFAULT_SECRET_NAME, Application, ApplicationSecret, ApplicationType
 from ..ops import applications, roles
 from . import application_guards as guards
-from . import shapes, sql_search, zod
+from . import shapes, sql_search
 from .common import (
     Handler,
     bad_request,

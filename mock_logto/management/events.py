@@ -74,6 +74,17 @@ REGISTRATIONS: dict[tuple[str, str], Registration] = {
     ("DELETE", "/organizations/{id}/users/{userId}"): Registration(
         "Organization.Membership.Updated", "/organizations/:id/users/:userId", "membership"
     ),
+    ("POST", "/organizations/{id}/applications"): Registration(
+        "Organization.Membership.Updated", "/organizations/:id/applications", "membership"
+    ),
+    ("PUT", "/organizations/{id}/applications"): Registration(
+        "Organization.Membership.Updated", "/organizations/:id/applications", "membership"
+    ),
+    ("DELETE", "/organizations/{id}/applications/{applicationId}"): Registration(
+        "Organization.Membership.Updated",
+        "/organizations/:id/applications/:applicationId",
+        "membership",
+    ),
     ("POST", "/organization-roles"): Registration(
         "OrganizationRole.Created", "/organization-roles"
     ),

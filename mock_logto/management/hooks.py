@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
 from ..models import Hook
@@ -26,14 +27,7 @@ ADAPTIVE_MFA = "PostSignInAdaptiveMfaTriggered"
 
 
 def _issue(path: list[str | int], issue: dict[str, Any], message: str) -> ManagementApiError:
-    keys = ".".join(str(p) for p in path)
-    return ManagementApiError(
-        "guard.invalid_input",
-        "The request body is invalid.",
-        status_code=400,
-        data={"issues": [{**issue, "path": path, "message": message}], "name": "ZodError"},
-        details=f'Error in key path "{keys}": ({issue["code"]}) {message}',
-    )
+    return zod.guard_error([{**issue, "path": path, "message": message}])
 
 
 def _name(data: dict[str, Any], required: bool) -> str | None:

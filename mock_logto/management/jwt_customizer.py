@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..customjwt import engine
 from ..customjwt.config import EXTENDED_ID_TOKEN_CLAIMS, TOKEN_KEYS
 from ..errors import ManagementApiError, invalid_input
@@ -30,13 +31,8 @@ DEFAULT_ID_TOKEN_CONFIG = {
 _GENERAL = "An error occurred while customizing the token claims. Please try again later."
 
 
-def _zod_error(issue: dict[str, Any], details: str, *, where: str = "body") -> ManagementApiError:
-    return ManagementApiError(
-        "guard.invalid_input",
-        f"The request {where} is invalid.",
-        data={"issues": [issue], "name": "ZodError"},
-        details=details,
-    )
+def _zod_error(issue: dict[str, Any], *, where: str = "body") -> ManagementApiError:
+    return zod.guard_error([issue], where)
 
 
 def _token_type(request: Request) -> str:
@@ -54,7 +50,7 @@ def _unknown_keys(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
         listed = ", ".join(f"'{k}'" for k in unknown)
         message = f"Unrecognized key(s) in object: {listed}"
         issue = {"code": "unrecognized_keys", "keys": unknown, "path": [], "message": message}
-        raise _zod_error(issue, f'Error in key path "": (unrecognized_keys) {message}')
+        raise _zod_error(issue)
 
 
 def _environment(body: dict[str, Any], *, required_object: bool = False) -> None:
@@ -150,8 +146,7 @@ def _too_small(path: list[str | int]) -> ManagementApiError:
         "message": message,
         "path": path,
     }
-    keys = ".".join(str(p) for p in path)
-    return _zod_error(issue, f'Error in key path "{keys}": (too_small) {message}')
+    return _zod_error(issue)
 
 
 def _check_context(kind: str, context: dict[str, Any]) -> None:
@@ -178,9 +173,7 @@ def _test_body(body: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
             "path": ["tokenType"],
             "message": message,
         }
-        raise _zod_error(
-            issue, f'Error in key path "tokenType": (invalid_union_discriminator) {message}'
-        )
+        raise _zod_error(issue)
     _environment(body)
     script = body.get("script")
     if not isinstance(script, str):

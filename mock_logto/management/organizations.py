@@ -1,10 +1,21 @@
-"""`/api/organizations`, `/api/organization-scopes`, `/api/organization-roles`."""
+"""`/api/organizations`, `/api/organization-scopes`, `/api/organization-roles`.
+
+Derived from Logto's routes/organization/** and its SchemaRouter: an entity read by id answers
+its table's 404 (`entity.not_exists_with_id` for organizations and scopes, `entity.not_found` for
+roles, read with `pool.one`), an update of a missing one `entity.not_exists`, a delete
+`entity.not_found`. Relation writes name a missing parent with the foreign-key 422; member lists
+of a missing organization are empty (no existence check); a member's roles need membership.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..errors import EntityNotFound, MembershipRequired, TenantError, UnknownReference
 from ..http.responses import JSONResponse
 from ..models import Organization, OrganizationRole, OrganizationScope, Tenant
 from ..ops import organizations
@@ -12,39 +23,159 @@ from ..ops.organizations import MemberKind
 from . import shapes
 from .common import (
     Handler,
-    by_id,
-    choice,
     created,
-    id_list,
     json_body,
     new_id,
     no_content,
     now_ms,
-    object_field,
-    string_field,
     tenant_of,
 )
 from .events import fire_appended
-from .pagination import paginated
+from .like import ilike_contains
+from .pagination import page_of, paginated
+from .zod_issues import Fields, invalid_string, invalid_type
+
+_EMPTY_UPDATE = ("entity.invalid_input", "Invalid input. Value list must not be empty.")
+
+
+def _empty_update() -> TenantError:
+    """An update with nothing to set: slonik refuses the empty list (422)."""
+    return TenantError(*_EMPTY_UPDATE, status_code=422)
+
+
+def _param(request: Request, name: str = "id") -> str:
+    value: str = request.path_params[name]
+    return value
 
 
 def organization_of(request: Request) -> Organization:
     """The organization named by the path's `id`, else Logto's 404."""
-    return organizations.get(tenant_of(request), request.path_params["id"])
+    return organizations.get(tenant_of(request), _param(request))
+
+
+def _role_ref(tenant: Tenant, role_ids: list[str]) -> list[dict[str, str]]:
+    """`organizationRoles` of a member: id and name, by name (Logto's `aggregateRoles`)."""
+    roles = [tenant.organization_roles[r] for r in role_ids if r in tenant.organization_roles]
+    return [{"id": r.id, "name": r.name} for r in sorted(roles, key=lambda r: r.name)]
+
+
+def _names(names: list[str]) -> str:
+    """`Intl.ListFormat('en', {type: 'conjunction'})`."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 # --------------------------------------------------------------------------- organizations
 
 
+def _organization_fields(fields: Fields, *, create: bool) -> dict[str, Any]:
+    """The writable fields of an organization, checked in its zod guard's order."""
+    given: dict[str, Any] = {}
+    if "name" in fields.data or create:
+        given["name"] = fields.string("name", optional=not create, min_length=1, max_length=128)
+    if "description" in fields.data:
+        given["description"] = fields.string(
+            "description", optional=True, nullable=True, max_length=256
+        )
+    if "customData" in fields.data:
+        given["customData"] = fields.object("customData")
+    if "isMfaRequired" in fields.data:
+        value = fields.data["isMfaRequired"]
+        if not isinstance(value, bool):
+            fields.issues.append(invalid_type(["isMfaRequired"], "boolean", value))
+        given["isMfaRequired"] = value
+    if "color" in fields.data:
+        given["color"] = _color(fields)
+    if "branding" in fields.data:
+        given["branding"] = _branding(fields)
+    if "customCss" in fields.data:
+        given["customCss"] = fields.string("customCss", optional=True, nullable=True)
+    fields.done()
+    return {k: v for k, v in given.items() if v is not None or k in ("description", "customCss")}
+
+
+_HEX_COLOR = re.compile(r"^#[\da-f]{3}([\da-f]{3})?$", re.IGNORECASE)
+#: What `new URL()` accepts, near enough: a scheme and something after it.
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z\d+.-]*:\S+$")
+
+
+def _color(fields: Fields) -> dict[str, Any] | None:
+    """`partialColorGuard`: hex colors and a boolean; other keys are dropped, as zod strips."""
+    value = fields.object("color")
+    if value is None:
+        return None
+    kept: dict[str, Any] = {}
+    for key in ("primaryColor", "isDarkModeEnabled", "darkPrimaryColor"):
+        if key not in value:
+            continue
+        item = value[key]
+        if key == "isDarkModeEnabled":
+            if not isinstance(item, bool):
+                fields.issues.append(invalid_type(["color", key], "boolean", item))
+        elif not isinstance(item, str):
+            fields.issues.append(invalid_type(["color", key], "string", item))
+        elif not _HEX_COLOR.match(item):
+            fields.issues.append(invalid_string(["color", key], "regex", "Invalid"))
+        kept[key] = item
+    return kept
+
+
+def _branding(fields: Fields) -> dict[str, Any] | None:
+    """`brandingGuard`: URLs of logos and favicons; other keys are dropped."""
+    value = fields.object("branding")
+    if value is None:
+        return None
+    kept: dict[str, Any] = {}
+    for key in ("logoUrl", "darkLogoUrl", "favicon", "darkFavicon"):
+        if key not in value:
+            continue
+        item = value[key]
+        if not isinstance(item, str):
+            fields.issues.append(invalid_type(["branding", key], "string", item))
+        elif not _URL.match(item):
+            fields.issues.append(invalid_string(["branding", key], "url", "Invalid url"))
+        kept[key] = item
+    return kept
+
+
+def _apply(org: Organization, given: dict[str, Any]) -> None:
+    if "name" in given:
+        org.name = given["name"]
+    if "description" in given:
+        org.description = given["description"]
+    if "customData" in given:
+        org.custom_data = given["customData"]
+    if "color" in given:
+        org.color = given["color"]
+    if "branding" in given:
+        org.branding = given["branding"]
+    if "isMfaRequired" in given:
+        org.is_mfa_required = given["isMfaRequired"]
+    if "customCss" in given:
+        org.custom_css = given["customCss"]
+
+
 async def list_organizations(request: Request) -> Response:
-    """`GET /api/organizations` (newest first, `q` searches name and id)."""
+    """`GET /api/organizations`: in creation order; `q` is `ilike` on id and name."""
     tenant = tenant_of(request)
-    orgs = sorted(tenant.organizations.values(), key=lambda o: o.created_at, reverse=True)
+    orgs = list(tenant.organizations.values())
     query = request.query_params.get("q")
     if query:
-        needle = query.casefold()
-        orgs = [o for o in orgs if needle in o.name.casefold() or needle in o.id.casefold()]
-    return paginated(request, orgs, shape=lambda o: shapes.organization(o, tenant.id))
+        orgs = [o for o in orgs if ilike_contains(query, (o.id, o.name))]
+    featured = request.query_params.get("showFeatured", "").lower() in ("true", "1", "yes", "y")
+
+    def shape(org: Organization) -> dict[str, Any]:
+        body = shapes.organization(org, tenant.id)
+        if featured:
+            members = [tenant.users[u] for u in org.user_roles if u in tenant.users]
+            body["usersCount"] = len(members)
+            body["featuredUsers"] = [
+                {"id": u.id, "avatar": u.avatar, "name": u.name} for u in members[:3]
+            ]
+        return body
+
+    return paginated(request, orgs, shape=shape)
 
 
 async def get_organization(request: Request) -> Response:
@@ -53,122 +184,186 @@ async def get_organization(request: Request) -> Response:
 
 
 async def create_organization(request: Request) -> Response:
-    """`POST /api/organizations` (201)."""
-    data = await json_body(request)
+    """`POST /api/organizations` (201; names need not be unique)."""
+    given = _organization_fields(Fields(await json_body(request)), create=True)
     tenant = tenant_of(request)
-    org = organizations.create(
-        tenant,
-        Organization(
-            id=new_id(12),
-            name=str(string_field(data, "name", required=True)),
-            description=string_field(data, "description"),
-            custom_data=object_field(data, "customData") or {},
-            created_at=now_ms(request),
-        ),
-    )
+    org = Organization(id=new_id(12), name=given["name"], created_at=now_ms(request))
+    _apply(org, given)
+    organizations.create(tenant, org)
     return JSONResponse(shapes.organization(org, tenant.id), status_code=201)
 
 
 async def update_organization(request: Request) -> Response:
-    """`PATCH /api/organizations/:id`."""
-    org = organization_of(request)
-    data = await json_body(request)
-    name = string_field(data, "name")
-    if name is not None:
-        org.name = name
-    if "description" in data:
-        org.description = string_field(data, "description")
-    custom_data = object_field(data, "customData")
-    if custom_data is not None:
-        org.custom_data = custom_data
-    return JSONResponse(shapes.organization(org, tenant_of(request).id))
+    """`PATCH /api/organizations/:id` (nothing to set: 422; missing: `entity.not_exists`)."""
+    given = _organization_fields(Fields(await json_body(request)), create=False)
+    if not given:
+        raise _empty_update()
+    tenant = tenant_of(request)
+    org = tenant.organizations.get(_param(request))
+    if org is None:
+        raise organizations.not_exists("organization")
+    _apply(org, given)
+    return JSONResponse(shapes.organization(org, tenant.id))
 
 
 async def delete_organization(request: Request) -> Response:
-    """`DELETE /api/organizations/:id` (204)."""
-    organizations.delete(tenant_of(request), organization_of(request))
+    """`DELETE /api/organizations/:id` (204; missing: `entity.not_found`)."""
+    tenant = tenant_of(request)
+    org = tenant.organizations.get(_param(request))
+    if org is None:
+        raise organizations.not_found()
+    organizations.delete(tenant, org)
     return no_content()
 
 
-def _role_ref(tenant: Tenant, role_ids: list[str]) -> list[dict[str, str]]:
-    return [
-        {"id": r, "name": tenant.organization_roles[r].name}
-        for r in role_ids
-        if r in tenant.organization_roles
-    ]
+# --------------------------------------------------------------------------- members
+
+
+def _members_of(tenant: Tenant, organization_id: str, kind: MemberKind) -> dict[str, list[str]]:
+    """Member id → role ids; none for a missing organization (Logto does not check it)."""
+    org = tenant.organizations.get(organization_id)
+    return {} if org is None else organizations.members(org, kind)
 
 
 async def list_users(request: Request) -> Response:
-    """`GET /api/organizations/:id/users`: members with their organization roles."""
-    org = organization_of(request)
+    """`GET /api/organizations/:id/users`: members with their roles; `q` on user fields."""
     tenant = tenant_of(request)
-    members = [
-        {
-            **shapes.user(tenant.users[user_id], has_password=False),
-            "organizationRoles": _role_ref(tenant, role_ids),
-        }
-        for user_id, role_ids in org.user_roles.items()
-        if user_id in tenant.users
+    users = [
+        (tenant.users[u], roles)
+        for u, roles in _members_of(tenant, _param(request), "user").items()
+        if u in tenant.users
     ]
-    return paginated(request, members)
+    query = request.query_params.get("q")
+    if query:
+        users = [
+            (u, r)
+            for u, r in users
+            if ilike_contains(query, (u.id, u.primary_email, u.primary_phone, u.username, u.name))
+        ]
+    return paginated(
+        request,
+        users,
+        shape=lambda pair: {
+            **shapes.user(pair[0], has_password=False),
+            "organizationRoles": _role_ref(tenant, pair[1]),
+        },
+    )
+
+
+def _ids(request_body: dict[str, Any], name: str, *, nonempty: bool) -> list[str]:
+    """The ids of a relation insert (Logto's `on conflict do nothing`: duplicates are fine)."""
+    fields = Fields(request_body)
+    ids = fields.strings(name, nonempty=nonempty, item_min=1)
+    fields.done()
+    return list(dict.fromkeys(ids))
+
+
+def _replacing_ids(request_body: dict[str, Any], name: str, *, nonempty: bool = False) -> list[str]:
+    """The ids of a relation replacement: a plain insert, so a duplicate breaks the key (422)."""
+    fields = Fields(request_body)
+    ids = fields.strings(name, nonempty=nonempty, item_min=1)
+    fields.done()
+    if len(set(ids)) != len(ids):
+        raise organizations.unique_violation()
+    return ids
 
 
 async def add_users(request: Request) -> Response:
     """`POST /api/organizations/:id/users` (201; members already there stay as they are)."""
-    org = organization_of(request)
-    user_ids = id_list(await json_body(request), "userIds")
-    organizations.add_members(tenant_of(request), org, "user", user_ids)
+    user_ids = _ids(await json_body(request), "userIds", nonempty=True)
+    tenant = tenant_of(request)
+    org = organizations.existing(tenant, _param(request))
+    organizations.add_members(tenant, org, "user", user_ids)
     return created()
+
+
+async def _replace_members(request: Request, kind: MemberKind, key: str) -> Response:
+    ids = _replacing_ids(await json_body(request), key)
+    tenant = tenant_of(request)
+    org = tenant.organizations.get(_param(request))
+    if org is None:
+        if ids:
+            raise UnknownReference()
+        return no_content()
+    organizations.replace_members(tenant, org, kind, ids)
+    return no_content()
 
 
 async def replace_users(request: Request) -> Response:
     """`PUT /api/organizations/:id/users` (204): exactly these members."""
-    org = organization_of(request)
-    user_ids = id_list(await json_body(request), "userIds")
-    organizations.replace_members(tenant_of(request), org, "user", user_ids)
+    return await _replace_members(request, "user", "userIds")
+
+
+async def _remove_member(request: Request, kind: MemberKind, key: str) -> Response:
+    org = tenant_of(request).organizations.get(_param(request))
+    if org is None:
+        raise organizations.not_found()
+    organizations.remove_member(org, kind, _param(request, key))
     return no_content()
 
 
 async def remove_user(request: Request) -> Response:
-    """`DELETE /api/organizations/:id/users/:userId` (204)."""
-    organizations.remove_member(organization_of(request), "user", request.path_params["userId"])
-    return no_content()
+    """`DELETE /api/organizations/:id/users/:userId` (204; not a member: 404)."""
+    return await _remove_member(request, "user", "userId")
 
 
 def _member_roles(request: Request, kind: MemberKind) -> tuple[list[str], Tenant]:
     """The organization roles of the member the path names (which must be a member)."""
     key = "userId" if kind == "user" else "applicationId"
-    held = organizations.member_roles(organization_of(request), kind, request.path_params[key])
-    return held, tenant_of(request)
+    tenant = tenant_of(request)
+    table = _members_of(tenant, _param(request), kind)
+    member = _param(request, key)
+    if member not in table:
+        raise MembershipRequired()
+    return table[member], tenant
+
+
+async def _list_member_roles(request: Request, kind: MemberKind) -> Response:
+    roles, tenant = _member_roles(request, kind)
+    items = [tenant.organization_roles[r] for r in roles if r in tenant.organization_roles]
+    return paginated(
+        request,
+        items,
+        optional=True,
+        shape=lambda r: shapes.organization_role(r, tenant.id),
+    )
 
 
 async def list_user_roles(request: Request) -> Response:
     """`GET /api/organizations/:id/users/:userId/roles`."""
-    roles, tenant = _member_roles(request, "user")
-    items = [
-        shapes.organization_role(tenant.organization_roles[r], tenant.id)
-        for r in roles
-        if r in tenant.organization_roles
-    ]
-    return paginated(request, items)
+    return await _list_member_roles(request, "user")
 
 
-async def _assign_member_roles(request: Request, kind: MemberKind) -> Response:
-    roles, tenant = _member_roles(request, kind)
-    role_ids = id_list(await json_body(request), "organizationRoleIds")
-    organizations.assign_member_roles(tenant, roles, kind, role_ids)
-    return created()
+def _role_ids_and_names(tenant: Tenant, data: dict[str, Any]) -> list[str]:
+    """`organizationRoleIds` plus the ids of `organizationRoleNames` (all names must exist)."""
+    fields = Fields(data)
+    ids = fields.strings("organizationRoleIds", optional=True, item_min=1)
+    names = fields.strings("organizationRoleNames", optional=True, item_min=1)
+    fields.done()
+    by_name = [r for r in tenant.organization_roles.values() if r.name in names]
+    missing = [n for n in names if not any(r.name == n for r in by_name)]
+    if missing:
+        raise TenantError(
+            "organization.role_names_not_found",
+            f"Invalid role names detected: {_names(missing)}. "
+            "Please create these roles first before proceeding.",
+            status_code=422,
+        )
+    return list(dict.fromkeys([*ids, *(r.id for r in by_name)]))
 
 
 async def assign_user_roles(request: Request) -> Response:
-    """`POST /api/organizations/:id/users/:userId/roles` (201)."""
-    return await _assign_member_roles(request, "user")
+    """`POST /api/organizations/:id/users/:userId/roles` (201; ids and/or names)."""
+    roles, tenant = _member_roles(request, "user")
+    role_ids = _role_ids_and_names(tenant, await json_body(request))
+    organizations.assign_member_roles(tenant, roles, "user", role_ids)
+    return created()
 
 
 async def replace_user_roles(request: Request) -> Response:
     """`PUT /api/organizations/:id/users/:userId/roles` (204): exactly these roles."""
     roles, tenant = _member_roles(request, "user")
-    role_ids = id_list(await json_body(request), "organizationRoleIds")
+    role_ids = _role_ids_and_names(tenant, await json_body(request))
     organizations.replace_member_roles(tenant, roles, "user", role_ids)
     return no_content()
 
@@ -176,89 +371,305 @@ async def replace_user_roles(request: Request) -> Response:
 async def remove_user_role(request: Request) -> Response:
     """`DELETE /api/organizations/:id/users/:userId/roles/:organizationRoleId` (204)."""
     roles, _ = _member_roles(request, "user")
-    organizations.remove_member_role(roles, request.path_params["organizationRoleId"])
+    organizations.remove_member_role(roles, _param(request, "organizationRoleId"))
     return no_content()
 
 
-async def list_applications(request: Request) -> Response:
-    """`GET /api/organizations/:id/applications`."""
-    org = organization_of(request)
+async def list_user_scopes(request: Request) -> Response:
+    """`GET /api/organizations/:id/users/:userId/scopes`: by id; no membership check."""
     tenant = tenant_of(request)
-    items = [
-        {
-            **shapes.application(tenant.applications[app_id], tenant.id),
-            "organizationRoles": _role_ref(tenant, role_ids),
-        }
-        for app_id, role_ids in org.application_roles.items()
-        if app_id in tenant.applications
+    roles = _members_of(tenant, _param(request), "user").get(_param(request, "userId"), [])
+    scope_ids = {
+        s
+        for r in roles
+        if r in tenant.organization_roles
+        for s in tenant.organization_roles[r].organization_scope_ids
+        if s in tenant.organization_scopes
+    }
+    return JSONResponse(
+        [
+            shapes.organization_scope(tenant.organization_scopes[s], tenant.id)
+            for s in sorted(scope_ids)
+        ]
+    )
+
+
+async def _bulk_roles(request: Request, kind: MemberKind, key: str) -> Response:
+    fields = Fields(await json_body(request))
+    member_ids = fields.strings(key, nonempty=True, item_min=1)
+    role_ids = fields.strings("organizationRoleIds", nonempty=True, item_min=1)
+    fields.done()
+    tenant = tenant_of(request)
+    table = _members_of(tenant, _param(request), kind)
+    if any(m not in table for m in member_ids):
+        raise UnknownReference()
+    for role_id in role_ids:
+        organizations.check_member_role(tenant, kind, role_id)
+    for member_id in dict.fromkeys(member_ids):
+        organizations.assign_member_roles(tenant, table[member_id], kind, role_ids)
+    return created()
+
+
+async def assign_users_roles(request: Request) -> Response:
+    """`POST /api/organizations/:id/users/roles` (201): every role to every user."""
+    return await _bulk_roles(request, "user", "userIds")
+
+
+async def list_applications(request: Request) -> Response:
+    """`GET /api/organizations/:id/applications`; `q` on id, name, description."""
+    tenant = tenant_of(request)
+    apps = [
+        (tenant.applications[a], roles)
+        for a, roles in _members_of(tenant, _param(request), "application").items()
+        if a in tenant.applications
     ]
-    return paginated(request, items)
+    query = request.query_params.get("q")
+    if query:
+        apps = [(a, r) for a, r in apps if ilike_contains(query, (a.id, a.name, a.description))]
+    return paginated(
+        request,
+        apps,
+        shape=lambda pair: {
+            **shapes.application(pair[0], tenant.id),
+            "organizationRoles": _role_ref(tenant, pair[1]),
+        },
+    )
 
 
 async def add_applications(request: Request) -> Response:
     """`POST /api/organizations/:id/applications` (201; M2M apps only)."""
-    org = organization_of(request)
-    app_ids = id_list(await json_body(request), "applicationIds")
-    organizations.add_members(tenant_of(request), org, "application", app_ids)
+    app_ids = _ids(await json_body(request), "applicationIds", nonempty=True)
+    tenant = tenant_of(request)
+    org = organizations.existing(tenant, _param(request))
+    organizations.add_members(tenant, org, "application", app_ids)
     return created()
+
+
+async def replace_applications(request: Request) -> Response:
+    """`PUT /api/organizations/:id/applications` (204): exactly these apps."""
+    return await _replace_members(request, "application", "applicationIds")
 
 
 async def remove_application(request: Request) -> Response:
     """`DELETE /api/organizations/:id/applications/:applicationId` (204)."""
-    organizations.remove_member(
-        organization_of(request), "application", request.path_params["applicationId"]
-    )
-    return no_content()
+    return await _remove_member(request, "application", "applicationId")
+
+
+async def assign_applications_roles(request: Request) -> Response:
+    """`POST /api/organizations/:id/applications/roles` (201): every role to every app."""
+    return await _bulk_roles(request, "application", "applicationIds")
 
 
 async def list_application_roles(request: Request) -> Response:
     """`GET /api/organizations/:id/applications/:applicationId/roles`."""
-    roles, tenant = _member_roles(request, "application")
-    items = [
-        shapes.organization_role(tenant.organization_roles[r], tenant.id)
-        for r in roles
-        if r in tenant.organization_roles
-    ]
-    return paginated(request, items)
+    return await _list_member_roles(request, "application")
 
 
 async def assign_application_roles(request: Request) -> Response:
     """`POST /api/organizations/:id/applications/:applicationId/roles` (201)."""
-    return await _assign_member_roles(request, "application")
+    roles, tenant = _member_roles(request, "application")
+    role_ids = _ids(await json_body(request), "organizationRoleIds", nonempty=True)
+    organizations.assign_member_roles(tenant, roles, "application", role_ids)
+    return created()
+
+
+async def replace_application_roles(request: Request) -> Response:
+    """`PUT /api/organizations/:id/applications/:applicationId/roles` (204; never empty)."""
+    roles, tenant = _member_roles(request, "application")
+    role_ids = _replacing_ids(await json_body(request), "organizationRoleIds", nonempty=True)
+    organizations.replace_member_roles(tenant, roles, "application", role_ids)
+    return no_content()
+
+
+async def remove_application_role(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/applications/:applicationId/roles/:organizationRoleId`."""
+    roles, _ = _member_roles(request, "application")
+    organizations.remove_member_role(roles, _param(request, "organizationRoleId"))
+    return no_content()
+
+
+# --------------------------------------------------------------------------- JIT
+
+
+async def list_jit_email_domains(request: Request) -> Response:
+    """`GET /api/organizations/:id/jit/email-domains` (a missing organization has none)."""
+    tenant = tenant_of(request)
+    org = tenant.organizations.get(_param(request))
+    domains = sorted(org.jit_email_domains) if org else []
+    return paginated(
+        request,
+        domains,
+        optional=True,
+        shape=lambda d: {
+            "tenantId": tenant.id,
+            "organizationId": _param(request),
+            "emailDomain": d,
+        },
+    )
+
+
+async def add_jit_email_domain(request: Request) -> Response:
+    """`POST /api/organizations/:id/jit/email-domains` (201; any non-empty string)."""
+    fields = Fields(await json_body(request))
+    domain = fields.string("emailDomain", min_length=1)
+    fields.done()
+    tenant = tenant_of(request)
+    organizations.add_jit_email_domain(tenant, _param(request), str(domain))
+    body = {"tenantId": tenant.id, "organizationId": _param(request), "emailDomain": domain}
+    return JSONResponse(body, status_code=201)
+
+
+async def replace_jit_email_domains(request: Request) -> Response:
+    """`PUT /api/organizations/:id/jit/email-domains` (204)."""
+    fields = Fields(await json_body(request))
+    domains = fields.strings("emailDomains")
+    fields.done()
+    organizations.replace_jit_email_domains(tenant_of(request), _param(request), domains)
+    return no_content()
+
+
+async def remove_jit_email_domain(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/jit/email-domains/:emailDomain` (204)."""
+    organizations.remove_jit_email_domain(
+        tenant_of(request), _param(request), _param(request, "emailDomain")
+    )
+    return no_content()
+
+
+async def list_jit_roles(request: Request) -> Response:
+    """`GET /api/organizations/:id/jit/roles`, by name (a missing organization: its 404)."""
+    page_of(request, optional=True)  # koaPagination runs before the existence check
+    org = organization_of(request)
+    tenant = tenant_of(request)
+    known = tenant.organization_roles
+    roles = sorted((known[r] for r in org.jit_role_ids if r in known), key=lambda r: r.name)
+    return paginated(
+        request, roles, optional=True, shape=lambda r: shapes.organization_role(r, tenant.id)
+    )
+
+
+def _check_jit_roles(tenant: Tenant, organization_id: str, role_ids: list[str]) -> Organization:
+    org = organizations.existing(tenant, organization_id)
+    if any(r not in tenant.organization_roles for r in role_ids):
+        raise UnknownReference()
+    return org
+
+
+async def add_jit_roles(request: Request) -> Response:
+    """`POST /api/organizations/:id/jit/roles` (201; roles already there are kept, any type)."""
+    role_ids = _ids(await json_body(request), "organizationRoleIds", nonempty=True)
+    org = _check_jit_roles(tenant_of(request), _param(request), role_ids)
+    org.jit_role_ids.extend(r for r in role_ids if r not in org.jit_role_ids)
+    return created()
+
+
+async def replace_jit_roles(request: Request) -> Response:
+    """`PUT /api/organizations/:id/jit/roles` (204)."""
+    role_ids = _replacing_ids(await json_body(request), "organizationRoleIds")
+    tenant = tenant_of(request)
+    if not role_ids:
+        org = tenant.organizations.get(_param(request))
+        if org is not None:
+            org.jit_role_ids.clear()
+        return no_content()
+    org = _check_jit_roles(tenant, _param(request), role_ids)
+    org.jit_role_ids[:] = role_ids
+    return no_content()
+
+
+async def remove_jit_role(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/jit/roles/:organizationRoleId` (204)."""
+    org = tenant_of(request).organizations.get(_param(request))
+    role_id = _param(request, "organizationRoleId")
+    if org is None or role_id not in org.jit_role_ids:
+        raise organizations.not_found()
+    org.jit_role_ids.remove(role_id)
+    return no_content()
+
+
+async def list_jit_sso_connectors(request: Request) -> Response:
+    """`GET /api/organizations/:id/jit/sso-connectors` (the mock has no SSO connectors)."""
+    page_of(request, optional=True)
+    organization_of(request)
+    return paginated(request, [], optional=True)
+
+
+async def add_jit_sso_connectors(request: Request) -> Response:
+    """`POST /api/organizations/:id/jit/sso-connectors`: every id is unknown here (422)."""
+    _ids(await json_body(request), "ssoConnectorIds", nonempty=True)
+    raise UnknownReference()
+
+
+async def replace_jit_sso_connectors(request: Request) -> Response:
+    """`PUT /api/organizations/:id/jit/sso-connectors` (204 for none; any id is unknown)."""
+    if _replacing_ids(await json_body(request), "ssoConnectorIds"):
+        raise UnknownReference()
+    return no_content()
+
+
+async def remove_jit_sso_connector(request: Request) -> Response:
+    """`DELETE /api/organizations/:id/jit/sso-connectors/:ssoConnectorId`: never there."""
+    raise organizations.not_found()
 
 
 # --------------------------------------------------------------------------- the template
 
 
-def _rename(
-    tenant: Tenant, entity: OrganizationScope | OrganizationRole, data: dict[str, object]
-) -> None:
-    """PATCH of a template entity: `name` (still unique) and `description`."""
-    name = string_field(data, "name")
-    if name is not None:
-        organizations.rename(tenant, entity, name)
+def _template_fields(data: dict[str, Any], *, create: bool, role: bool = False) -> dict[str, Any]:
+    """`name` (1–128) and `description` (≤ 256, nullable) of a scope or role (and its `type`)."""
+    fields = Fields(data)
+    given: dict[str, Any] = {}
+    if create or "name" in data:
+        given["name"] = fields.string("name", optional=not create, min_length=1, max_length=128)
     if "description" in data:
-        entity.description = string_field(data, "description")
+        given["description"] = fields.string(
+            "description", optional=True, nullable=True, max_length=256
+        )
+    if "type" in data and role:
+        given["type"] = fields.enum("type", ("User", "MachineToMachine"))
+    fields.done()
+    return given
+
+
+def _update_template(
+    tenant: Tenant, entity: OrganizationScope | OrganizationRole, given: dict[str, Any]
+) -> None:
+    if "name" in given:
+        organizations.rename(tenant, entity, given["name"])
+    if "description" in given:
+        entity.description = given["description"]
+    if "type" in given and isinstance(entity, OrganizationRole):
+        entity.type = given["type"]
 
 
 def _scope_of(request: Request) -> OrganizationScope:
-    return by_id(request, tenant_of(request).organization_scopes, "organization_scopes")
+    found = tenant_of(request).organization_scopes.get(_param(request))
+    if found is None:
+        raise EntityNotFound("organization_scopes", _param(request))
+    return found
 
 
 async def list_scopes(request: Request) -> Response:
-    """`GET /api/organization-scopes`."""
+    """`GET /api/organization-scopes`: by name; `q` is `ilike` on the name."""
     tenant = tenant_of(request)
-    items = [shapes.organization_scope(s, tenant.id) for s in tenant.organization_scopes.values()]
-    return paginated(request, items)
+    scopes = sorted(tenant.organization_scopes.values(), key=lambda s: s.name)
+    query = request.query_params.get("q")
+    if query:
+        scopes = [s for s in scopes if ilike_contains(query, (s.name,))]
+    return paginated(
+        request, scopes, optional=True, shape=lambda s: shapes.organization_scope(s, tenant.id)
+    )
 
 
 async def create_scope(request: Request) -> Response:
-    """`POST /api/organization-scopes` (201)."""
-    data = await json_body(request)
+    """`POST /api/organization-scopes` (201; names unique, spaces allowed)."""
+    given = _template_fields(await json_body(request), create=True)
     tenant = tenant_of(request)
-    name = str(string_field(data, "name", required=True))
-    scope = OrganizationScope(new_id(), name, string_field(data, "description"))
-    organizations.create_scope(tenant, scope)
+    scope = OrganizationScope(new_id(), given["name"], given.get("description"))
+    try:
+        organizations.create_scope(tenant, scope)
+    except TenantError as error:
+        raise organizations.unique_violation() from error
     return JSONResponse(shapes.organization_scope(scope, tenant.id), status_code=201)
 
 
@@ -269,25 +680,39 @@ async def get_scope(request: Request) -> Response:
 
 async def update_scope(request: Request) -> Response:
     """`PATCH /api/organization-scopes/:id`."""
-    scope = _scope_of(request)
+    given = _template_fields(await json_body(request), create=False)
+    if not given:
+        raise _empty_update()
     tenant = tenant_of(request)
-    _rename(tenant, scope, await json_body(request))
+    scope = tenant.organization_scopes.get(_param(request))
+    if scope is None:
+        raise organizations.not_exists("organization_scope")
+    _update_template(tenant, scope, given)
     return JSONResponse(shapes.organization_scope(scope, tenant.id))
 
 
 async def delete_scope(request: Request) -> Response:
     """`DELETE /api/organization-scopes/:id` (204): gone from every organization role."""
-    organizations.delete_scope(tenant_of(request), _scope_of(request))
+    tenant = tenant_of(request)
+    scope = tenant.organization_scopes.get(_param(request))
+    if scope is None:
+        raise organizations.not_found()
+    organizations.delete_scope(tenant, scope)
     return no_content()
 
 
 def _role_of(request: Request) -> OrganizationRole:
-    return by_id(request, tenant_of(request).organization_roles, "organization_roles")
+    """The role the path names, else `entity.not_found` (Logto reads it with `pool.one`)."""
+    found = tenant_of(request).organization_roles.get(_param(request))
+    if found is None:
+        raise organizations.not_found()
+    return found
 
 
 def _role_with_scopes(role: OrganizationRole, tenant: Tenant) -> dict[str, object]:
+    """A role with its scopes and resource scopes, each list by id (Logto's `json_agg`)."""
     resource_scopes = []
-    for scope_id in role.resource_scope_ids:
+    for scope_id in sorted(role.resource_scope_ids):
         scope = tenant.find_scope(scope_id)
         resource = tenant.resources.get(scope.resource_id) if scope else None
         if scope is not None and resource is not None:
@@ -302,7 +727,7 @@ def _role_with_scopes(role: OrganizationRole, tenant: Tenant) -> dict[str, objec
         **shapes.organization_role(role, tenant.id),
         "scopes": [
             {"id": s, "name": tenant.organization_scopes[s].name}
-            for s in role.organization_scope_ids
+            for s in sorted(role.organization_scope_ids)
             if s in tenant.organization_scopes
         ],
         "resourceScopes": resource_scopes,
@@ -310,28 +735,41 @@ def _role_with_scopes(role: OrganizationRole, tenant: Tenant) -> dict[str, objec
 
 
 async def list_roles(request: Request) -> Response:
-    """`GET /api/organization-roles`, each with its organization and resource scopes."""
+    """`GET /api/organization-roles`: by name; `q` is `ilike` on id, name, description."""
     tenant = tenant_of(request)
-    items = [_role_with_scopes(r, tenant) for r in tenant.organization_roles.values()]
-    return paginated(request, items)
+    roles = sorted(tenant.organization_roles.values(), key=lambda r: r.name)
+    query = request.query_params.get("q")
+    if query:
+        roles = [r for r in roles if ilike_contains(query, (r.id, r.name, r.description))]
+    return paginated(request, roles, shape=lambda r: _role_with_scopes(r, tenant))
 
 
 async def create_role(request: Request) -> Response:
-    """`POST /api/organization-roles` (201), with its organization and resource scopes."""
+    """`POST /api/organization-roles` (201), with its organization and resource scopes.
+
+    Logto inserts the role before its scopes: an unknown scope answers 422 and the role stays.
+    """
     data = await json_body(request)
+    fields = Fields(data)
+    name = fields.string("name", min_length=1, max_length=128)
+    description = fields.string("description", optional=True, nullable=True, max_length=256)
+    role_type = fields.enum("type", ("User", "MachineToMachine"), optional=True) or "User"
+    scope_ids = fields.strings("organizationScopeIds", optional=True)
+    resource_scope_ids = fields.strings("resourceScopeIds", optional=True)
+    fields.done()
     tenant = tenant_of(request)
-    name = str(string_field(data, "name", required=True))
-    scope_ids = id_list(data, "organizationScopeIds", required=False)
-    resource_scope_ids = id_list(data, "resourceScopeIds", required=False)
     role = OrganizationRole(
         id=new_id(),
-        name=name,
-        type=choice(data, "type", ("User", "MachineToMachine"), "User"),  # type: ignore[arg-type]
-        description=string_field(data, "description"),
-        organization_scope_ids=scope_ids,
-        resource_scope_ids=resource_scope_ids,
+        name=str(name),
+        type=role_type,  # type: ignore[arg-type]
+        description=description,
     )
-    organizations.create_role(tenant, role)
+    try:
+        organizations.create_role(tenant, role)
+    except TenantError as error:
+        raise organizations.unique_violation() from error
+    organizations.add_role_scopes(tenant, role, scope_ids)
+    organizations.add_role_resource_scopes(tenant, role, resource_scope_ids)
     if scope_ids or resource_scope_ids:
         fire_appended(
             request,
@@ -350,9 +788,14 @@ async def get_role(request: Request) -> Response:
 
 async def update_role(request: Request) -> Response:
     """`PATCH /api/organization-roles/:id`."""
-    role = _role_of(request)
+    given = _template_fields(await json_body(request), create=False, role=True)
+    if not given:
+        raise _empty_update()
     tenant = tenant_of(request)
-    _rename(tenant, role, await json_body(request))
+    role = tenant.organization_roles.get(_param(request))
+    if role is None:
+        raise organizations.not_exists("organization_role")
+    _update_template(tenant, role, given)
     return JSONResponse(shapes.organization_role(role, tenant.id))
 
 
@@ -363,41 +806,94 @@ async def delete_role(request: Request) -> Response:
 
 
 async def list_role_scopes(request: Request) -> Response:
-    """`GET /api/organization-roles/:id/scopes`."""
+    """`GET /api/organization-roles/:id/scopes` (pagination checked before the role)."""
+    page_of(request, optional=True)
     role = _role_of(request)
     tenant = tenant_of(request)
     items = [
-        shapes.organization_scope(tenant.organization_scopes[s], tenant.id)
-        for s in role.organization_scope_ids
+        tenant.organization_scopes[s]
+        for s in sorted(role.organization_scope_ids)
         if s in tenant.organization_scopes
     ]
-    return paginated(request, items)
+    return paginated(
+        request, items, optional=True, shape=lambda s: shapes.organization_scope(s, tenant.id)
+    )
+
+
+def _role_for_write(request: Request) -> OrganizationRole:
+    """The role a relation write names; a missing one is the foreign-key 422."""
+    found = tenant_of(request).organization_roles.get(_param(request))
+    if found is None:
+        raise UnknownReference()
+    return found
 
 
 async def add_role_scopes(request: Request) -> Response:
     """`POST /api/organization-roles/:id/scopes` (201)."""
-    role = _role_of(request)
-    tenant = tenant_of(request)
-    scope_ids = id_list(await json_body(request), "organizationScopeIds")
-    organizations.add_role_scopes(tenant, role, scope_ids)
+    scope_ids = _ids(await json_body(request), "organizationScopeIds", nonempty=True)
+    organizations.add_role_scopes(tenant_of(request), _role_for_write(request), scope_ids)
     return created()
 
 
+async def replace_role_scopes(request: Request) -> Response:
+    """`PUT /api/organization-roles/:id/scopes` (204)."""
+    scope_ids = _replacing_ids(await json_body(request), "organizationScopeIds")
+    tenant = tenant_of(request)
+    if not scope_ids and _param(request) not in tenant.organization_roles:
+        return no_content()
+    role = _role_for_write(request)
+    organizations.check_role_scopes(tenant, scope_ids, [])
+    role.organization_scope_ids[:] = scope_ids
+    return no_content()
+
+
+async def remove_role_scope(request: Request) -> Response:
+    """`DELETE /api/organization-roles/:id/scopes/:organizationScopeId` (204)."""
+    role = tenant_of(request).organization_roles.get(_param(request))
+    scope_id = _param(request, "organizationScopeId")
+    if role is None or scope_id not in role.organization_scope_ids:
+        raise organizations.not_found()
+    role.organization_scope_ids.remove(scope_id)
+    return no_content()
+
+
 async def list_role_resource_scopes(request: Request) -> Response:
-    """`GET /api/organization-roles/:id/resource-scopes`."""
+    """`GET /api/organization-roles/:id/resource-scopes` (pagination checked first)."""
+    page_of(request, optional=True)
     role = _role_of(request)
     tenant = tenant_of(request)
-    scopes = [s for s in (tenant.find_scope(i) for i in role.resource_scope_ids) if s is not None]
-    return paginated(request, [shapes.scope(s, tenant.id) for s in scopes])
+    found = (tenant.find_scope(i) for i in sorted(role.resource_scope_ids))
+    scopes = [s for s in found if s is not None]
+    return paginated(request, scopes, optional=True, shape=lambda s: shapes.scope(s, tenant.id))
 
 
 async def add_role_resource_scopes(request: Request) -> Response:
     """`POST /api/organization-roles/:id/resource-scopes` (201)."""
-    role = _role_of(request)
-    tenant = tenant_of(request)
-    scope_ids = id_list(await json_body(request), "scopeIds")
-    organizations.add_role_resource_scopes(tenant, role, scope_ids)
+    scope_ids = _ids(await json_body(request), "scopeIds", nonempty=True)
+    organizations.add_role_resource_scopes(tenant_of(request), _role_for_write(request), scope_ids)
     return created()
+
+
+async def replace_role_resource_scopes(request: Request) -> Response:
+    """`PUT /api/organization-roles/:id/resource-scopes` (204)."""
+    scope_ids = _replacing_ids(await json_body(request), "scopeIds")
+    tenant = tenant_of(request)
+    if not scope_ids and _param(request) not in tenant.organization_roles:
+        return no_content()
+    role = _role_for_write(request)
+    organizations.check_role_scopes(tenant, [], scope_ids)
+    role.resource_scope_ids[:] = scope_ids
+    return no_content()
+
+
+async def remove_role_resource_scope(request: Request) -> Response:
+    """`DELETE /api/organization-roles/:id/resource-scopes/:scopeId` (204)."""
+    role = tenant_of(request).organization_roles.get(_param(request))
+    scope_id = _param(request, "scopeId")
+    if role is None or scope_id not in role.resource_scope_ids:
+        raise organizations.not_found()
+    role.resource_scope_ids.remove(scope_id)
+    return no_content()
 
 
 #: (method, path under /api, handler): the routes of this module, in matching order.
@@ -410,16 +906,42 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/organizations/{id}/users", list_users),
     ("POST", "/organizations/{id}/users", add_users),
     ("PUT", "/organizations/{id}/users", replace_users),
+    ("POST", "/organizations/{id}/users/roles", assign_users_roles),
     ("DELETE", "/organizations/{id}/users/{userId}", remove_user),
     ("GET", "/organizations/{id}/users/{userId}/roles", list_user_roles),
     ("POST", "/organizations/{id}/users/{userId}/roles", assign_user_roles),
     ("PUT", "/organizations/{id}/users/{userId}/roles", replace_user_roles),
     ("DELETE", "/organizations/{id}/users/{userId}/roles/{organizationRoleId}", remove_user_role),
+    ("GET", "/organizations/{id}/users/{userId}/scopes", list_user_scopes),
     ("GET", "/organizations/{id}/applications", list_applications),
     ("POST", "/organizations/{id}/applications", add_applications),
+    ("PUT", "/organizations/{id}/applications", replace_applications),
+    ("POST", "/organizations/{id}/applications/roles", assign_applications_roles),
     ("DELETE", "/organizations/{id}/applications/{applicationId}", remove_application),
     ("GET", "/organizations/{id}/applications/{applicationId}/roles", list_application_roles),
     ("POST", "/organizations/{id}/applications/{applicationId}/roles", assign_application_roles),
+    ("PUT", "/organizations/{id}/applications/{applicationId}/roles", replace_application_roles),
+    (
+        "DELETE",
+        "/organizations/{id}/applications/{applicationId}/roles/{organizationRoleId}",
+        remove_application_role,
+    ),
+    ("GET", "/organizations/{id}/jit/email-domains", list_jit_email_domains),
+    ("POST", "/organizations/{id}/jit/email-domains", add_jit_email_domain),
+    ("PUT", "/organizations/{id}/jit/email-domains", replace_jit_email_domains),
+    ("DELETE", "/organizations/{id}/jit/email-domains/{emailDomain}", remove_jit_email_domain),
+    ("GET", "/organizations/{id}/jit/roles", list_jit_roles),
+    ("POST", "/organizations/{id}/jit/roles", add_jit_roles),
+    ("PUT", "/organizations/{id}/jit/roles", replace_jit_roles),
+    ("DELETE", "/organizations/{id}/jit/roles/{organizationRoleId}", remove_jit_role),
+    ("GET", "/organizations/{id}/jit/sso-connectors", list_jit_sso_connectors),
+    ("POST", "/organizations/{id}/jit/sso-connectors", add_jit_sso_connectors),
+    ("PUT", "/organizations/{id}/jit/sso-connectors", replace_jit_sso_connectors),
+    (
+        "DELETE",
+        "/organizations/{id}/jit/sso-connectors/{ssoConnectorId}",
+        remove_jit_sso_connector,
+    ),
     ("GET", "/organization-scopes", list_scopes),
     ("POST", "/organization-scopes", create_scope),
     ("GET", "/organization-scopes/{id}", get_scope),
@@ -432,6 +954,10 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("DELETE", "/organization-roles/{id}", delete_role),
     ("GET", "/organization-roles/{id}/scopes", list_role_scopes),
     ("POST", "/organization-roles/{id}/scopes", add_role_scopes),
+    ("PUT", "/organization-roles/{id}/scopes", replace_role_scopes),
+    ("DELETE", "/organization-roles/{id}/scopes/{organizationScopeId}", remove_role_scope),
     ("GET", "/organization-roles/{id}/resource-scopes", list_role_resource_scopes),
     ("POST", "/organization-roles/{id}/resource-scopes", add_role_resource_scopes),
+    ("PUT", "/organization-roles/{id}/resource-scopes", replace_role_resource_scopes),
+    ("DELETE", "/organization-roles/{id}/resource-scopes/{scopeId}", remove_role_resource_scope),
 )

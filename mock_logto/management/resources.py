@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..http.responses import JSONResponse
 from ..models import ApiResource, Scope
 from ..ops import applications as app_ops
 from ..ops import resources
-from . import shapes, sql_search, zod
+from . import shapes, sql_search
 from .common import (
     Handler,
     body_value,
@@ -23,24 +24,20 @@ from .common import (
 from .pagination import page_of, paginated
 
 #: `Resources.createGuard` less `id` and `isDefault` (name and indicator: text, non-empty).
-CREATE = zod.Object(
+CREATE = zod.Obj(
     {
-        "name": zod.String(min=1),
-        "indicator": zod.String(min=1),
-        "accessTokenTtl": zod.Number().optional(),
+        "name": zod.Str(min=1),
+        "indicator": zod.Str(min=1),
+        "accessTokenTtl": zod.Num().optional(),
     }
 )
 #: PATCH: `name`, `accessTokenTtl` (the indicator cannot change).
-PATCH = zod.Object(
-    {"name": zod.String(min=1).optional(), "accessTokenTtl": zod.Number().optional()}
-)
-IS_DEFAULT = zod.Object({"isDefault": zod.Boolean()})
+PATCH = zod.Obj({"name": zod.Str(min=1).optional(), "accessTokenTtl": zod.Num().optional()})
+IS_DEFAULT = zod.Obj({"isDefault": zod.Bool()})
 #: `Scopes.createGuard.pick({name, description})`.
-SCOPE_CREATE = zod.Object(
-    {"name": zod.String(min=1, max=256), "description": zod.String().nullish()}
-)
-SCOPE_PATCH = zod.Object(
-    {"name": zod.String(min=1, max=256).optional(), "description": zod.String().nullish()}
+SCOPE_CREATE = zod.Obj({"name": zod.Str(min=1, max=256), "description": zod.Str().nullish()})
+SCOPE_PATCH = zod.Obj(
+    {"name": zod.Str(min=1, max=256).optional(), "description": zod.Str().nullish()}
 )
 _YES = ("true", "1", "yes", "y")
 

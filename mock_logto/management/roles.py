@@ -7,12 +7,13 @@ from collections.abc import Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..http.responses import JSONResponse
 from ..models import Application, Role, Scope
 from ..ops import applications as app_ops
 from ..ops import resources, roles
 from ..ops import users as user_ops
-from . import shapes, sql_search, zod
+from . import shapes, sql_search
 from .common import (
     Handler,
     body_value,
@@ -26,36 +27,36 @@ from .events import fire_appended
 from .pagination import page_of, paginated
 
 ROLE_TYPES = ("User", "MachineToMachine")
-_IDS = zod.Array(zod.String(min=1))
+_IDS = zod.Arr(zod.Str(min=1))
 #: `Roles.createGuard` less `id`, plus `scopeIds` (name and description are varchar(128)).
-CREATE = zod.Object(
+CREATE = zod.Obj(
     {
-        "name": zod.String(min=1, max=128),
-        "description": zod.String(min=1, max=128),
+        "name": zod.Str(min=1, max=128),
+        "description": zod.Str(min=1, max=128),
         "type": zod.Enum(ROLE_TYPES).optional(),
-        "isDefault": zod.Boolean().optional(),
+        "isDefault": zod.Bool().optional(),
         "scopeIds": _IDS.optional(),
     }
 )
-PATCH = zod.Object(
+PATCH = zod.Obj(
     {
-        "name": zod.String(min=1, max=128).optional(),
-        "description": zod.String(min=1, max=128).optional(),
-        "isDefault": zod.Boolean().optional(),
+        "name": zod.Str(min=1, max=128).optional(),
+        "description": zod.Str(min=1, max=128).optional(),
+        "isDefault": zod.Bool().optional(),
     }
 )
-LIST_QUERY = zod.Object(
+LIST_QUERY = zod.Obj(
     {
-        "excludeUserId": zod.String().optional(),
-        "excludeApplicationId": zod.String().optional(),
+        "excludeUserId": zod.Str().optional(),
+        "excludeApplicationId": zod.Str().optional(),
         "type": zod.Enum(ROLE_TYPES).optional(),
     }
 )
 
 
-def _ids(name: str) -> zod.Object:
+def _ids(name: str) -> zod.Obj:
     """`{name: string().min(1).array().nonempty()}`."""
-    return zod.Object({name: zod.Array(zod.String(min=1), min=1)})
+    return zod.Obj({name: zod.Arr(zod.Str(min=1), min=1)})
 
 
 def _search(request: Request, fields: tuple[str, ...]) -> Callable[[sql_search.Row], bool]:

@@ -17,7 +17,7 @@ from ..models import (
     Tenant,
     User,
 )
-from .user_guards import ordered_profile
+from .user_schemas import ordered_profile
 
 
 def application(app: Application, tenant_id: str) -> dict[str, Any]:
@@ -49,10 +49,10 @@ def organization(org: Organization, tenant_id: str) -> dict[str, Any]:
         "name": org.name,
         "description": org.description,
         "customData": dict(org.custom_data),
-        "isMfaRequired": False,
-        "color": {},
-        "branding": {},
-        "customCss": None,
+        "isMfaRequired": org.is_mfa_required,
+        "color": dict(org.color),
+        "branding": dict(org.branding),
+        "customCss": org.custom_css,
         "createdAt": org.created_at,
     }
 

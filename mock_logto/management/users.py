@@ -17,6 +17,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..errors import ManagementApiError, UnknownReference
 from ..http.hooks import user_data_event
 from ..http.responses import JSONResponse
@@ -24,7 +25,7 @@ from ..models import PersonalAccessToken, User
 from ..ops import connectors, roles, users
 from ..runtime import runtime_of
 from . import shapes
-from . import user_guards as guard
+from . import user_schemas as schema
 from .common import Handler, json_body, new_id, new_secret, no_content, now_ms, tenant_of
 from .guard import authenticate
 from .pagination import page_of, paginated
@@ -39,16 +40,6 @@ _PROFILE_FIELDS = (
     ("primaryPhone", "primary_phone"),
     ("name", "name"),
     ("avatar", "avatar"),
-)
-PASSWORD_ALGORITHMS = (
-    "Argon2i",
-    "Argon2id",
-    "Argon2d",
-    "SHA1",
-    "SHA256",
-    "MD5",
-    "Bcrypt",
-    "Legacy",
 )
 _YES = frozenset({"1", "true", "y", "yes"})
 _HEX = "0123456789abcdef"
@@ -150,53 +141,10 @@ async def get_user(request: Request) -> Response:
     return JSONResponse(body)
 
 
-def _creation_issues(data: dict[str, Any]) -> list[guard.Issue]:
-    issues: list[guard.Issue] = []
-    guard.patterned(issues, data, "primaryPhone", guard.PHONE)
-    guard.patterned(issues, data, "primaryEmail", guard.EMAIL)
-    guard.patterned(issues, data, "username", guard.USERNAME)
-    if "password" in data:
-        if isinstance(data["password"], str) and not data["password"]:
-            issues.append(guard.too_small_issue(["password"]))
-        else:
-            guard.string(issues, data, "password")
-    guard.string(issues, data, "passwordDigest")
-    if isinstance(data.get("passwordDigest"), str) and len(data["passwordDigest"]) > 256:
-        issues.append(
-            {
-                "code": "too_big",
-                "maximum": 256,
-                "type": "string",
-                "inclusive": True,
-                "exact": False,
-                "message": "String must contain at most 256 character(s)",
-                "path": ["passwordDigest"],
-            }
-        )
-    if "passwordAlgorithm" in data and data["passwordAlgorithm"] not in PASSWORD_ALGORITHMS:
-        value = data["passwordAlgorithm"]
-        listed = " | ".join(f"'{o}'" for o in PASSWORD_ALGORITHMS)
-        issues.append(
-            {
-                "received": value,
-                "code": "invalid_enum_value",
-                "options": list(PASSWORD_ALGORITHMS),
-                "path": ["passwordAlgorithm"],
-                "message": f"Invalid enum value. Expected {listed}, received '{value}'",
-            }
-        )
-    guard.string(issues, data, "name")
-    guard.avatar(issues, data)
-    guard.json_object(issues, data, "customData")
-    return issues
-
-
 async def create_user(request: Request) -> Response:
     """`POST /api/users` (200): every field optional, password rules not applied (as Logto)."""
     data = await json_body(request)
-    issues = _creation_issues(data)
-    profile = guard.profile(issues, data)
-    guard.raise_issues(issues)
+    profile = zod.parse(schema.CREATE, data).get("profile")
     password, digest = data.get("password"), data.get("passwordDigest")
     if password and digest:
         raise _error(
@@ -234,15 +182,7 @@ async def create_user(request: Request) -> Response:
 async def update_user(request: Request) -> Response:
     """`PATCH /api/users/:id`: given fields replace (`customData`, `profile` whole), null clears."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    guard.patterned(issues, data, "username", guard.USERNAME, nullable=True, empty=True)
-    guard.patterned(issues, data, "primaryEmail", guard.EMAIL, nullable=True, empty=True)
-    guard.patterned(issues, data, "primaryPhone", guard.PHONE, nullable=True, empty=True)
-    guard.patterned(issues, data, "name", re.compile(""), nullable=True, empty=True)
-    guard.avatar(issues, data)
-    guard.json_object(issues, data, "customData")
-    profile = guard.profile(issues, data)
-    guard.raise_issues(issues)
+    profile = zod.parse(schema.UPDATE, data).get("profile")
     user = user_of(request)
     tenant = tenant_of(request)
     given = {key: data[key] for key, _ in _PROFILE_FIELDS if key in data}
@@ -267,9 +207,7 @@ async def get_custom_data(request: Request) -> Response:
 async def update_custom_data(request: Request) -> Response:
     """`PATCH /api/users/:id/custom-data` `{customData}`: merged at the top level (jsonb `||`)."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    guard.json_object(issues, data, "customData", required=True)
-    guard.raise_issues(issues)
+    zod.parse(schema.CUSTOM_DATA, data)
     user = user_of(request)
     user.custom_data = {**user.custom_data, **data["customData"]}
     _touch(request, user)
@@ -298,15 +236,8 @@ async def get_logto_configs(request: Request) -> Response:
 async def update_logto_configs(request: Request) -> Response:
     """`PATCH /api/users/:id/logto-configs`: both objects required, every flag a boolean."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    mfa = guard.required_object(issues, data, "mfa")
-    if "mfa" in data and isinstance(data["mfa"], dict):
-        guard.boolean(issues, mfa, "skipped", ["mfa", "skipped"])
-        guard.boolean(issues, mfa, "skipMfaOnSignIn", ["mfa", "skipMfaOnSignIn"])
-    passkey = guard.required_object(issues, data, "passkeySignIn")
-    if isinstance(data.get("passkeySignIn"), dict):
-        guard.boolean(issues, passkey, "skipped", ["passkeySignIn", "skipped"])
-    guard.raise_issues(issues)
+    parsed = zod.parse(schema.LOGTO_CONFIGS, data)
+    mfa, passkey = parsed["mfa"], parsed["passkeySignIn"]
     user = user_of(request)
     old_mfa = user.logto_config.get("mfa")
     old_passkey = user.logto_config.get("passkeySignIn")
@@ -335,24 +266,15 @@ async def update_logto_configs(request: Request) -> Response:
 async def update_profile(request: Request) -> Response:
     """`PATCH /api/users/:id/profile` `{profile}`: merged at the top level; unknown keys dropped."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    profile = guard.profile(issues, data, required=True)
-    guard.raise_issues(issues)
+    profile = zod.parse(schema.PROFILE_BODY, data)["profile"]
     user = user_of(request)
-    user.profile = {**user.profile, **(profile or {})}
+    user.profile = {**user.profile, **profile}
     _touch(request, user)
-    return JSONResponse(guard.ordered_profile(user.profile))
+    return JSONResponse(schema.ordered_profile(user.profile))
 
 
 def _password(data: dict[str, Any]) -> str:
-    issues: list[guard.Issue] = []
-    value = data.get("password")
-    if value == "":
-        issues.append(guard.too_small_issue(["password"]))
-    else:
-        guard.string(issues, data, "password", required=True)
-    guard.raise_issues(issues)
-    return str(value)
+    return str(zod.parse(schema.PASSWORD, data)["password"])
 
 
 async def update_password(request: Request) -> Response:
@@ -384,9 +306,7 @@ async def has_password(request: Request) -> Response:
 async def set_suspension(request: Request) -> Response:
     """`PATCH /api/users/:id/is-suspended`: a suspended user cannot sign in or refresh."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    guard.boolean(issues, data, "isSuspended", ["isSuspended"])
-    guard.raise_issues(issues)
+    zod.parse(schema.SUSPENSION, data)
     user = user_of(request)
     user.is_suspended = bool(data["isSuspended"])
     _touch(request, user)
@@ -430,18 +350,7 @@ async def list_roles(request: Request) -> Response:
 
 def _role_ids(data: dict[str, Any]) -> list[str]:
     """`object({roleIds: string().min(1).array()})`."""
-    issues: list[guard.Issue] = []
-    value = data.get("roleIds")
-    if not isinstance(value, list):
-        issues.append(guard.type_issue(["roleIds"], "array", value, null="roleIds" in data))
-    else:
-        for at, item in enumerate(value):
-            if not isinstance(item, str):
-                issues.append(guard.type_issue(["roleIds", at], "string", item, null=item is None))
-            elif not item:
-                issues.append(guard.too_small_issue(["roleIds", at]))
-    guard.raise_issues(issues)
-    return list(value or [])
+    return list(zod.parse(schema.ROLE_IDS, data)["roleIds"])
 
 
 async def assign_roles(request: Request) -> Response:
@@ -518,10 +427,7 @@ def _identity_in_use() -> ManagementApiError:
 async def put_identity(request: Request) -> Response:
     """`PUT /api/users/:id/identities/:target`: 201 when new, 200 when replaced."""
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    guard.string(issues, data, "userId", required=True)
-    guard.json_object(issues, data, "details")
-    guard.raise_issues(issues)
+    zod.parse(schema.IDENTITY, data)
     user = user_of(request)
     target = request.path_params["target"]
     for other in tenant_of(request).users.values():
@@ -545,10 +451,7 @@ async def link_identity(request: Request) -> Response:
     (422), then the identity under the connector's target, with the user info as `details`.
     """
     data = await json_body(request)
-    issues: list[guard.Issue] = []
-    guard.string(issues, data, "connectorId", required=True)
-    guard.json_object(issues, data, "connectorData", required=True)
-    guard.raise_issues(issues)
+    zod.parse(schema.LINK_IDENTITY, data)
     user = user_of(request)
     tenant = tenant_of(request)
     connector_id = data["connectorId"]
@@ -633,34 +536,6 @@ async def list_mfa_verifications(request: Request) -> Response:
     return JSONResponse([_mfa_shape(v) for v in user_of(request).mfa_verifications])
 
 
-def _mfa_body(data: dict[str, Any]) -> None:
-    """The discriminated union `{type: Totp, secret?} | {type: BackupCode, codes?}`."""
-    issues: list[guard.Issue] = []
-    kind = data.get("type")
-    if kind not in ("Totp", "BackupCode"):
-        issues.append(
-            {
-                "code": "invalid_union_discriminator",
-                "options": ["Totp", "BackupCode"],
-                "path": ["type"],
-                "message": "Invalid discriminator value. Expected 'Totp' | 'BackupCode'",
-            }
-        )
-    elif kind == "Totp":
-        guard.string(issues, data, "secret")
-    elif "codes" in data:
-        codes = data["codes"]
-        if not isinstance(codes, list):
-            issues.append(guard.type_issue(["codes"], "array", codes, null=codes is None))
-        else:
-            for at, code in enumerate(codes):
-                if not isinstance(code, str):
-                    issues.append(
-                        guard.type_issue(["codes", at], "string", code, null=code is None)
-                    )
-    guard.raise_issues(issues)
-
-
 def _valid_totp_secret(secret: str) -> bool:
     pattern = r"^(?:[2-7A-Z]{8})*(?:[2-7A-Z]{2}={6}|[2-7A-Z]{4}={4}|[2-7A-Z]{5}={3}|[2-7A-Z]{7}=)?$"
     return 16 <= len(secret) <= 32 and re.match(pattern, secret) is not None
@@ -669,7 +544,7 @@ def _valid_totp_secret(secret: str) -> bool:
 async def add_mfa_verification(request: Request) -> Response:
     """`POST /api/users/:id/mfa-verifications`: a TOTP secret or ten backup codes, stored."""
     data = await json_body(request)
-    _mfa_body(data)
+    zod.parse(schema.MFA_VERIFICATION, data)
     user = user_of(request)
     held = user.mfa_verifications
     created = datetime.fromtimestamp(now_ms(request) / 1000, UTC).isoformat(timespec="milliseconds")
@@ -715,39 +590,11 @@ async def delete_mfa_verification(request: Request) -> Response:
     return no_content()
 
 
-def _token_name(
-    data: dict[str, Any], key: str = "name", *, required: bool = True, schema: bool = True
-) -> list[guard.Issue]:
-    """The token table's `name` (`varchar(256)`, not empty) or, not `schema`, any string."""
-    issues: list[guard.Issue] = []
-    guard.string(issues, data, key, required=required)
-    if schema and data.get(key) == "":
-        issues.append(guard.too_small_issue([key]))
-    if isinstance(data.get(key), str) and len(data[key]) > 256:
-        issues.append(
-            {
-                "code": "too_big",
-                "maximum": 256,
-                "type": "string",
-                "inclusive": True,
-                "exact": False,
-                "message": "String must contain at most 256 character(s)",
-                "path": [key],
-            }
-        )
-    if not schema:
-        return [i for i in issues if i["code"] == "invalid_type"]
-    return issues
-
-
 async def create_personal_access_token(request: Request) -> Response:
     """`POST /api/users/:id/personal-access-tokens` (201, the value shown)."""
     data = await json_body(request)
-    issues = _token_name(data)
+    zod.parse(schema.TOKEN_CREATE, data)
     expires = data.get("expiresAt")
-    if expires is not None and (not isinstance(expires, int | float) or isinstance(expires, bool)):
-        issues.append(guard.type_issue(["expiresAt"], "number", expires))
-    guard.raise_issues(issues)
     now = now_ms(request)
     if expires and expires <= now:
         raise _error(
@@ -797,7 +644,7 @@ async def delete_personal_access_token(request: Request) -> Response:
 async def delete_personal_access_token_by_body(request: Request) -> Response:
     """`POST /api/users/:id/personal-access-tokens/delete` `{name}` (204)."""
     data = await json_body(request)
-    guard.raise_issues(_token_name(data, schema=False))
+    zod.parse(schema.TOKEN_DELETE, data)
     return _delete_token(request, data["name"])
 
 
@@ -815,15 +662,14 @@ def _rename(request: Request, name: str, new_name: str) -> Response:
 async def rename_personal_access_token(request: Request) -> Response:
     """`PATCH /api/users/:id/personal-access-tokens` `{name, currentName?}`."""
     data = await json_body(request)
-    issues = _token_name(data) + _token_name(data, "currentName", required=False, schema=False)
-    guard.raise_issues(issues)
+    zod.parse(schema.TOKEN_RENAME, data)
     return _rename(request, data.get("currentName") or data["name"], data["name"])
 
 
 async def rename_personal_access_token_by_path(request: Request) -> Response:
     """`PATCH /api/users/:id/personal-access-tokens/:name` `{name}` (legacy)."""
     data = await json_body(request)
-    guard.raise_issues(_token_name(data))
+    zod.parse(schema.TOKEN_NAME, data)
     return _rename(request, request.path_params["name"], data["name"])
 
 

@@ -13,17 +13,50 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from ..errors import Conflict, EntityNotFound, MembershipRequired, UnknownReference, WrongType
+from ..errors import (
+    Conflict,
+    EntityNotFound,
+    MembershipRequired,
+    TenantError,
+    UnknownReference,
+    WrongType,
+)
 from ..models import Organization, OrganizationRole, OrganizationScope, Tenant
 
 MemberKind = Literal["user", "application"]
 TemplateEntity = OrganizationScope | OrganizationRole
 
 _CONSTRAINT = ("entity.db_constraint_violated", "Database constraint violated.")
-_MEMBER_TABLES = {
-    "user": "organization_user_relations",
-    "application": "organization_application_relations",
-}
+
+
+def not_found() -> TenantError:
+    """Logto's `entity.not_found`: a relation row or a `pool.one` entity that is not there."""
+    return TenantError(
+        "entity.not_found", "The resource does not exist.", status_code=404, text="not found"
+    )
+
+
+def not_exists(name: str) -> TenantError:
+    """Logto's `entity.not_exists` (an update that found no row), naming the table singular."""
+    return TenantError(
+        "entity.not_exists", f"The {name} does not exist.", status_code=404, text=f"no {name}"
+    )
+
+
+def unique_violation() -> Conflict:
+    """A unique constraint of Logto's tables (`entity.unique_integrity_violation`)."""
+    return Conflict(
+        "entity.unique_integrity_violation",
+        "The entity already exists. Please check the input and try again.",
+    )
+
+
+def existing(tenant: Tenant, organization_id: str) -> Organization:
+    """The organization a relation insert names, else the foreign-key error (422)."""
+    found = tenant.organizations.get(organization_id)
+    if found is None:
+        raise UnknownReference(text=f"unknown organization '{organization_id}'")
+    return found
 
 
 def get(tenant: Tenant, organization_id: str) -> Organization:
@@ -48,8 +81,11 @@ def create(tenant: Tenant, organization: Organization) -> Organization:
 
 
 def delete(tenant: Tenant, organization: Organization) -> None:
-    """Delete an organization and its memberships."""
+    """Delete an organization, its memberships and its invitations (Logto's cascades)."""
     del tenant.organizations[organization.id]
+    for invitation in list(tenant.organization_invitations.values()):
+        if invitation.organization_id == organization.id:
+            del tenant.organization_invitations[invitation.id]
 
 
 # --------------------------------------------------------------------------- members
@@ -106,7 +142,7 @@ def replace_members(
 def remove_member(organization: Organization, kind: MemberKind, member_id: str) -> None:
     """Remove a member; one that is not there is Logto's 404."""
     if members(organization, kind).pop(member_id, None) is None:
-        raise EntityNotFound(_MEMBER_TABLES[kind], member_id)
+        raise not_found()
 
 
 def member_roles(organization: Organization, kind: MemberKind, member_id: str) -> list[str]:
@@ -143,6 +179,16 @@ def assign_member_roles(
     for role_id in wanted:
         check_member_role(tenant, kind, role_id)
     roles.extend(r for r in dict.fromkeys(wanted) if r not in roles)
+    sort_roles(tenant, roles)
+
+
+def sort_roles(tenant: Tenant, roles: list[str]) -> None:
+    """A member's roles by name, as Logto aggregates them (`order by name`).
+
+    A stable order also makes an exported or imported tenant answer the same.
+    """
+    known = tenant.organization_roles
+    roles.sort(key=lambda r: (known[r].name if r in known else "", r))
 
 
 def replace_member_roles(
@@ -151,13 +197,14 @@ def replace_member_roles(
     """Exactly these roles."""
     for role_id in role_ids:
         check_member_role(tenant, kind, role_id)
-    roles[:] = role_ids
+    roles[:] = list(dict.fromkeys(role_ids))
+    sort_roles(tenant, roles)
 
 
 def remove_member_role(roles: list[str], role_id: str) -> None:
     """Take a role from a member; one it does not hold is Logto's 404."""
     if role_id not in roles:
-        raise EntityNotFound("organization_role_user_relations", role_id)
+        raise not_found()
     roles.remove(role_id)
 
 
@@ -205,6 +252,13 @@ def rename(tenant: Tenant, entity: TemplateEntity, name: str) -> None:
     )
     name_free(others, name, "organization template entity", entity.id)
     entity.name = name
+    if isinstance(entity, OrganizationRole):
+        for organization in tenant.organizations.values():
+            for roles in [
+                *organization.user_roles.values(),
+                *organization.application_roles.values(),
+            ]:
+                sort_roles(tenant, roles)
 
 
 def delete_scope(tenant: Tenant, scope: OrganizationScope) -> None:
@@ -253,4 +307,66 @@ def delete_role(tenant: Tenant, role: OrganizationRole) -> None:
         for roles in [*organization.user_roles.values(), *organization.application_roles.values()]:
             if role.id in roles:
                 roles.remove(role.id)
+        if role.id in organization.jit_role_ids:
+            organization.jit_role_ids.remove(role.id)
+    for invitation in tenant.organization_invitations.values():
+        if role.id in invitation.organization_role_ids:
+            invitation.organization_role_ids.remove(role.id)
     del tenant.organization_roles[role.id]
+
+
+# --------------------------------------------------------------------------- JIT provisioning
+
+
+def add_jit_email_domain(tenant: Tenant, organization_id: str, domain: str) -> None:
+    """Add an email domain (any string: Logto does not check its form)."""
+    organization = existing(tenant, organization_id)
+    if domain in organization.jit_email_domains:
+        raise unique_violation()
+    organization.jit_email_domains.append(domain)
+
+
+def replace_jit_email_domains(tenant: Tenant, organization_id: str, domains: list[str]) -> None:
+    """Exactly these email domains (a duplicate in the list breaks the primary key)."""
+    organization = tenant.organizations.get(organization_id)
+    if not domains:
+        if organization is not None:
+            organization.jit_email_domains.clear()
+        return
+    organization = existing(tenant, organization_id)
+    if len(set(domains)) != len(domains):
+        raise unique_violation()
+    organization.jit_email_domains[:] = domains
+
+
+def remove_jit_email_domain(tenant: Tenant, organization_id: str, domain: str) -> None:
+    """Remove an email domain; one that is not there is `entity.not_found`."""
+    organization = tenant.organizations.get(organization_id)
+    if organization is None or domain not in organization.jit_email_domains:
+        raise not_found()
+    organization.jit_email_domains.remove(domain)
+
+
+def jit_organizations(tenant: Tenant, email: str | None) -> list[Organization]:
+    """The organizations whose JIT email domains match this email's domain."""
+    if not email or "@" not in email:
+        return []
+    domain = email.rsplit("@", 1)[1]
+    return [o for o in tenant.organizations.values() if domain in o.jit_email_domains]
+
+
+def provision(tenant: Tenant, user_id: str, organization_ids: Iterable[str]) -> list[str]:
+    """Make the user a member of these organizations with their JIT roles; the ids joined."""
+    joined = []
+    for organization_id in organization_ids:
+        organization = tenant.organizations.get(organization_id)
+        if organization is None:
+            continue
+        roles = organization.user_roles.setdefault(user_id, [])
+        for role_id in organization.jit_role_ids:
+            role = tenant.organization_roles.get(role_id)
+            if role is not None and role.type == "User" and role_id not in roles:
+                roles.append(role_id)
+        sort_roles(tenant, roles)
+        joined.append(organization_id)
+    return joined

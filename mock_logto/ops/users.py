@@ -193,6 +193,10 @@ def delete(tenant: Tenant, user: User) -> None:
     index.remove(user)
     for organization in tenant.organizations.values():
         organization.user_roles.pop(user.id, None)
+    # Invitations they sent or accepted (Logto's `on delete cascade`).
+    for invitation in list(tenant.organization_invitations.values()):
+        if user.id in (invitation.inviter_id, invitation.accepted_user_id):
+            del tenant.organization_invitations[invitation.id]
 
 
 class NewestFirst(Sequence[User]):

@@ -9,6 +9,8 @@ set by `/oidc/auth`. Register (a verified email/phone code plus the profile sign
 ForgotPassword (a code, then `PUT /profile/password`) and TOTP or backup codes as the second
 factor of a user who bound one are served too; codes go to the capturing connector
 (:mod:`mock_logto.passcodes`). PostRegister and PostResetPassword fire as PostSignIn does.
+A SignIn may also be verified by a one-time token (`POST /verification/one-time-token/verify`,
+magic links): the user joins its `jitOrganizationIds` at submit, with their JIT roles.
 """
 
 from __future__ import annotations
@@ -23,13 +25,25 @@ from .. import totp
 from ..errors import ManagementApiError, invalid_input
 from ..http import audit_events
 from ..http.body import json_object, read_body
-from ..http.hooks import experience_data_event, interaction_event, sign_in_event
+from ..http.hooks import (
+    context_free_event,
+    experience_data_event,
+    interaction_event,
+    sign_in_event,
+)
 from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..http.sign_in_policy import password_attempt
 from ..models import User
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import email_blocklist, password_policy, sign_in_experience, users
+from ..ops import (
+    email_blocklist,
+    one_time_tokens,
+    organizations,
+    password_policy,
+    sign_in_experience,
+    users,
+)
 from ..passcodes import VerificationRecord
 from ..runtime import runtime_of
 from ..store import Interaction, short_id, short_id_lower
@@ -104,6 +118,8 @@ async def start(request: Request) -> Response:
     interaction.verifications.clear()
     interaction.records.clear()
     interaction.profile.clear()
+    interaction.one_time_tokens.clear()
+    interaction.jit_organization_ids = []
     interaction.identified_user_id = None
     return Response(status_code=204)
 
@@ -172,6 +188,39 @@ def _code_record(interaction: Interaction, verification_id: str) -> Verification
     return record
 
 
+async def verify_one_time_token(request: Request) -> Response:
+    """`POST /api/experience/verification/one-time-token/verify`: the token is consumed."""
+    interaction = _interaction(request)
+    data = await _json_body(request)
+    _choice(data, ("email",), "identifier", "type")
+    email = _string(data, "identifier", "value")
+    token = _string(data, "token")
+    rt = runtime_of(request)
+    verified = one_time_tokens.verify(rt.tenant, token, email, rt.clock.now_ms())
+    verification_id = short_id()
+    jit = verified.context.get("jitOrganizationIds") or []
+    interaction.one_time_tokens[verification_id] = (email, [str(i) for i in jit])
+    return JSONResponse({"verificationId": verification_id})
+
+
+def _one_time_token_user(request: Request, interaction: Interaction, verification_id: str) -> str:
+    """The user a verified one-time token names (by email), else Logto's 404."""
+    email, jit = interaction.one_time_tokens[verification_id]
+    user = users.find_by_identifier(runtime_of(request).tenant, email, "email")
+    if user is None:
+        # i18next interpolates the missing `identifier` as nothing; it goes to `data` instead.
+        raise ManagementApiError(
+            "user.user_not_exist",
+            "User with  does not exist.",
+            status_code=404,
+            data={"identifier": {"type": "email", "value": email}},
+        )
+    if user.is_suspended:
+        raise ManagementApiError("user.suspended", "This account is suspended.", status_code=401)
+    interaction.jit_organization_ids = jit
+    return user.id
+
+
 async def identify(request: Request) -> Response:
     """`POST /api/experience/identification`: name the user (or create one, for Register)."""
     interaction = _started(request)
@@ -189,6 +238,8 @@ async def identify(request: Request) -> Response:
             details="verificationId is missing",
         )
     user_id = interaction.verifications.get(verification_id)
+    if user_id is None and verification_id in interaction.one_time_tokens:
+        user_id = _one_time_token_user(request, interaction, verification_id)
     if user_id is None and verification_id in interaction.records:
         record = _code_record(interaction, verification_id)
         assert record.identifier is not None  # noqa: S101 - _code_record checked it
@@ -308,6 +359,10 @@ def _register(request: Request, interaction: Interaction, verification_id: str |
     interaction.identified_user_id = user.id
     interaction.profile = {}
     experience_data_event(request, rt, "User.Created", interaction, user)
+    # Logto's provisionOrganizations: the new user's email domain names JIT organizations.
+    jit = [o.id for o in organizations.jit_organizations(rt.tenant, user.primary_email)]
+    for joined in organizations.provision(rt.tenant, user.id, jit):
+        context_free_event(request, "Organization.Membership.Updated", {"organizationId": joined})
     return Response(status_code=201)
 
 
@@ -557,6 +612,8 @@ async def submit(request: Request) -> Response:
     _assert_mfa_fulfilled(request, interaction, user)
     if interaction.profile.pop("mfaSkipped", False):
         user.logto_config = {**user.logto_config, "mfa": {"skipped": True}}
+    for joined in organizations.provision(rt.tenant, user.id, interaction.jit_organization_ids):
+        context_free_event(request, "Organization.Membership.Updated", {"organizationId": joined})
     sign_in(interaction, user, rt.clock())
     audit_events.submitted(request, rt, interaction, user.id)
     if interaction.event == "Register":
@@ -593,6 +650,7 @@ def routes(prefix: str = "/api") -> list[BaseRoute]:
 #: The Register / ForgotPassword / verification-code / MFA routes (method, path, handler).
 _MORE = (
     ("POST", "/verification/verification-code", send_code),
+    ("POST", "/verification/one-time-token/verify", verify_one_time_token),
     ("POST", "/verification/verification-code/verify", verify_code),
     ("POST", "/verification/totp/verify", verify_totp),
     ("POST", "/verification/backup-code/verify", verify_backup_code),

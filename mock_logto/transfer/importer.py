@@ -434,10 +434,10 @@ class _Reader:
     def organizations(self) -> None:
         if self.options.organizations == 0:
             return
-        listed = self.client.get_all(
-            "/organizations", label="organizations", limit=self.options.organizations
-        )
-        listed = _by_created_at(listed)
+        # Logto lists organizations oldest first (no order): read all, keep the newest.
+        listed = self.client.get_all("/organizations", label="organizations")
+        listed = sorted(listed, key=lambda o: o.get("createdAt", 0), reverse=True)
+        listed = _by_created_at(listed[: self.options.organizations])
         for index, item in enumerate(listed, 1):
             self.client.progress.show(f"organization members {index}/{len(listed)}")
             org = Organization(
@@ -446,14 +446,24 @@ class _Reader:
                 description=_text(item.get("description")),
                 custom_data=_object(item.get("customData")),
                 created_at=int(item.get("createdAt") or 0),
+                is_mfa_required=item.get("isMfaRequired") is True,
+                color=_object(item.get("color")),
+                branding=_object(item.get("branding")),
+                custom_css=_text(item.get("customCss")),
             )
-            if item.get("isMfaRequired") or item.get("branding") or item.get("color"):
-                self.note(
-                    "organizations", org.id, "isMfaRequired, color and branding not carried over"
-                )
             self.members(org, "user")
             self.members(org, "application")
+            self.jit(org)
             self.tenant.organizations[org.id] = org
+
+    def jit(self, org: Organization) -> None:
+        """The organization's JIT email domains and roles (SSO connectors are not carried)."""
+        domains = self.client.get_all(f"/organizations/{org.id}/jit/email-domains", optional=True)
+        org.jit_email_domains = [str(d["emailDomain"]) for d in domains]
+        roles = self.client.get_all(f"/organizations/{org.id}/jit/roles", optional=True)
+        org.jit_role_ids = [
+            str(r["id"]) for r in roles if str(r["id"]) in self.tenant.organization_roles
+        ]
 
     def members(self, org: Organization, kind: str) -> None:
         listed = self.client.get_all(f"/organizations/{org.id}/{kind}s")

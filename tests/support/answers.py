@@ -98,6 +98,9 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/organizations/{id}", path)
         for user in get("/organizations/{id}/users", path + "/users"):
             get("/organizations/{id}/users/{userId}/roles", f"{path}/users/{user['id']}/roles")
+            get("/organizations/{id}/users/{userId}/scopes", f"{path}/users/{user['id']}/scopes")
+        for part in ("email-domains", "roles", "sso-connectors"):
+            get(f"/organizations/{{id}}/jit/{part}", f"{path}/jit/{part}")
         for app in get("/organizations/{id}/applications", path + "/applications"):
             get(
                 "/organizations/{id}/applications/{applicationId}/roles",
@@ -110,6 +113,10 @@ def management_answers(client: httpx2.Client) -> Walk:
         get("/organization-roles/{id}", path)
         get("/organization-roles/{id}/scopes", path + "/scopes")
         get("/organization-roles/{id}/resource-scopes", path + "/resource-scopes")
+    for invitation in get("/organization-invitations", "/organization-invitations"):
+        get("/organization-invitations/{id}", f"/organization-invitations/{invitation['id']}")
+    for token in get("/one-time-tokens", "/one-time-tokens"):
+        get("/one-time-tokens/{id}", f"/one-time-tokens/{token['id']}")
     get("/hooks", "/hooks", "?includeExecutionStats=true")
     for hook in get("/hooks", "/hooks"):
         path = f"/hooks/{hook['id']}"
@@ -150,7 +157,14 @@ NEVER_200 = {
 }
 #: GET routes that answer 404 until something is set (compared by the tests of their own).
 NOT_SET = {"/applications/{applicationId}/sign-in-experience"}
+#: Entities fixture files do not carry yet (an export leaves them out): one-time tokens and
+#: organization invitations, walked through their lists only.
+NOT_IN_FIXTURES = {"/organization-invitations/{id}", "/one-time-tokens/{id}"}
 #: Every GET route of the Management API the mock serves that answers from the tenant.
 GET_ROUTES = (
-    {path for method, path, _ in SERVED if method == "GET"} - SERVER_STATE - NEVER_200 - NOT_SET
+    {path for method, path, _ in SERVED if method == "GET"}
+    - SERVER_STATE
+    - NEVER_200
+    - NOT_SET
+    - NOT_IN_FIXTURES
 )

@@ -95,11 +95,25 @@ def change_through_the_api(client: httpx2.Client) -> None:
             },
         )
     ).json()
-    org = _ok(post("/api/organizations", json={"name": "Later org", "customData": {"a": 1}})).json()
+    org = _ok(
+        post(
+            "/api/organizations",
+            json={
+                "name": "Later org",
+                "customData": {"a": 1},
+                "isMfaRequired": True,
+                "color": {"primaryColor": "#123456"},
+                "branding": {"logoUrl": "https://later.example/logo.png"},
+                "customCss": "body { color: red }",
+            },
+        )
+    ).json()
     path = f"/api/organizations/{org['id']}"
     _ok(post(path + "/users", json={"userIds": [user["id"], "user-ann"]}))
     _ok(post(f"{path}/users/{user['id']}/roles", json={"organizationRoleIds": [org_role["id"]]}))
     _ok(post(path + "/applications", json={"applicationIds": [app["id"]]}))
+    _ok(post(path + "/jit/email-domains", json={"emailDomain": "later.example"}))
+    _ok(post(path + "/jit/roles", json={"organizationRoleIds": [org_role["id"]]}))
     _ok(delete("/api/organizations/org-empty"))
     _ok(delete("/api/organizations/org-one/users/user-social"))
     mail = {"apiKey": "k", "fromEmail": "a@b.c", "templates": []}

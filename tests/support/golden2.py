@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -157,3 +158,43 @@ def body_of(recording: dict[str, Any]) -> Any:
     """The recorded request body as JSON (or None)."""
     body = recording["request"]["body"]
     return json.loads(body) if body else None
+
+
+def recorded_epoch(recording: dict[str, Any]) -> int:
+    """When a recording was made, in epoch seconds (its `recorded_at`, whole seconds)."""
+    stamp = datetime.strptime(recording["recorded_at"], "%Y-%m-%dT%H:%M:%SZ")
+    return int(stamp.replace(tzinfo=UTC).timestamp())
+
+
+def replay_learning(replayer: Replayer, recording: dict[str, Any], made_up: frozenset[str]) -> Any:
+    """Replay an answer with made-up fields, timestamps (`createdAt`, …) learned too."""
+    response = replayer.replay(recording, made_up=made_up)
+    theirs, mine = recording["response"]["body_json"], response.json()
+    for key in made_up:
+        if isinstance(theirs.get(key), int):
+            replayer.aliases.learn(str(theirs[key]), str(mine[key]))
+    return mine
+
+
+def replay_not_allowed(replayer: Replayer, recording: dict[str, Any]) -> None:
+    """A 405 of koa-router: the same methods in `Allow` (their order follows the order Logto
+    registered its routes in, which the mock does not keep), the same body."""
+    response = replayer.send(recording)
+    assert response.status_code == recording["response"]["status"] == 405
+    allowed = dict(recording["response"]["headers"])["Allow"]
+    assert set(response.headers["allow"].split(", ")) == set(allowed.split(", "))
+    assert response.text == (recording["response"].get("body_text") or "")
+
+
+def learn_setup_time(replayer: Replayer, name: str, headers: dict[str, str]) -> None:
+    """The creation time of an entity setup/ created (`name`), learned from the live entity."""
+    recorded = load(GOLDEN2 / "setup" / name)["response"]["body_json"]
+    path = replayer.aliases.apply(
+        "/"
+        + load(GOLDEN2 / "setup" / name)["request"]["url"].split("/", 3)[3]
+        + "/"
+        + recorded["id"]
+    )
+    live = replayer.client.get(path, headers=headers)
+    assert live.status_code == 200, live.text
+    replayer.aliases.learn(str(recorded["createdAt"]), str(live.json()["createdAt"]))
