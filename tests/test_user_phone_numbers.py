@@ -8,6 +8,8 @@ normalization") and role.user.test.ts.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -94,3 +96,12 @@ def test_phone_forms_are_libphonenumbers() -> None:
     assert phones.forms("610412345678") == ("61412345678", "610412345678")
     assert phones.forms("123") == ("123", "1023")
     assert [phones.forms(p) for p in ("99999", "1", "12", "10", "44")] == [None] * 5
+
+
+def test_the_phone_library_is_not_imported_at_start_up() -> None:
+    """libphonenumber's metadata (~80 ms) loads on the first phone, not when the app starts."""
+    code = "import sys, mock_logto.app, mock_logto.cli; print('phonenumbers' in sys.modules)"
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.strip() == "False"
