@@ -15,26 +15,15 @@ from .. import zod
 from ..errors import EntityNotFound
 from ..http.responses import JSONResponse
 from ..ops import applications
+from .branding_guards import BRANDING, PARTIAL_COLOR
 from .common import Handler, body_value, stored, tenant_of, unprocessable
 
-_HEX_COLOR = zod.Str(regex=lambda v: bool(_hex(v)))
 _LINK = zod.Union(zod.Str(max=2048, url=True).nullish(), zod.Literal("")).optional()
 #: `applicationSignInExperienceCreateGuard`.
 GUARD = zod.Obj(
     {
-        "color": zod.Obj(
-            {
-                "primaryColor": _HEX_COLOR.optional(),
-                "isDarkModeEnabled": zod.Bool().optional(),
-                "darkPrimaryColor": _HEX_COLOR.optional(),
-            }
-        ).optional(),
-        "branding": zod.Obj(
-            {
-                key: zod.Str(url=True).optional()
-                for key in ("logoUrl", "darkLogoUrl", "favicon", "darkFavicon")
-            }
-        ).optional(),
+        "color": PARTIAL_COLOR.optional(),
+        "branding": BRANDING.optional(),
         "customCss": zod.Str().nullish(),
         "displayName": zod.Str(max=256).nullish(),
         "termsOfUseUrl": _LINK,
@@ -42,16 +31,6 @@ GUARD = zod.Obj(
     }
 )
 _FIELDS = ("color", "branding", "customCss", "termsOfUseUrl", "privacyPolicyUrl", "displayName")
-
-
-def _hex(value: str) -> bool:
-    """`hexColorRegEx`: `#rgb` or `#rrggbb`."""
-    digits = value[1:]
-    return (
-        value.startswith("#")
-        and len(digits) in (3, 6)
-        and all(c in "0123456789abcdefABCDEF" for c in digits)
-    )
 
 
 def _body(tenant_id: str, app_id: str, stored: dict[str, Any]) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..http.responses import JSONResponse
 from ..models import OneTimeToken, Tenant
 from ..ops import one_time_tokens
 from ..runtime import runtime_of
 from .common import Handler, json_body, new_id, new_secret, no_content, tenant_of
 from .pagination import page_of, paginated
-from .zod_issues import LOGTO_EMAIL, Fields, invalid_type
+from .user_schemas import EMAIL
 
 #: Logto's default lifetime of a one-time token: 10 minutes.
 DEFAULT_EXPIRES_IN = 600
@@ -43,30 +44,28 @@ def shape(token: OneTimeToken, tenant: Tenant, now: int) -> dict[str, Any]:
     }
 
 
-def _context(fields: Fields) -> dict[str, Any]:
-    """`oneTimeTokenContextGuard`: only `jitOrganizationIds` (strings) is kept."""
-    value = fields.object("context")
-    if value is None or "jitOrganizationIds" not in value:
-        return {}
-    ids = value["jitOrganizationIds"]
-    if not isinstance(ids, list):
-        fields.issues.append(invalid_type(["context", "jitOrganizationIds"], "array", ids))
-        return {}
-    for index, item in enumerate(ids):
-        if not isinstance(item, str):
-            fields.issues.append(
-                invalid_type(["context", "jitOrganizationIds", index], "string", item)
-            )
-    return {"jitOrganizationIds": list(ids)}
+_STATUS = zod.Enum(one_time_tokens.STATUSES)
+#: The list's query guard (`emailRegEx`, not zod's `.email()`).
+_LIST_QUERY = zod.Obj({"email": zod.Str(regex=EMAIL).optional(), "status": _STATUS.optional()})
+#: `OneTimeTokens.createGuard.pick({email, context}).partial({context})` + `expiresIn`;
+#: `oneTimeTokenContextGuard` keeps only `jitOrganizationIds`.
+_CREATE = zod.Obj(
+    {
+        "email": zod.Str(min=1, max=128),
+        "context": zod.Obj({"jitOrganizationIds": zod.Arr(zod.Str()).optional()}).optional(),
+        "expiresIn": zod.Num(min=1).optional(),
+    }
+)
+#: `OneTimeTokens.guard.pick({token, email})`.
+_VERIFY = zod.Obj({"email": zod.Str(min=1, max=128), "token": zod.Str(min=1, max=256)})
 
 
 async def list_tokens(request: Request) -> Response:
     """`GET /api/one-time-tokens` (pagination optional; `email`, stored `status`)."""
     page_of(request, optional=True)  # koaPagination runs before the query guard
-    fields = Fields(dict(request.query_params), "query")
-    email = fields.string("email", optional=True, regex=LOGTO_EMAIL)
-    status = fields.enum("status", one_time_tokens.STATUSES, optional=True)
-    fields.done()
+    query = zod.parse(_LIST_QUERY, zod.query_of(request.query_params.multi_items()), "query")
+    email: str | None = query.get("email")
+    status: str | None = query.get("status")
     tenant = tenant_of(request)
     now = _now_ms(request)
     found = one_time_tokens.find(tenant, email, status)
@@ -88,11 +87,10 @@ async def get_token(request: Request) -> Response:
 
 async def create_token(request: Request) -> Response:
     """`POST /api/one-time-tokens` (201; `expiresIn` seconds, default 600)."""
-    fields = Fields(await json_body(request))
-    email = fields.string("email", min_length=1, max_length=128)
-    context = _context(fields)
-    expires_in = fields.number("expiresIn", optional=True, minimum=1) or DEFAULT_EXPIRES_IN
-    fields.done()
+    body = zod.parse(_CREATE, await json_body(request))
+    email: str = body["email"]
+    context: dict[str, Any] = body.get("context", {})
+    expires_in: float = body.get("expiresIn", DEFAULT_EXPIRES_IN)
     tenant = tenant_of(request)
     now = _now_ms(request)
     token = OneTimeToken(
@@ -109,10 +107,9 @@ async def create_token(request: Request) -> Response:
 
 async def verify_token(request: Request) -> Response:
     """`POST /api/one-time-tokens/verify`: the token consumed (200) or Logto's refusal."""
-    fields = Fields(await json_body(request))
-    email = fields.string("email", min_length=1, max_length=128)
-    value = fields.string("token", min_length=1, max_length=256)
-    fields.done()
+    body = zod.parse(_VERIFY, await json_body(request))
+    email: str = body["email"]
+    value: str = body["token"]
     tenant = tenant_of(request)
     now = _now_ms(request)
     token = one_time_tokens.verify(tenant, str(value), str(email), now)
@@ -121,12 +118,10 @@ async def verify_token(request: Request) -> Response:
 
 async def update_status(request: Request) -> Response:
     """`PUT /api/one-time-tokens/:id/status` (never back to active)."""
-    fields = Fields(await json_body(request))
-    status = fields.enum("status", one_time_tokens.STATUSES)
-    fields.done()
+    status = zod.parse(zod.Obj({"status": _STATUS}), await json_body(request))["status"]
     tenant = tenant_of(request)
     token = one_time_tokens.get(tenant, request.path_params["id"])
-    one_time_tokens.set_status(token, status)  # type: ignore[arg-type]
+    one_time_tokens.set_status(token, status)
     return JSONResponse(shape(token, tenant, _now_ms(request)))
 
 

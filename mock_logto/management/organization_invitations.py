@@ -3,7 +3,8 @@
 The list is not paginated and filters by `organizationId`, `inviterId` and `invitee`
 (case-insensitively); PATCH is not routed (405). Sending the invitation email (`messagePayload`,
 `POST /:id/message`) needs an email connector (`/api/connectors`): without one it answers Logto's
-501 `connector.not_found`; with one it succeeds, the message delivered nowhere yet.
+501 `connector.not_found`; with one the capturing connector records it (`OrganizationInvitation`,
+the payload Logto's connector would get: the organization, the inviter, then the given keys).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..errors import ManagementApiError
 from ..http.hooks import context_free_event
 from ..http.responses import JSONResponse
 from ..models import OrganizationInvitation, Tenant
-from ..ops import connectors, invitations
+from ..ops import invitations
+from ..passcodes import require_connector
 from ..runtime import runtime_of
+from . import shapes
 from .common import Handler, json_body, new_id, no_content, tenant_of
-from .zod_issues import Fields, invalid_type
 
 
 def _now_ms(request: Request) -> int:
@@ -28,19 +31,71 @@ def _now_ms(request: Request) -> int:
     return runtime_of(request).clock.now_ms()
 
 
-def _has_email_connector(tenant: Tenant) -> bool:
-    """Whether Logto would find an email connector to send with.
+#: @logto/connector-kit's `sendMessagePayloadGuard` (`.catchall(z.unknown())`: other keys stay).
+_PAYLOAD = zod.Obj({key: zod.Str().optional() for key in ("code", "link", "locale", "uiLocales")})
+#: The create guard: `OrganizationInvitations.createGuard.pick(...).extend(...)`.
+_CREATE = zod.Obj(
+    {
+        "inviterId": zod.Str(max=21).nullish(),
+        "invitee": zod.Str(email=True),
+        "organizationId": zod.Str(min=1, max=21),
+        "expiresAt": zod.Num(),
+        "organizationRoleIds": zod.Arr(zod.Str()).optional(),
+        "messagePayload": zod.Default(zod.Union(_PAYLOAD, zod.Literal(False)), lambda: False),
+    }
+)
+#: `updateGuard.pick({acceptedUserId}).extend({status: z.enum([Accepted, Revoked])})`.
+_STATUS = zod.Obj(
+    {
+        "acceptedUserId": zod.Str(max=21).nullish(),
+        "status": zod.Enum(("Accepted", "Revoked"), native=False),
+    }
+)
 
-    The message itself is not delivered anywhere yet (a capturing connector is another issue's).
+
+def _payload(given: dict[str, Any]) -> dict[str, Any]:
+    """The parsed payload as the catch-all keeps it: the known keys first, then the others."""
+    known = [k for k in _PAYLOAD.shape if k in given]
+    return {**{k: given[k] for k in known}, **{k: v for k, v in given.items() if k not in known}}
+
+
+def _template_context(tenant: Tenant, invitation: OrganizationInvitation) -> dict[str, Any]:
+    """`getOrganizationInvitationTemplateContext`: the organization and the inviter, picked.
+
+    Logto answers `{}` when either is not found (the message is sent all the same).
     """
-    return any(kind == "Email" for kind, _ in connectors.kinds(tenant))
+    org = tenant.organizations.get(invitation.organization_id)
+    inviter = tenant.users.get(invitation.inviter_id) if invitation.inviter_id else None
+    if org is None or (invitation.inviter_id and inviter is None):
+        return {}
+    organization = shapes.organization(org, tenant.id)
+    context: dict[str, Any] = {"organization": {k: organization[k] for k in _ORG_KEYS}}
+    if inviter is not None:
+        user = shapes.user(inviter, has_password=False)
+        context["inviter"] = {k: user[k] for k in _USER_KEYS}
+    return context
 
 
-def _no_email_connector() -> ManagementApiError:
-    return ManagementApiError(
-        "connector.not_found",
-        "Cannot find any available connector for type: Email.",
-        status_code=501,
+#: `buildOrganizationContextInfo` / `buildUserContextInfo` (lodash `pick`).
+_ORG_KEYS = ("id", "name", "branding")
+_USER_KEYS = ("id", "avatar", "name", "primaryEmail", "primaryPhone", "username", "profile")
+
+
+def _send_email(
+    request: Request, invitation: OrganizationInvitation, payload: dict[str, Any]
+) -> None:
+    """`sendEmail`: the email connector (501 without one) gets `OrganizationInvitation`."""
+    tenant = tenant_of(request)
+    require_connector(tenant, "email")
+    full = {**_template_context(tenant, invitation), **payload}
+    code, link = full.get("code"), full.get("link")
+    runtime_of(request).passcodes.capture(
+        "email",
+        invitation.invitee,
+        "OrganizationInvitation",
+        code=code if isinstance(code, str) else None,
+        link=link if isinstance(link, str) else None,
+        payload=full,
     )
 
 
@@ -69,40 +124,6 @@ def shape(invitation: OrganizationInvitation, tenant: Tenant, now: int) -> dict[
     }
 
 
-def _message_payload(fields: Fields, value: Any, path: list[str | int]) -> None:
-    """`sendMessagePayloadGuard`: optional string `code`, `link`, `locale`, `uiLocales`.
-
-    Under `messagePayload` it is one option of `… .or(z.literal(false))`: a value neither an
-    object nor `false` is zod's `invalid_union` listing both options' errors.
-    """
-    if not isinstance(value, dict):
-        if not path:
-            fields.issues.append(invalid_type(path, "object", value))
-            return
-        literal = {
-            "received": value,
-            "code": "invalid_literal",
-            "expected": False,
-            "path": path,
-            "message": "Invalid literal value, expected false",
-        }
-        fields.issues.append(
-            {
-                "code": "invalid_union",
-                "unionErrors": [
-                    {"issues": [invalid_type(path, "object", value)], "name": "ZodError"},
-                    {"issues": [literal], "name": "ZodError"},
-                ],
-                "path": path,
-                "message": "Invalid input",
-            }
-        )
-        return
-    for key in ("code", "link", "locale", "uiLocales"):
-        if key in value and not isinstance(value[key], str):
-            fields.issues.append(invalid_type([*path, key], "string", value[key]))
-
-
 async def list_invitations(request: Request) -> Response:
     """`GET /api/organization-invitations` (every match, newest first, no pagination)."""
     query = request.query_params
@@ -117,38 +138,34 @@ async def list_invitations(request: Request) -> Response:
 async def create_invitation(request: Request) -> Response:
     """`POST /api/organization-invitations` (201)."""
     data = await json_body(request)
-    fields = Fields(data)
-    inviter_id = fields.string("inviterId", optional=True, nullable=True, max_length=21)
-    invitee = fields.string("invitee", email=True)
-    organization_id = fields.string("organizationId", min_length=1, max_length=21)
-    expires_at = fields.number("expiresAt")
-    role_ids = fields.strings("organizationRoleIds", optional=True)
-    payload = data.get("messagePayload", False)
-    if payload is not False:
-        _message_payload(fields, payload, ["messagePayload"])
-    fields.done()
+    body = zod.parse(_CREATE, data)
+    # The catch-all keeps unknown keys, which `_PAYLOAD` strips: send what was given.
+    payload: dict[str, Any] | bool = body["messagePayload"] and data["messagePayload"]
+    expires_at: float = body["expiresAt"]
     tenant = tenant_of(request)
     now = _now_ms(request)
     if not expires_at > now:
         raise invitations.invalid("The value of `expiresAt` must be in the future.", 400)
     invitation = OrganizationInvitation(
         id=new_id(),
-        invitee=str(invitee),
-        organization_id=str(organization_id),
+        invitee=body["invitee"],
+        organization_id=body["organizationId"],
         expires_at=int(expires_at),
-        inviter_id=inviter_id,
-        organization_role_ids=role_ids,
+        inviter_id=body.get("inviterId"),
+        organization_role_ids=body.get("organizationRoleIds", []),
         created_at=now,
         updated_at=now,
     )
-    if payload is not False and not _has_email_connector(tenant):
-        # Sent inside Logto's transaction: no email connector, no invitation.
-        snapshot = dict(tenant.organization_invitations)
-        invitations.create(tenant, invitation, now)
-        tenant.organization_invitations.clear()
-        tenant.organization_invitations.update(snapshot)
-        raise _no_email_connector()
+    snapshot = dict(tenant.organization_invitations)
     invitations.create(tenant, invitation, now)
+    if isinstance(payload, dict):
+        try:
+            _send_email(request, invitation, _payload(payload))
+        except ManagementApiError:
+            # Sent inside Logto's transaction: no email connector, no invitation.
+            tenant.organization_invitations.clear()
+            tenant.organization_invitations.update(snapshot)
+            raise
     return JSONResponse(shape(invitation, tenant, now), status_code=201)
 
 
@@ -168,22 +185,17 @@ async def delete_invitation(request: Request) -> Response:
 async def send_message(request: Request) -> Response:
     """`POST /api/organization-invitations/:id/message`: needs an email connector (501)."""
     data = await json_body(request)
-    fields = Fields(data)
-    _message_payload(fields, data, [])
-    fields.done()
-    tenant = tenant_of(request)
-    invitations.get(tenant, request.path_params["id"])
-    if not _has_email_connector(tenant):
-        raise _no_email_connector()
+    zod.parse(_PAYLOAD, data)
+    invitation = invitations.get(tenant_of(request), request.path_params["id"])
+    _send_email(request, invitation, _payload(data))
     return no_content()
 
 
 async def update_status(request: Request) -> Response:
     """`PUT /api/organization-invitations/:id/status`: Accepted (with a user) or Revoked."""
-    fields = Fields(await json_body(request))
-    accepted_user_id = fields.string("acceptedUserId", optional=True, nullable=True, max_length=21)
-    status = fields.enum("status", ("Accepted", "Revoked"))
-    fields.done()
+    body = zod.parse(_STATUS, await json_body(request))
+    accepted_user_id: str | None = body.get("acceptedUserId")
+    status: str = body["status"]
     tenant = tenant_of(request)
     now = _now_ms(request)
     if status == "Revoked":

@@ -9,18 +9,19 @@ of a missing organization are empty (no existence check); a member's roles need 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import zod
 from ..errors import EntityNotFound, MembershipRequired, TenantError, UnknownReference
 from ..http.responses import JSONResponse
 from ..models import Organization, OrganizationRole, OrganizationScope, Tenant
 from ..ops import organizations
 from ..ops.organizations import MemberKind
 from . import shapes
+from .branding_guards import BRANDING, PARTIAL_COLOR
 from .common import (
     Handler,
     created,
@@ -31,9 +32,8 @@ from .common import (
     tenant_of,
 )
 from .events import fire_appended
-from .like import ilike_contains
 from .pagination import page_of, paginated
-from .zod_issues import Fields, invalid_string, invalid_type
+from .sql_search import ilike_contains
 
 _EMPTY_UPDATE = ("entity.invalid_input", "Invalid input. Value list must not be empty.")
 
@@ -69,74 +69,25 @@ def _names(names: list[str]) -> str:
 # --------------------------------------------------------------------------- organizations
 
 
-def _organization_fields(fields: Fields, *, create: bool) -> dict[str, Any]:
-    """The writable fields of an organization, checked in its zod guard's order."""
-    given: dict[str, Any] = {}
-    if "name" in fields.data or create:
-        given["name"] = fields.string("name", optional=not create, min_length=1, max_length=128)
-    if "description" in fields.data:
-        given["description"] = fields.string(
-            "description", optional=True, nullable=True, max_length=256
-        )
-    if "customData" in fields.data:
-        given["customData"] = fields.object("customData")
-    if "isMfaRequired" in fields.data:
-        value = fields.data["isMfaRequired"]
-        if not isinstance(value, bool):
-            fields.issues.append(invalid_type(["isMfaRequired"], "boolean", value))
-        given["isMfaRequired"] = value
-    if "color" in fields.data:
-        given["color"] = _color(fields)
-    if "branding" in fields.data:
-        given["branding"] = _branding(fields)
-    if "customCss" in fields.data:
-        given["customCss"] = fields.string("customCss", optional=True, nullable=True)
-    fields.done()
-    return {k: v for k, v in given.items() if v is not None or k in ("description", "customCss")}
+#: `Organizations.createGuard` without its generated keys (POST; PATCH takes it `.partial()`).
+_ORGANIZATION = zod.Obj(
+    {
+        "name": zod.Str(min=1, max=128),
+        "description": zod.Str(max=256).nullish(),
+        "customData": zod.JsonObject().optional(),
+        "isMfaRequired": zod.Bool().optional(),
+        "color": PARTIAL_COLOR.optional(),
+        "branding": BRANDING.optional(),
+        "customCss": zod.Str().nullish(),
+    }
+)
+_ORGANIZATION_UPDATE = _ORGANIZATION.partial()
 
 
-_HEX_COLOR = re.compile(r"^#[\da-f]{3}([\da-f]{3})?$", re.IGNORECASE)
-#: What `new URL()` accepts, near enough: a scheme and something after it.
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z\d+.-]*:\S+$")
-
-
-def _color(fields: Fields) -> dict[str, Any] | None:
-    """`partialColorGuard`: hex colors and a boolean; other keys are dropped, as zod strips."""
-    value = fields.object("color")
-    if value is None:
-        return None
-    kept: dict[str, Any] = {}
-    for key in ("primaryColor", "isDarkModeEnabled", "darkPrimaryColor"):
-        if key not in value:
-            continue
-        item = value[key]
-        if key == "isDarkModeEnabled":
-            if not isinstance(item, bool):
-                fields.issues.append(invalid_type(["color", key], "boolean", item))
-        elif not isinstance(item, str):
-            fields.issues.append(invalid_type(["color", key], "string", item))
-        elif not _HEX_COLOR.match(item):
-            fields.issues.append(invalid_string(["color", key], "regex", "Invalid"))
-        kept[key] = item
-    return kept
-
-
-def _branding(fields: Fields) -> dict[str, Any] | None:
-    """`brandingGuard`: URLs of logos and favicons; other keys are dropped."""
-    value = fields.object("branding")
-    if value is None:
-        return None
-    kept: dict[str, Any] = {}
-    for key in ("logoUrl", "darkLogoUrl", "favicon", "darkFavicon"):
-        if key not in value:
-            continue
-        item = value[key]
-        if not isinstance(item, str):
-            fields.issues.append(invalid_type(["branding", key], "string", item))
-        elif not _URL.match(item):
-            fields.issues.append(invalid_string(["branding", key], "url", "Invalid url"))
-        kept[key] = item
-    return kept
+def _organization_fields(data: Any, *, create: bool) -> dict[str, Any]:
+    """The writable fields given, parsed by the organization's zod guard."""
+    given: dict[str, Any] = zod.parse(_ORGANIZATION if create else _ORGANIZATION_UPDATE, data)
+    return given
 
 
 def _apply(org: Organization, given: dict[str, Any]) -> None:
@@ -185,7 +136,7 @@ async def get_organization(request: Request) -> Response:
 
 async def create_organization(request: Request) -> Response:
     """`POST /api/organizations` (201; names need not be unique)."""
-    given = _organization_fields(Fields(await json_body(request)), create=True)
+    given = _organization_fields(await json_body(request), create=True)
     tenant = tenant_of(request)
     org = Organization(id=new_id(12), name=given["name"], created_at=now_ms(request))
     _apply(org, given)
@@ -195,7 +146,7 @@ async def create_organization(request: Request) -> Response:
 
 async def update_organization(request: Request) -> Response:
     """`PATCH /api/organizations/:id` (nothing to set: 422; missing: `entity.not_exists`)."""
-    given = _organization_fields(Fields(await json_body(request)), create=False)
+    given = _organization_fields(await json_body(request), create=False)
     if not given:
         raise _empty_update()
     tenant = tenant_of(request)
@@ -250,19 +201,22 @@ async def list_users(request: Request) -> Response:
     )
 
 
+def _id_list(request_body: Any, name: str, *, nonempty: bool) -> list[str]:
+    """`{[name]: z.string().min(1).array()}` (`.nonempty()` where `nonempty`)."""
+    guard = zod.Obj({name: zod.Arr(zod.Str(min=1), min=1 if nonempty else None)})
+    ids: list[str] = zod.parse(guard, request_body)[name]
+    return ids
+
+
 def _ids(request_body: dict[str, Any], name: str, *, nonempty: bool) -> list[str]:
     """The ids of a relation insert (Logto's `on conflict do nothing`: duplicates are fine)."""
-    fields = Fields(request_body)
-    ids = fields.strings(name, nonempty=nonempty, item_min=1)
-    fields.done()
+    ids = _id_list(request_body, name, nonempty=nonempty)
     return list(dict.fromkeys(ids))
 
 
 def _replacing_ids(request_body: dict[str, Any], name: str, *, nonempty: bool = False) -> list[str]:
     """The ids of a relation replacement: a plain insert, so a duplicate breaks the key (422)."""
-    fields = Fields(request_body)
-    ids = fields.strings(name, nonempty=nonempty, item_min=1)
-    fields.done()
+    ids = _id_list(request_body, name, nonempty=nonempty)
     if len(set(ids)) != len(ids):
         raise organizations.unique_violation()
     return ids
@@ -334,12 +288,19 @@ async def list_user_roles(request: Request) -> Response:
     return await _list_member_roles(request, "user")
 
 
+_ROLE_IDS_AND_NAMES = zod.Obj(
+    {
+        "organizationRoleIds": zod.Arr(zod.Str(min=1)).optional(),
+        "organizationRoleNames": zod.Arr(zod.Str(min=1)).optional(),
+    }
+)
+
+
 def _role_ids_and_names(tenant: Tenant, data: dict[str, Any]) -> list[str]:
     """`organizationRoleIds` plus the ids of `organizationRoleNames` (all names must exist)."""
-    fields = Fields(data)
-    ids = fields.strings("organizationRoleIds", optional=True, item_min=1)
-    names = fields.strings("organizationRoleNames", optional=True, item_min=1)
-    fields.done()
+    parsed = zod.parse(_ROLE_IDS_AND_NAMES, data)
+    ids: list[str] = parsed.get("organizationRoleIds", [])
+    names: list[str] = parsed.get("organizationRoleNames", [])
     by_name = [r for r in tenant.organization_roles.values() if r.name in names]
     missing = [n for n in names if not any(r.name == n for r in by_name)]
     if missing:
@@ -395,10 +356,10 @@ async def list_user_scopes(request: Request) -> Response:
 
 
 async def _bulk_roles(request: Request, kind: MemberKind, key: str) -> Response:
-    fields = Fields(await json_body(request))
-    member_ids = fields.strings(key, nonempty=True, item_min=1)
-    role_ids = fields.strings("organizationRoleIds", nonempty=True, item_min=1)
-    fields.done()
+    ids = zod.Arr(zod.Str(min=1), min=1)
+    parsed = zod.parse(zod.Obj({key: ids, "organizationRoleIds": ids}), await json_body(request))
+    member_ids: list[str] = parsed[key]
+    role_ids: list[str] = parsed["organizationRoleIds"]
     tenant = tenant_of(request)
     table = _members_of(tenant, _param(request), kind)
     if any(m not in table for m in member_ids):
@@ -510,9 +471,8 @@ async def list_jit_email_domains(request: Request) -> Response:
 
 async def add_jit_email_domain(request: Request) -> Response:
     """`POST /api/organizations/:id/jit/email-domains` (201; any non-empty string)."""
-    fields = Fields(await json_body(request))
-    domain = fields.string("emailDomain", min_length=1)
-    fields.done()
+    guard = zod.Obj({"emailDomain": zod.Str(min=1)})
+    domain: str = zod.parse(guard, await json_body(request))["emailDomain"]
     tenant = tenant_of(request)
     organizations.add_jit_email_domain(tenant, _param(request), str(domain))
     body = {"tenantId": tenant.id, "organizationId": _param(request), "emailDomain": domain}
@@ -521,9 +481,8 @@ async def add_jit_email_domain(request: Request) -> Response:
 
 async def replace_jit_email_domains(request: Request) -> Response:
     """`PUT /api/organizations/:id/jit/email-domains` (204)."""
-    fields = Fields(await json_body(request))
-    domains = fields.strings("emailDomains")
-    fields.done()
+    guard = zod.Obj({"emailDomains": zod.Arr(zod.Str())})
+    domains: list[str] = zod.parse(guard, await json_body(request))["emailDomains"]
     organizations.replace_jit_email_domains(tenant_of(request), _param(request), domains)
     return no_content()
 
@@ -615,19 +574,15 @@ async def remove_jit_sso_connector(request: Request) -> Response:
 # --------------------------------------------------------------------------- the template
 
 
-def _template_fields(data: dict[str, Any], *, create: bool, role: bool = False) -> dict[str, Any]:
+#: `OrganizationScopes.createGuard`'s writable keys (and `OrganizationRoles`' `type`).
+_TEMPLATE = zod.Obj({"name": zod.Str(min=1, max=128), "description": zod.Str(max=256).nullish()})
+_ROLE_TYPE = zod.Enum(("User", "MachineToMachine"))
+
+
+def _template_fields(data: Any, *, create: bool, role: bool = False) -> dict[str, Any]:
     """`name` (1–128) and `description` (≤ 256, nullable) of a scope or role (and its `type`)."""
-    fields = Fields(data)
-    given: dict[str, Any] = {}
-    if create or "name" in data:
-        given["name"] = fields.string("name", optional=not create, min_length=1, max_length=128)
-    if "description" in data:
-        given["description"] = fields.string(
-            "description", optional=True, nullable=True, max_length=256
-        )
-    if "type" in data and role:
-        given["type"] = fields.enum("type", ("User", "MachineToMachine"))
-    fields.done()
+    guard = _TEMPLATE.extend({"type": _ROLE_TYPE.optional()}) if role else _TEMPLATE
+    given: dict[str, Any] = zod.parse(guard if create else guard.partial(), data)
     return given
 
 
@@ -744,19 +699,28 @@ async def list_roles(request: Request) -> Response:
     return paginated(request, roles, shape=lambda r: _role_with_scopes(r, tenant))
 
 
+#: `POST /api/organization-roles`'s guard.
+_ROLE_CREATE = _TEMPLATE.extend(
+    {
+        "type": _ROLE_TYPE.optional(),
+        "organizationScopeIds": zod.Arr(zod.Str()).optional(),
+        "resourceScopeIds": zod.Arr(zod.Str()).optional(),
+    }
+)
+
+
 async def create_role(request: Request) -> Response:
     """`POST /api/organization-roles` (201), with its organization and resource scopes.
 
     Logto inserts the role before its scopes: an unknown scope answers 422 and the role stays.
     """
     data = await json_body(request)
-    fields = Fields(data)
-    name = fields.string("name", min_length=1, max_length=128)
-    description = fields.string("description", optional=True, nullable=True, max_length=256)
-    role_type = fields.enum("type", ("User", "MachineToMachine"), optional=True) or "User"
-    scope_ids = fields.strings("organizationScopeIds", optional=True)
-    resource_scope_ids = fields.strings("resourceScopeIds", optional=True)
-    fields.done()
+    parsed = zod.parse(_ROLE_CREATE, data)
+    name: str = parsed["name"]
+    description: str | None = parsed.get("description")
+    role_type: str = parsed.get("type", "User")
+    scope_ids: list[str] = parsed.get("organizationScopeIds", [])
+    resource_scope_ids: list[str] = parsed.get("resourceScopeIds", [])
     tenant = tenant_of(request)
     role = OrganizationRole(
         id=new_id(),

@@ -6,7 +6,8 @@ conditions, `isCaseSensitive` picks `~~`/`~~*` (LIKE/ILIKE), `~`/`~*` and whethe
 compares `lower(field)`. Quirks kept: `like` adds no wildcards (`ali` matches only `ali`), `_`
 is a wildcard, `similar_to` refuses case-insensitive matching, any key starting with `search`
 or `mode` counts (`searchFoo` is a general search). A malformed input raises `SearchError`
-carrying Logto's sentence.
+carrying Logto's sentence. :func:`ilike_contains` is the other form, the `q` of the organization
+lists (database/utils.ts): `ilike '%q%'`.
 """
 
 from __future__ import annotations
@@ -139,6 +140,18 @@ def _like(pattern: str, case_sensitive: bool) -> re.Pattern[str] | None:
         return None
     flags = re.DOTALL | (0 if case_sensitive else re.IGNORECASE)
     return re.compile("".join(out), flags)
+
+
+def ilike_contains(keyword: str, values: Iterable[str | None]) -> bool:
+    """Whether any of `values` matches `ilike '%keyword%'` (a null never matches).
+
+    The keyword is a LIKE pattern: `%` and `_` in it are wildcards, a backslash escapes (Logto
+    does not escape them: a quirk kept).
+    """
+    pattern = _like(f"%{keyword}%", False)
+    return pattern is not None and any(
+        value is not None and pattern.fullmatch(value) is not None for value in values
+    )
 
 
 @lru_cache(maxsize=256)

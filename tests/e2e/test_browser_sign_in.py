@@ -92,7 +92,8 @@ def test_password_form_signs_in_and_the_code_exchanges(
     )
     assert alert.text == "Incorrect account or password. Please check your input."
 
-    browser.find_element(By.ID, "identifier").send_keys("alice@example.com")
+    # The demo tenant signs in by username only, as a new Logto tenant.
+    browser.find_element(By.ID, "identifier").send_keys("alice")
     browser.find_element(By.ID, "password").send_keys("alice-password")
     browser.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
     query = wait_for_callback(browser)

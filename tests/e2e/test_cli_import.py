@@ -52,7 +52,7 @@ def test_import_then_serve_answers_as_the_source(source: MockLogtoServer, tmp_pa
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == (
-        f"wrote {path}: 7 applications, 4 API resources, 5 roles, 5 users, 3 organizations\n"
+        f"wrote {path}: 7 applications, 4 API resources, 5 roles, 6 users, 3 organizations\n"
     )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert cli("check-fixtures", str(path)).returncode == 0

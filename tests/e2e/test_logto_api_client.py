@@ -31,7 +31,7 @@ from ..support.server import serve
 pytestmark = pytest.mark.e2e
 
 #: Set at merge once issue 17's routes are in: an unserved route then fails instead of skipping.
-REQUIRE_SERVED = False
+REQUIRE_SERVED = True
 
 PACKAGE = "@logto/api@1.31.0"
 SCRIPT = "logto_api_calls.mjs"
