@@ -344,7 +344,7 @@ class Builder:
                 continue
             user = self.user(user_id, spec)
             with self.refused(where):
-                users.create(self.tenant, user)
+                users.create(self.tenant, user, as_stored=True)
             # A refused user is kept, so that references to it do not add problems of their own.
             self.tenant.users.setdefault(user_id, user)
             for index, pat in enumerate(spec.personal_access_tokens):

@@ -207,11 +207,33 @@ async def remove_scope(request: Request) -> Response:
     return no_content()
 
 
+#: Logto's user search columns (queries/user.ts `buildUserConditions`).
+USER_SEARCH_FIELDS = ("id", "primary_email", "primary_phone", "username", "name")
+
+
 async def list_users(request: Request) -> Response:
-    """`GET /api/roles/:id/users`."""
+    """`GET /api/roles/:id/users`: its users, newest first, with `GET /api/users`'s search.
+
+    Logto (routes/role.user.ts) runs `findUsers` with the role as an `exists` relation: the same
+    search parameters and order as the users list.
+    """
     page_of(request, optional=False)
     role = role_of(request)
-    users = [u for u in tenant_of(request).users.values() if role.id in u.role_ids]
+    search = _search(request, USER_SEARCH_FIELDS)
+    users = [
+        u
+        for u in user_ops.newest_first(tenant_of(request))
+        if role.id in u.role_ids
+        and search(
+            {
+                "id": u.id,
+                "primary_email": u.primary_email,
+                "primary_phone": u.primary_phone,
+                "username": u.username,
+                "name": u.name,
+            }
+        )
+    ]
     return paginated(request, users, shape=shapes.user)
 
 

@@ -22,7 +22,7 @@ from ..errors import ManagementApiError, UnknownReference
 from ..http.hooks import user_data_event
 from ..http.responses import JSONResponse
 from ..models import PersonalAccessToken, User
-from ..ops import roles, users
+from ..ops import connectors, roles, users
 from ..runtime import runtime_of
 from . import shapes
 from . import user_schemas as schema
@@ -444,11 +444,33 @@ async def put_identity(request: Request) -> Response:
 
 
 async def link_identity(request: Request) -> Response:
-    """`POST /api/users/:id/identities`: needs a social connector; none is installed (404)."""
+    """`POST /api/users/:id/identities` (routes/admin-user/social.ts), through the connector.
+
+    The user and the connector (404s), a social connector (422), its user info from
+    `connectorData` (Logto's mock social connector, without a session), the identity free
+    (422), then the identity under the connector's target, with the user info as `details`.
+    """
     data = await json_body(request)
     zod.parse(schema.LINK_IDENTITY, data)
-    user_of(request)
-    raise users.RowNotFound(f"unknown connector '{data['connectorId']}'", "connectorId")
+    user = user_of(request)
+    tenant = tenant_of(request)
+    connector_id = data["connectorId"]
+    row, merged = connectors.get(tenant, connector_id)
+    if merged["type"] != "Social":
+        raise _error(
+            "session.invalid_connector_id",
+            f"Unable to find available connector with id {connector_id}.",
+            422,
+        )
+    target = connectors.target_of(row)
+    info = connectors.social_user_info(data["connectorData"])
+    for other in tenant.users.values():
+        held = other.identities.get(target)
+        if other.id != user.id and isinstance(held, dict) and held.get("userId") == info["id"]:
+            raise _identity_in_use()
+    user.identities = {**user.identities, target: {"userId": info["id"], "details": info}}
+    _touch(request, user)
+    return JSONResponse(user.identities)
 
 
 async def get_identity(request: Request) -> Response:

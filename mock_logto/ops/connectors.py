@@ -10,6 +10,7 @@ with its factory (routes/connector/index.ts, utils/connectors/index.ts, librarie
 from __future__ import annotations
 
 import json
+import uuid
 from functools import cache
 from importlib import resources as package_files
 from typing import Any
@@ -306,3 +307,28 @@ def delete(tenant: Tenant, connector_id: str) -> None:
 def remove_unused_demo_social(tenant: Tenant, targets: list[str]) -> None:
     """`removeUnusedDemoSocialConnector`: no demo social connector exists outside Logto Cloud."""
     del tenant, targets
+
+
+#: connector-mock-social's `mockSocialDataGuard`: `code` and these optional strings.
+_MOCK_SOCIAL_FIELDS = ("userId", "email", "phone", "name", "avatar")
+
+
+def social_user_info(data: dict[str, Any]) -> dict[str, Any]:
+    """connector-mock-social `getUserInfo` (the only social factory here): its user info.
+
+    `id` is `userId` (else a random `mock-social-sub-…`), then the other given fields in the
+    guard's order, then `rawData` (the data as given). Data failing the guard is the connector's
+    `invalid_response` (400, `data` its JSON text, as koaConnectorErrorHandler answers).
+    """
+    valid = isinstance(data.get("code"), str) and all(
+        isinstance(data[key], str) for key in _MOCK_SOCIAL_FIELDS if key in data
+    )
+    if not valid:
+        raise _error(
+            "invalid_response",
+            "The connector's response is invalid.",
+            data=json.dumps(data, separators=(",", ":"), ensure_ascii=False),
+        )
+    user_id = data["userId"] if "userId" in data else f"mock-social-sub-{uuid.uuid4()}"
+    rest = {key: data[key] for key in _MOCK_SOCIAL_FIELDS[1:] if key in data}
+    return {"id": user_id, **rest, "rawData": data}

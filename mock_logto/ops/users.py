@@ -2,10 +2,12 @@
 
 Logto v1.37 (core/queries/user.ts, libraries/user.ts `checkIdentifierCollision`): usernames
 match exactly (`CASE_SENSITIVE_USERNAME` defaults to true), emails case-insensitively
-(`lower(primary_email) = lower(...)`), phones exactly; `PATCH /users/:id` checks collisions
-email, phone, then username, `POST /users` username, email, then phone. Sign-in, fixtures and the
-Management API all use these lookups, answered from `Tenant.user_index` (no scan): every change
-of a user's identifiers, creation or deletion goes through this module so the index follows.
+(`lower(primary_email) = lower(...)`), phones as one number with or without a `0` after the
+country code (`hasUserWithNormalizedPhone`, `ops.phones`; stored normalized); `PATCH /users/:id`
+checks collisions email, phone, then username, `POST /users` username, email, then phone.
+Sign-in, fixtures and the Management API all use these lookups, answered from
+`Tenant.user_index` (no scan): every change of a user's identifiers, creation or deletion goes
+through this module so the index follows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import overload
 
 from ..errors import Conflict, TenantError
 from ..models import PersonalAccessToken, Tenant, User, UserIndex
+from . import phones
 
 #: (input key, attribute, Logto's code, Logto's message), in `checkIdentifierCollision`'s order.
 IDENTIFIERS = (
@@ -70,7 +73,7 @@ def _table(index: UserIndex, attribute: str) -> dict[str, str]:
     }[attribute]
 
 
-def _holder(tenant: Tenant, attribute: str, value: str) -> User | None:
+def _exact_holder(tenant: Tenant, attribute: str, value: str) -> User | None:
     """The user holding `value` as `attribute`, from the index (checked against the user)."""
     index = tenant.indexed_users()
     key = value.lower() if attribute == "primary_email" else value
@@ -78,6 +81,21 @@ def _holder(tenant: Tenant, attribute: str, value: str) -> User | None:
     if found is not None and _matches(attribute, getattr(found, attribute), value):
         return found
     return None
+
+
+def _holders(tenant: Tenant, attribute: str, value: str) -> list[User]:
+    """Users holding `value`; a phone in either of its stored forms, the exact form first."""
+    if attribute != "primary_phone":
+        values: tuple[str, ...] = (value,)
+    else:
+        values = (value, *(v for v in phones.candidates(value) if v != value))
+    found = (_exact_holder(tenant, attribute, v) for v in values)
+    return [user for user in found if user is not None]
+
+
+def _holder(tenant: Tenant, attribute: str, value: str) -> User | None:
+    """The user `value` names (`findUserByNormalizedPhone`: the exact phone wins)."""
+    return next(iter(_holders(tenant, attribute, value)), None)
 
 
 def find_by_identifier(tenant: Tenant, identifier: str, kind: str | None = None) -> User | None:
@@ -114,15 +132,26 @@ def identifiers_free(
         value = values.get(key)
         if not value:
             continue
-        other = _holder(tenant, attribute, value)
-        if other is not None and other.id != exclude_id:
+        other = next((u for u in _holders(tenant, attribute, value) if u.id != exclude_id), None)
+        if other is not None:
             raise Conflict(
                 code, message, field=key, text=f"'{value}' is already used", conflict_id=other.id
             )
 
 
-def create(tenant: Tenant, user: User) -> User:
-    """Add a user whose identifiers are free."""
+def _assign_default_roles(tenant: Tenant, user: User) -> None:
+    """Logto's `insertUser` (libraries/user.ts): every user role marked `isDefault` is added."""
+    for role in tenant.roles.values():
+        if role.type == "User" and role.is_default and role.id not in user.role_ids:
+            user.role_ids.append(role.id)
+
+
+def create(tenant: Tenant, user: User, *, as_stored: bool = False) -> User:
+    """Add a user whose identifiers are free; the phone stored normalized (Logto's `insertUser`).
+
+    Default user roles are assigned as Logto's `insertUser` does. `as_stored`: a fixture's row,
+    kept as written (a database may hold legacy phones; its roles are the fixture's).
+    """
     identifiers_free(
         tenant,
         {
@@ -132,6 +161,9 @@ def create(tenant: Tenant, user: User) -> User:
         },
         order=CREATION_ORDER,
     )
+    if not as_stored:
+        user.primary_phone = phones.normalized(user.primary_phone)
+        _assign_default_roles(tenant, user)
     index = tenant.indexed_users()
     tenant.users[user.id] = user
     index.add(user)
@@ -139,8 +171,13 @@ def create(tenant: Tenant, user: User) -> User:
 
 
 def update_profile(tenant: Tenant, user: User, values: Mapping[str, str | None]) -> None:
-    """Set identifiers (and other profile attributes) given by input key; null clears."""
+    """Set identifiers (and other profile attributes) given by input key; null clears.
+
+    A phone is validated and normalized after the collision check (Logto's `updateUserById`).
+    """
     identifiers_free(tenant, values, user.id)
+    if values.get("primaryPhone"):
+        values = {**values, "primaryPhone": phones.normalized(values["primaryPhone"])}
     attributes = {key: attribute for key, attribute, _, _ in IDENTIFIERS}
     index = tenant.indexed_users()
     index.remove_identifiers(user)

@@ -29,6 +29,7 @@ from ...runtime import Runtime
 from ...store import REFRESH_TOKEN_REUSE_INTERVAL, Grant, RefreshToken, opaque_token
 from ..params import require
 from .base import BEARER, TokenRequest
+from .organization_mfa import require_mfa_if_asked
 from .user import (
     find_account,
     id_token,
@@ -114,6 +115,7 @@ def check_organization(
     organization = rt.tenant.organizations.get(organization_id)
     if organization is None or user.id not in organization.user_roles:
         raise AccessDeniedError("user is not a member of the organization")
+    require_mfa_if_asked(organization, user)
     if ORGANIZATIONS_SCOPE not in token.scopes:
         raise InsufficientScopeError(
             "refresh token missing required scope", scope=ORGANIZATIONS_SCOPE

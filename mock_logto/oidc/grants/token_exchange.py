@@ -27,6 +27,7 @@ from ...store import SubjectToken
 from ..params import require
 from ..resources import resolve_indicator
 from .base import BEARER, TokenRequest
+from .organization_mfa import require_mfa_if_asked
 from .user import (
     find_account,
     opaque_access_token,
@@ -111,6 +112,17 @@ def _actor(rt: Runtime, request: TokenRequest) -> str | None:
     return opaque.account_id
 
 
+def _organization(request: TokenRequest, rt: Runtime, user: User) -> Organization | None:
+    """`checkOrganizationAccess`: with `organization_id`, a member, MFA if it requires it."""
+    organization_id = request.get("organization_id")
+    organization = rt.tenant.organizations.get(organization_id) if organization_id else None
+    if organization_id and (organization is None or user.id not in organization.user_roles):
+        raise AccessDeniedError("user is not a member of the organization")
+    if organization is not None:
+        require_mfa_if_asked(organization, user)
+    return organization
+
+
 def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
     """Exchange the subject token for an access token.
 
@@ -123,10 +135,7 @@ def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
     )
     impersonation = subject if isinstance(subject, SubjectToken) else None
     user: User = find_account(rt, impersonation.user_id if impersonation else str(subject))
-    organization_id = request.get("organization_id")
-    organization = rt.tenant.organizations.get(organization_id) if organization_id else None
-    if organization_id and (organization is None or user.id not in organization.user_roles):
-        raise AccessDeniedError("user is not a member of the organization")
+    organization = _organization(request, rt, user)
     resource = _single_resource(request)
     if resource is not None:  # Logto resolves the resource before it reads the actor token
         resolve_indicator(resource, rt.tenant)
