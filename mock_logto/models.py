@@ -339,6 +339,24 @@ def default_sign_in_experience() -> dict[str, Any]:
     return document
 
 
+#: Logto's `userProfileGuard` keys, in its order, and those of its `address`.
+USER_PROFILE_KEYS = (
+    "familyName",
+    "givenName",
+    "middleName",
+    "nickname",
+    "preferredUsername",
+    "profile",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "address",
+)
+ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
+
+
 #: The account center's field controls, in Logto's order (`accountCenterFieldControlGuard`).
 ACCOUNT_CENTER_FIELDS = (
     "name",

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import ManagementApiError, invalid_input
-from ..http.body import json_object, read_body
+from ..http.api import bearer_token
+from ..http.api import json_body as json_body
 from ..models import Tenant, User
 from ..runtime import Runtime, runtime_of
 
@@ -75,27 +76,10 @@ def not_enabled() -> ManagementApiError:
     )
 
 
-def _bearer(request: Request) -> str:
-    authorization = request.headers.get("authorization")
-    if not authorization:
-        raise ManagementApiError(
-            "auth.authorization_header_missing", "Authorization header is missing.", status_code=401
-        )
-    scheme, _, token = authorization.partition(" ")
-    if scheme != "Bearer":
-        raise ManagementApiError(
-            "auth.authorization_token_type_not_supported",
-            "Authorization type is not supported.",
-            status_code=401,
-            data={"supportedTypes": ["Bearer"]},
-        )
-    return token
-
-
 def authenticate(request: Request) -> Auth:
     """Logto's `koaOidcAuth`: the user behind an opaque access token (JWTs are refused)."""
     rt = runtime_of(request)
-    token = rt.store.access_token(_bearer(request))
+    token = rt.store.access_token(bearer_token(request))
     if token is None or not token.account_id or token.account_id not in rt.tenant.users:
         raise unauthorized()
     if "openid" not in token.scopes:
@@ -139,19 +123,6 @@ def tenant_and_runtime(request: Request) -> tuple[Tenant, Runtime]:
     """The live tenant and the runtime."""
     rt = runtime_of(request)
     return rt.tenant, rt
-
-
-def _too_large() -> Exception:
-    return ManagementApiError(
-        "guard.invalid_input", "The request body is invalid.", status_code=413
-    )
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    """The JSON body (an object; anything else is `{}`, as koa-body leaves it)."""
-    depth = runtime_of(request).settings.max_json_depth
-    raw = await read_body(request, _too_large)
-    return json_object(raw, request.headers.get("content-type"), depth)
 
 
 def _issue(path: list[str | int], issue: dict[str, Any], text: str) -> ManagementApiError:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from ..errors import ManagementApiError, invalid_input
 from ..http.responses import JSONResponse
-from ..models import User
+from ..models import ADDRESS_KEYS, USER_PROFILE_KEYS, User
 from ..ops import email_blocklist, password_policy, users
 from ..runtime import runtime_of
 from .common import (
@@ -39,32 +39,6 @@ from .common import (
     user_of,
 )
 from .events import user_data_updated
-
-#: userProfileGuard's keys, in its order.
-PROFILE_KEYS = (
-    "familyName",
-    "givenName",
-    "middleName",
-    "nickname",
-    "preferredUsername",
-    "profile",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "address",
-)
-ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
-
-
-def ordered_profile(profile: dict[str, Any]) -> dict[str, Any]:
-    """The profile as zod's `userProfileGuard` returns it: its keys, in its order."""
-    body = {key: profile[key] for key in PROFILE_KEYS if key in profile}
-    if isinstance(body.get("address"), dict):
-        address = body["address"]
-        body["address"] = {key: address[key] for key in ADDRESS_KEYS if key in address}
-    return body
 
 
 def scoped_profile(user: User, scopes: frozenset[str]) -> dict[str, Any]:
@@ -93,7 +67,7 @@ def scoped_profile(user: User, scopes: frozenset[str]) -> dict[str, Any]:
                 "lastSignInAt": user.last_sign_in_at,
                 "createdAt": user.created_at,
                 "updatedAt": user.updated_at,
-                "profile": ordered_profile(profile),
+                "profile": users.ordered_profile(profile),
                 "applicationId": user.application_id,
                 "isSuspended": user.is_suspended,
                 "hasPassword": user.password is not None,
@@ -206,7 +180,7 @@ async def update_my_account(request: Request) -> Response:
 
 def _profile_body(data: dict[str, Any]) -> dict[str, Any]:
     given: dict[str, Any] = {}
-    for key in PROFILE_KEYS:
+    for key in USER_PROFILE_KEYS:
         if key not in data:
             continue
         value = data[key]
@@ -239,7 +213,7 @@ async def update_profile(request: Request) -> Response:
     _touch(request, user)
     user_data_updated(request, user, 200)
     profile = {k: v for k, v in user.profile.items() if k != "address" or "address" in auth.scopes}
-    return JSONResponse(ordered_profile(profile))
+    return JSONResponse(users.ordered_profile(profile))
 
 
 async def change_password(request: Request) -> Response:

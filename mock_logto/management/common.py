@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..errors import EntityNotFound, MalformedBodyError, ManagementApiError, invalid_input
+from ..http.api import json_body as json_body
+from ..http.api import too_large
 from ..http.body import (
     JSON_TYPES,
     form_params,
-    json_object,
     media_type,
     node_message,
     parse_json,
@@ -100,19 +101,6 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
-def _too_large() -> Exception:
-    return ManagementApiError(
-        "guard.invalid_input", "The request body is invalid.", status_code=413
-    )
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    """The JSON body (an object); anything else is an empty object, as koa-body leaves it."""
-    depth = runtime_of(request).settings.max_json_depth
-    raw = await read_body(request, _too_large)
-    return json_object(raw, request.headers.get("content-type"), depth)
-
-
 def string_field(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:
     """A string field; missing is fine unless `required`; a wrong type is `guard.invalid_input`."""
     value = data.get(name)
@@ -181,7 +169,7 @@ async def body_value(request: Request) -> Any:
     (golden2/entity-errors/139, applications-more/32).
     """
     depth = runtime_of(request).settings.max_json_depth
-    raw = await read_body(request, _too_large)
+    raw = await read_body(request, too_large)
     content_type = request.headers.get("content-type") or ""
     kind = media_type(content_type)
     if raw.strip() and kind == "text/plain":

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 
 from ..errors import ManagementApiError
+from ..http.api import bearer_token
 from ..runtime import runtime_of
 
 UNAUTHORIZED = "Unauthorized. Please check credentials and its scope."
@@ -55,19 +56,7 @@ def _payload(token: str) -> dict[str, Any] | None:
 def authenticate(request: Request) -> dict[str, Any]:
     """The verified claims of the request's Management API token, or Logto's 401/403."""
     rt = runtime_of(request)
-    authorization = request.headers.get("authorization")
-    if not authorization:
-        raise ManagementApiError(
-            "auth.authorization_header_missing", "Authorization header is missing.", status_code=401
-        )
-    scheme, _, token = authorization.partition(" ")
-    if scheme != "Bearer":
-        raise ManagementApiError(
-            "auth.authorization_token_type_not_supported",
-            "Authorization type is not supported.",
-            status_code=401,
-            data={"supportedTypes": ["Bearer"]},
-        )
+    token = bearer_token(request)
     if _payload(token) is None:
         raise _unauthorized({"code": "ERR_JWS_INVALID", "name": "JWSInvalid"})
     if not rt.keys.candidates(_header(token)):  # e.g. a deleted key's token (keys-logs/47)

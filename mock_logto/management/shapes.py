@@ -17,7 +17,7 @@ from ..models import (
     Tenant,
     User,
 )
-from .user_schemas import ordered_profile
+from ..ops.users import ordered_profile
 
 
 def application(app: Application, tenant_id: str) -> dict[str, Any]:

@@ -7,31 +7,15 @@ machinery (issues, `guard.invalid_input`) is `mock_logto.zod`'s.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .. import zod
+from ..models import ADDRESS_KEYS, USER_PROFILE_KEYS
 from ..zod import Arr, Bool, JsonObject, Literal, Num, Obj, Str, Union
 
 #: core-kit's regexes (packages/toolkit/core-kit/src/regex.ts).
 EMAIL = re.compile(r"^\S+@\S+\.\S+$")
 PHONE = re.compile(r"^\d+$")
 USERNAME = re.compile(r"^[A-Z_a-z]\w*$", re.ASCII)
-#: `userProfileGuard` keys in its order (responses are re-ordered by the response guard).
-PROFILE_KEYS = (
-    "familyName",
-    "givenName",
-    "middleName",
-    "nickname",
-    "preferredUsername",
-    "profile",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-    "address",
-)
-ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
 #: `UsersPasswordEncryptionMethod`.
 PASSWORD_ALGORITHMS = (
     "Argon2i",
@@ -47,7 +31,7 @@ PASSWORD_ALGORITHMS = (
 #: `userProfileGuard`: every key optional, unknown ones dropped, known ones in its order.
 PROFILE = Obj(
     {
-        **{key: Str() for key in PROFILE_KEYS if key != "address"},
+        **{key: Str() for key in USER_PROFILE_KEYS if key != "address"},
         "address": Obj({part: Str() for part in ADDRESS_KEYS}).partial(),
     }
 ).partial()
@@ -115,20 +99,3 @@ TOKEN_NAME = Obj({"name": _TOKEN_NAME})
 #: `POST .../personal-access-tokens/delete`: any string.
 TOKEN_DELETE = Obj({"name": Str()})
 TOKEN_RENAME = Obj({"name": _TOKEN_NAME, "currentName": Str().optional()})
-
-
-def ordered_profile(stored: dict[str, Any]) -> dict[str, Any]:
-    """A stored profile as the response guard returns it: Logto's keys in the guard's order.
-
-    Other keys (only a fixture can store them) follow as they are.
-    """
-    out: dict[str, Any] = {}
-    for key in PROFILE_KEYS:
-        if key in stored:
-            value = stored[key]
-            if key == "address" and isinstance(value, dict):
-                value = {part: value[part] for part in ADDRESS_KEYS if part in value}
-            out[key] = value
-    for key, value in stored.items():
-        out.setdefault(key, value)
-    return out

@@ -270,7 +270,7 @@ async def update_profile(request: Request) -> Response:
     user = user_of(request)
     user.profile = {**user.profile, **profile}
     _touch(request, user)
-    return JSONResponse(schema.ordered_profile(user.profile))
+    return JSONResponse(users.ordered_profile(user.profile))
 
 
 def _password(data: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..errors import TenantError
-from ..models import Tenant
+from ..models import ADDRESS_KEYS, Tenant
 from ..zod import Arr, Bool, Discriminated, Enum, Literal, Num, Obj, Str, Union
 
 TYPES = ("Text", "Number", "Date", "Checkbox", "Select", "Url", "Regex", "Address", "Fullname")
@@ -21,7 +21,7 @@ _RESERVED_CUSTOM_DATA = frozenset(
     {"onboarding", "guideRequests", "adminConsolePreferences", "defaultTenantId"}
 )
 _RESERVED_IDENTIFIERS = frozenset({"username", "primaryEmail", "primaryPhone", "email", "phone"})
-_ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
+
 _FULLNAME_KEYS = ("givenName", "middleName", "familyName")
 BATCH_LIMIT = 20
 
@@ -101,7 +101,7 @@ _GUARDS: dict[str, Obj] = {
     "Select": _typed("Select", Obj({"placeholder": Str().optional(), "options": _OPTIONS})),
     "Url": _typed("Url", Obj({"placeholder": Str().optional()}).optional()),
     "Regex": _typed("Regex", Obj({"placeholder": Str().optional(), "format": Str()})),
-    "Address": _typed("Address", Obj({"parts": Arr(_PART.extend({"name": Enum(_ADDRESS_KEYS)}))})),
+    "Address": _typed("Address", Obj({"parts": Arr(_PART.extend({"name": Enum(ADDRESS_KEYS)}))})),
     "Fullname": _typed(
         "Fullname", Obj({"parts": Arr(_PART.extend({"name": Enum(_FULLNAME_KEYS)}))})
     ),
