@@ -456,6 +456,10 @@ async def submit(request: Request) -> Response:
             link_social_profile(rt, user, social)
         sign_in(interaction, user, rt.clock())
         sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
+    # oidc-provider merges `login` into the stored result (custom JWT scripts get no
+    # `context.interaction` from it); the mock keeps it without the profile's password.
+    kept = {k: v for k, v in storage.items() if k != "profile"}
+    interaction.last_submission = {**kept, "login": {"accountId": user.id}}
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
 
 
