@@ -579,3 +579,34 @@ def test_social_identity_refusals(demo: TestClient) -> None:
             "message": "The connector's response is invalid.",
         },
     )
+
+
+def test_hostile_social_bodies_never_500(demo: TestClient) -> None:
+    _add_social_connector(demo)
+    _start(demo)
+    demo.put("/api/interaction", json={"event": "SignIn"})
+    uri_path = "/api/interaction/verification/social-authorization-uri"
+    weird: list[Any] = [None, 5, "x", [], {}, {"a": {"b": [1, None]}}, {"code": None}]
+    for value in weird:
+        for body in (
+            value,
+            {"connectorId": value, "state": "s", "redirectUri": "r"},
+            {"connectorId": "soc", "state": value, "redirectUri": "r"},
+            {"connectorId": "soc", "state": "s", "redirectUri": "r", "scope": value},
+        ):
+            response = demo.post(uri_path, json=body)
+            assert response.status_code < 500, (body, response.text)
+        for body in (
+            {"connectorId": "soc", "connectorData": value},
+            {"connectorId": value, "connectorData": {"code": "c"}},
+            {"connectorId": "soc", "connectorData": {"code": "c", "userId": value}},
+        ):
+            response = demo.patch("/api/interaction/identifiers", json=body)
+            assert response.status_code < 500, (body, response.text)
+        put = demo.put("/api/interaction/profile", json={"connectorId": value})
+        assert put.status_code < 500, put.text
+        assert demo.post("/api/interaction/submit").status_code < 500
+    missing = demo.put("/api/interaction/profile", json={"connectorId": "gone"})
+    assert missing.status_code == 204
+    submitted = demo.post("/api/interaction/submit")
+    assert submitted.status_code < 500, submitted.text

@@ -111,8 +111,13 @@ def _identifier(value: Any, path: list[str | int]) -> dict[str, Any]:
                 return {key: strings[key], "password": strings["password"]}
     if "connectorId" in strings and isinstance(value.get("connectorData"), dict):
         return {"connectorId": strings["connectorId"], "connectorData": value["connectorData"]}
-    if "verificationCode" in strings or "connectorId" in strings:
-        raise _not_served("verification code and social-verified email/phone identifiers")
+    if "connectorId" in strings and ("email" in strings or "phone" in strings):
+        raise _not_served("social-verified email and phone identifiers")
+    if "connectorId" in strings:
+        data = value.get("connectorData")
+        raise invalid_input([*path, "connectorData"], expected="object", value=data)
+    if "verificationCode" in strings:
+        raise _not_served("verification code identifiers")
     raise invalid_input([*path, "password"], expected="string", value=value.get("password"))
 
 
