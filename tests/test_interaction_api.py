@@ -508,17 +508,19 @@ def test_social_identity_is_linked_at_a_password_sign_in(demo: TestClient) -> No
             "details": {"id": "social-1", "rawData": connector_data},
         }
     }
-    # The identity now signs alice in by itself.
+    # The identity now signs alice in by itself (a syncing connector copies the social name).
+    tenant_of(demo).connectors["soc"]["syncProfile"] = True
     _start(demo)
     demo.put("/api/interaction", json={"event": "SignIn"})
     again = demo.patch(
         "/api/interaction/identifiers",
-        json={"connectorId": "soc", "connectorData": connector_data},
+        json={"connectorId": "soc", "connectorData": {**connector_data, "name": "Alice S."}},
     )
     assert again.status_code == 204
     submitted = demo.post("/api/interaction/submit")
     callback = _to_callback(demo, submitted.json()["redirectTo"])
     assert _id_claims(demo, _tokens(demo, callback))["sub"] == "user-alice"
+    assert alice.name == "Alice S."
 
 
 def test_social_identity_refusals(demo: TestClient) -> None:

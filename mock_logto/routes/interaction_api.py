@@ -411,21 +411,42 @@ def verify_social_profile(rt: Runtime, storage: dict[str, Any]) -> dict[str, Any
     return linked
 
 
-def link_social_profile(rt: Runtime, user: User, identifier: dict[str, Any]) -> None:
-    """`parseNewSocialProfile` on sign-in: the identity under the connector's target.
-
-    Name and avatar too when the connector syncs the profile.
-    """
-    row, _ = connectors.get(rt.tenant, identifier["connectorId"])
-    info = identifier["userInfo"]
-    user.identities = {
-        **user.identities,
-        connectors.target_of(row): {"userId": info["id"], "details": info},
-    }
+def _sync_name_and_avatar(row: dict[str, Any], user: User, info: dict[str, Any]) -> None:
+    """A connector with `syncProfile` copies the social name and avatar to the account."""
     if row.get("syncProfile"):
         for key in ("name", "avatar"):
             if info.get(key):
                 setattr(user, key, info[key])
+
+
+def link_social_profile(rt: Runtime, user: User, storage: dict[str, Any]) -> None:
+    """`parseUserProfile` on sign-in: the profile's new social identity, or sync name/avatar.
+
+    The identity goes under the connector's target; without one, the sign-in identity's
+    connector may sync the name and avatar (`getSocialSyncProfile`).
+    """
+    social = verify_social_profile(rt, storage)
+    if social is None:
+        profile = storage.get("profile", {})
+        social = next(
+            (
+                i
+                for i in storage.get("identifiers", [])
+                if i["key"] == "social" and not _is_profile_identifier(i, profile)
+            ),
+            None,
+        )
+        if social is not None:
+            row, _ = connectors.get(rt.tenant, social["connectorId"])
+            _sync_name_and_avatar(row, user, social["userInfo"])
+        return
+    row, _ = connectors.get(rt.tenant, social["connectorId"])
+    info = social["userInfo"]
+    user.identities = {
+        **user.identities,
+        connectors.target_of(row): {"userId": info["id"], "details": info},
+    }
+    _sync_name_and_avatar(row, user, info)
     user.updated_at = rt.clock() * 1000
 
 
@@ -456,9 +477,7 @@ async def submit(request: Request) -> Response:
         sign_in(interaction, user, rt.clock())
     else:
         user = account_of(rt, storage)
-        social = verify_social_profile(rt, storage)
-        if social is not None:
-            link_social_profile(rt, user, social)
+        link_social_profile(rt, user, storage)
         sign_in(interaction, user, rt.clock())
         sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
     # oidc-provider merges `login` into the stored result (custom JWT scripts get no
