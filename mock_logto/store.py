@@ -94,6 +94,9 @@ class Interaction:
     consented: bool = False
     #: The legacy Interaction API's stored result (`/api/interaction`): event, identifiers, profile.
     legacy: dict[str, Any] | None = None
+    #: oidc-provider's `lastSubmission`: the result the sign-in handed over at submit (Experience
+    #: API: event, user, verification records ...), kept to the session at consent.
+    last_submission: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -107,6 +110,18 @@ class Session:
     expires_at: int
     #: The pending RP-initiated logout (secret, client, state, post-logout URI).
     logout: dict[str, str | None] | None = None
+    #: oidc-provider's session `uid`: kept when the id (the cookie) is regenerated.
+    uid: str = ""
+
+
+@dataclass(slots=True)
+class SessionExtension:
+    """Logto's `oidc_session_extensions` row of a session uid, saved at consent."""
+
+    account_id: str
+    #: The sign-in's `lastSubmission` (JSON), read by custom JWT scripts as `context.interaction`.
+    last_submission: dict[str, Any]
+    expires_at: int
 
 
 @dataclass(slots=True)
@@ -149,6 +164,8 @@ class AuthorizationCode:
     code_challenge: str | None = None
     code_challenge_method: str | None = None
     consumed: bool = False
+    #: The uid of the session the code was issued in (oidc-provider's `sessionUid`).
+    session_uid: str | None = None
 
 
 @dataclass(slots=True)
@@ -168,6 +185,8 @@ class RefreshToken:
     nonce: str | None = None
     rotations: int = 0
     consumed_at: int | None = None
+    #: The uid of the session the chain started in (oidc-provider's `sessionUid`).
+    session_uid: str | None = None
 
 
 @dataclass(slots=True)
@@ -211,6 +230,8 @@ class Store:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, OpaqueAccessToken] = {}
         self.subject_tokens: dict[str, SubjectToken] = {}
+        #: session uid → its Logto session extension.
+        self.session_extensions: dict[str, SessionExtension] = {}
         self._added = 0
 
     def clear(self) -> None:
@@ -223,6 +244,7 @@ class Store:
             self.refresh_tokens,
             self.access_tokens,
             self.subject_tokens,
+            self.session_extensions,
         ):
             table.clear()
 
@@ -241,6 +263,7 @@ class Store:
             self.refresh_tokens,
             self.access_tokens,
             self.subject_tokens,
+            self.session_extensions,
         )
         for table in tables:
             for key in [k for k, v in table.items() if v.expires_at <= now]:
@@ -270,10 +293,11 @@ class Store:
             return None
         return found
 
-    def new_session(self, account_id: str) -> Session:
-        """A session for a user who just signed in."""
+    def new_session(self, account_id: str, uid: str | None = None) -> Session:
+        """A session for a user who just signed in (`uid`: the one it regenerates)."""
         now = self.clock()
         session = Session(short_id(), account_id, now, now + SESSION_TTL)
+        session.uid = uid or session.id
         self.sessions[session.id] = session
         self._count()
         return session
@@ -285,6 +309,19 @@ class Store:
             del self.sessions[found.id]
             return None
         return found
+
+    def save_last_submission(self, session: Session, submission: dict[str, Any]) -> None:
+        """Logto's `saveInteractionLastSubmissionToSession` (at consent): upsert by session uid."""
+        self.session_extensions[session.uid] = SessionExtension(
+            session.account_id, submission, session.expires_at
+        )
+
+    def last_submission(self, session_uid: str | None, account_id: str) -> dict[str, Any] | None:
+        """The session's saved last submission, if saved for this account."""
+        found = self.session_extensions.get(session_uid) if session_uid else None
+        if found is None or found.account_id != account_id:
+            return None
+        return found.last_submission
 
     def end_session(self, session_id: str) -> None:
         """Sign the browser out."""

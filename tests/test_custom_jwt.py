@@ -14,10 +14,10 @@ from mock_logto.customjwt.config import DenyAccess
 from mock_logto.testing import MockLogto
 
 from .support.admin import management_token
-from .support.apps import NOW, ClientFactory, tenant_of
+from .support.apps import NOW, ClientFactory, Clock, tenant_of
 from .support.paths import DEMO_FIXTURE
-from .support.sign_in import code_for, exchange
-from .support.tenants import DEMO_ADMIN, ISSUER
+from .support.sign_in import auth_params, code_for, exchange, follow_to_callback, query_of, refresh
+from .support.tenants import DEMO_ADMIN, DEMO_CALLBACK, ISSUER
 from .support.verify import decode_unverified, verify_access_token
 
 
@@ -471,3 +471,104 @@ def test_an_impersonation_exchange_shows_the_script_its_subject_token_context(
         "type": "urn:ietf:params:oauth:grant-type:token-exchange",
         "subjectTokenContext": {"agent": "support-bob"},
     }
+
+
+# ------------------------------------------------------------------ context.interaction
+
+INTERACTION_SCRIPT = """
+const getCustomJwtClaims = async ({ context }) => ({
+  interaction: context.interaction ?? null,
+  verificationType: context.interaction?.verificationRecords?.[0]?.type,
+});
+"""
+API = "https://api.example.com"
+
+
+def _interaction_claims(client: TestClient, callback: str) -> tuple[dict[str, Any], str]:
+    """The access token's claims (for the API) of the code in `callback`, and the refresh token."""
+    response = exchange(client, query_of(callback)["code"], resource=API)
+    assert response.status_code == 200, response.text
+    jwks = client.get("/oidc/jwks").json()
+    claims = verify_access_token(response.json()["access_token"], jwks, issuer=ISSUER, audience=API)
+    return claims, response.json()["refresh_token"]
+
+
+def _scripted_client(make_client: ClientFactory) -> TestClient:
+    client = make_client(DEMO_FIXTURE, clock=Clock())
+    client.follow_redirects = False
+    admin = {"Authorization": f"Bearer {management_token(client, *DEMO_ADMIN)}"}
+    customizer = {"script": INTERACTION_SCRIPT}
+    put = client.put("/api/configs/jwt-customizer/access-token", json=customizer, headers=admin)
+    assert put.status_code == 201, put.text
+    return client
+
+
+def test_context_interaction_is_the_sessions_experience_submission(
+    make_client: ClientFactory,
+) -> None:
+    """Logto's `lastSubmission`, saved to the session at consent, read by the code's and the
+    refresh token's access tokens (the suite's get-access-token "guest user" case)."""
+    client = _scripted_client(make_client)
+    started = client.get(
+        "/oidc/auth", params=auth_params(resource=API, scope="openid offline_access read:items")
+    )
+    assert started.status_code == 303
+    assert client.put("/api/experience", json={"interactionEvent": "SignIn"}).status_code == 204
+    verified = client.post(
+        "/api/experience/verification/password",
+        json={"identifier": {"type": "username", "value": "alice"}, "password": "alice-password"},
+    )
+    verification_id = verified.json()["verificationId"]
+    identified = client.post(
+        "/api/experience/identification", json={"verificationId": verification_id}
+    )
+    assert identified.status_code == 204
+    redirect_to = client.post("/api/experience/submit").json()["redirectTo"]
+    claims, refresh_token = _interaction_claims(
+        client, follow_to_callback(client, redirect_to, DEMO_CALLBACK)
+    )
+    interaction = {
+        "interactionEvent": "SignIn",
+        "userId": "user-alice",
+        "verificationRecords": [
+            {
+                "id": verification_id,
+                "type": "Password",
+                "identifier": {"type": "username", "value": "alice"},
+                "verified": True,
+            }
+        ],
+    }
+    assert (claims["interaction"], claims["verificationType"]) == (interaction, "Password")
+    refreshed = refresh(client, refresh_token, resource=API)
+    assert refreshed.status_code == 200, refreshed.text
+    again = verify_access_token(
+        refreshed.json()["access_token"],
+        client.get("/oidc/jwks").json(),
+        issuer=ISSUER,
+        audience=API,
+    )
+    assert again["interaction"] == interaction
+
+
+def test_no_context_interaction_after_a_legacy_or_shortcut_sign_in(
+    make_client: ClientFactory,
+) -> None:
+    """A legacy Interaction API result fails Logto's guard; `login_hint` saves nothing."""
+    client = _scripted_client(make_client)
+    scope = "openid offline_access read:items"
+    client.get("/oidc/auth", params=auth_params(resource=API, scope=scope))
+    identifier = {"username": "alice", "password": "alice-password"}
+    put = client.put("/api/interaction", json={"event": "SignIn", "identifier": identifier})
+    assert put.status_code == 204
+    redirect_to = client.post("/api/interaction/submit").json()["redirectTo"]
+    claims, _ = _interaction_claims(client, follow_to_callback(client, redirect_to, DEMO_CALLBACK))
+    assert claims["interaction"] is None
+    assert "verificationType" not in claims
+    code = code_for(client, "bob", resource=API, scope=scope)
+    response = exchange(client, code, resource=API)
+    jwks = client.get("/oidc/jwks").json()
+    shortcut = verify_access_token(
+        response.json()["access_token"], jwks, issuer=ISSUER, audience=API
+    )
+    assert shortcut["interaction"] is None

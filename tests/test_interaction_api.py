@@ -444,3 +444,171 @@ def test_sign_in_fires_post_sign_in_and_register_does_not(demo: TestClient) -> N
     assert sent[0]["user"]["applicationId"] == "demo-app"
     # Logto looks the app up in its database (hook library, trySafe): no row, no `application`.
     assert "application" not in sent[0]
+
+
+# --------------------------------------------------------------------------- social
+
+
+def _add_social_connector(client: TestClient, *, sync_profile: bool = False) -> None:
+    tenant_of(client).connectors["soc"] = {
+        "id": "soc",
+        "connectorId": "mock-social-connector",
+        "config": {"clientId": "c", "clientSecret": "s"},
+        "metadata": {},
+        "syncProfile": sync_profile,
+    }
+
+
+SOCIAL_DATA = {"state": "foo_state", "redirectUri": "http://foo.dev/callback", "code": "c"}
+
+
+def test_social_identity_is_linked_at_a_password_sign_in(demo: TestClient) -> None:
+    """The suite's `createNewSocialUserWithUsernameAndPassword`, step by step."""
+    _add_social_connector(demo)
+    _start(demo)
+    put = demo.put("/api/interaction", json={"event": "SignIn"})
+    assert (put.status_code, put.content) == (204, b"")
+    uri = demo.post(
+        "/api/interaction/verification/social-authorization-uri",
+        json={"state": "foo_state", "redirectUri": "http://foo.dev/callback", "connectorId": "soc"},
+    )
+    assert (uri.status_code, uri.json()) == (
+        200,
+        {
+            "redirectTo": "http://mock-social/?state=foo_state&redirect_uri="
+            "http%3A%2F%2Ffoo.dev%2Fcallback&scope=email+profile"
+        },
+    )
+    connector_data = {**SOCIAL_DATA, "userId": "social-1"}
+    patched = demo.patch(
+        "/api/interaction/identifiers",
+        json={"connectorId": "soc", "connectorData": connector_data},
+    )
+    assert (patched.status_code, patched.content) == (204, b"")
+    refused = demo.post("/api/interaction/submit")
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {
+            "code": "user.identity_not_exist",
+            "data": {},
+            "message": "The social account has not been registered yet.",
+        },
+    )
+    password = {"username": "alice", "password": "alice-password"}
+    assert demo.patch("/api/interaction/identifiers", json=password).status_code == 204
+    assert demo.put("/api/interaction/profile", json={"connectorId": "soc"}).status_code == 204
+    submitted = demo.post("/api/interaction/submit")
+    assert submitted.status_code == 200, submitted.text
+    callback = _to_callback(demo, submitted.json()["redirectTo"])
+    assert _id_claims(demo, _tokens(demo, callback))["sub"] == "user-alice"
+    alice = tenant_of(demo).users["user-alice"]
+    assert alice.identities == {
+        "mock-social": {
+            "userId": "social-1",
+            "details": {"id": "social-1", "rawData": connector_data},
+        }
+    }
+    # The identity now signs alice in by itself (a syncing connector copies the social name).
+    tenant_of(demo).connectors["soc"]["syncProfile"] = True
+    _start(demo)
+    demo.put("/api/interaction", json={"event": "SignIn"})
+    again = demo.patch(
+        "/api/interaction/identifiers",
+        json={"connectorId": "soc", "connectorData": {**connector_data, "name": "Alice S."}},
+    )
+    assert again.status_code == 204
+    submitted = demo.post("/api/interaction/submit")
+    callback = _to_callback(demo, submitted.json()["redirectTo"])
+    assert _id_claims(demo, _tokens(demo, callback))["sub"] == "user-alice"
+    assert alice.name == "Alice S."
+
+
+def test_social_identity_refusals(demo: TestClient) -> None:
+    _add_social_connector(demo)
+    _start(demo)
+    uri_path = "/api/interaction/verification/social-authorization-uri"
+    body = {"state": "s", "redirectUri": "http://foo.dev/cb", "connectorId": "soc"}
+    assert demo.post(uri_path, json=body).json() == NO_STORAGE
+    demo.put("/api/interaction", json={"event": "SignIn"})
+    assert demo.post(uri_path, json={**body, "state": ""}).json() == {
+        "code": "session.insufficient_info",
+        "message": "Insufficient sign-in info.",
+    }
+    missing = demo.post(uri_path, json={**body, "connectorId": "nope"})
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"code": "entity.not_found", "message": "The resource does not exist."},
+    )
+    assert demo.post(uri_path, json={"state": "s"}).json()["code"] == "guard.invalid_input"
+    # A profile naming the connector without its verified identity.
+    demo.patch(
+        "/api/interaction/identifiers", json={"username": "alice", "password": "alice-password"}
+    )
+    demo.put("/api/interaction/profile", json={"connectorId": "soc"})
+    submitted = demo.post("/api/interaction/submit")
+    assert (submitted.status_code, submitted.json()) == (
+        404,
+        {
+            "code": "session.connector_session_not_found",
+            "message": "Connector session not found. Please go back and sign in again.",
+        },
+    )
+    # The identity already held by another account.
+    bob = users.find_by_identifier(tenant_of(demo), "bob", "username")
+    assert bob is not None
+    bob.identities = {"mock-social": {"userId": "taken"}}
+    linked = demo.patch(
+        "/api/interaction/identifiers",
+        json={"connectorId": "soc", "connectorData": {**SOCIAL_DATA, "userId": "taken"}},
+    )
+    assert linked.status_code == 204
+    submitted = demo.post("/api/interaction/submit")
+    assert (submitted.status_code, submitted.json()) == (
+        422,
+        {
+            "code": "user.identity_already_in_use",
+            "message": "The social account has been associated with an existing account.",
+        },
+    )
+    bad = demo.patch(
+        "/api/interaction/identifiers", json={"connectorId": "soc", "connectorData": {"code": 5}}
+    )
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {
+            "code": "connector.invalid_response",
+            "data": '{"code":5}',
+            "message": "The connector's response is invalid.",
+        },
+    )
+
+
+def test_hostile_social_bodies_never_500(demo: TestClient) -> None:
+    _add_social_connector(demo)
+    _start(demo)
+    demo.put("/api/interaction", json={"event": "SignIn"})
+    uri_path = "/api/interaction/verification/social-authorization-uri"
+    weird: list[Any] = [None, 5, "x", [], {}, {"a": {"b": [1, None]}}, {"code": None}]
+    for value in weird:
+        for body in (
+            value,
+            {"connectorId": value, "state": "s", "redirectUri": "r"},
+            {"connectorId": "soc", "state": value, "redirectUri": "r"},
+            {"connectorId": "soc", "state": "s", "redirectUri": "r", "scope": value},
+        ):
+            response = demo.post(uri_path, json=body)
+            assert response.status_code < 500, (body, response.text)
+        for body in (
+            {"connectorId": "soc", "connectorData": value},
+            {"connectorId": value, "connectorData": {"code": "c"}},
+            {"connectorId": "soc", "connectorData": {"code": "c", "userId": value}},
+        ):
+            response = demo.patch("/api/interaction/identifiers", json=body)
+            assert response.status_code < 500, (body, response.text)
+        put = demo.put("/api/interaction/profile", json={"connectorId": value})
+        assert put.status_code < 500, put.text
+        assert demo.post("/api/interaction/submit").status_code < 500
+    missing = demo.put("/api/interaction/profile", json={"connectorId": "gone"})
+    assert missing.status_code == 204
+    submitted = demo.post("/api/interaction/submit")
+    assert submitted.status_code < 500, submitted.text

@@ -8,8 +8,9 @@ ones) through the `access-token` customizer, client credentials tokens through t
 - `token`: the fields of oidc-provider's token that go in its payload (`IN_PAYLOAD`), before
   `iat`/`exp` are set: `jti, kind, clientId, accountId, aud, grantId, gty, scope` as present;
 - `context`: for user tokens `user` (profile, `hasPassword`, roles with their scopes and
-  resources, organizations, organization roles), `interaction` (the sign-in that started the
-  grant), `application`; for client credentials `application` only.
+  resources, organizations, organization roles), `interaction` (the Experience API submission
+  of the session the grant started in, as Logto saved it at consent), `application`; for
+  client credentials `application` only.
 
 Logto's rules: a failing script leaves the token without custom claims; `api.denyAccess()` (or
 :class:`~.config.DenyAccess` from a Python function) makes the token endpoint answer 400
@@ -45,7 +46,22 @@ subject_token_context: ContextVar[dict[str, Any] | None] = ContextVar(
 )
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 - a URN
 
-_SIGN_IN_GRANTS = frozenset({"authorization_code", "refresh_token"})
+#: The `lastSubmission` Logto saved for the session the token's grant started in (set by the
+#: authorization code and refresh token grants), read as `context.interaction`.
+session_submission: ContextVar[dict[str, Any] | None] = ContextVar(
+    "mock_logto_session_submission", default=None
+)
+
+#: Verification record type → (required, optional) fields of its guard, in the guard's order
+#: (`jwtCustomizerUserInteractionVerificationRecordGuard`, secrets omitted).
+_RECORD_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Password": (("id", "type", "identifier", "verified"), ()),
+    "EmailVerificationCode": (("id", "templateType", "verified", "type", "identifier"), ()),
+    "PhoneVerificationCode": (("id", "templateType", "verified", "type", "identifier"), ()),
+    "Totp": (("id", "type", "userId", "verified"), ()),
+    "BackupCode": (("id", "type", "userId"), ("code",)),
+}
+_EVENTS = ("SignIn", "Register", "ForgotPassword")
 
 
 def token_payload(
@@ -154,6 +170,38 @@ def user_context(tenant: Tenant, user: User) -> dict[str, Any]:
     }
 
 
+def _record(record: Any) -> dict[str, Any] | None:
+    """One verification record through its guard (unknown keys stripped), else None."""
+    fields = _RECORD_FIELDS.get(str(record.get("type"))) if isinstance(record, dict) else None
+    if fields is None:
+        return None
+    required, optional = fields
+    if any(record.get(key) is None for key in required):
+        return None
+    return {key: record[key] for key in (*required, *optional) if record.get(key) is not None}
+
+
+def interaction_context(submission: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`jwtCustomizerUserInteractionContextGuard.safeParse(lastSubmission)`, else None.
+
+    The Experience API's event, user and verification records; a legacy sign-in's result fails.
+    """
+    if submission is None:
+        return None
+    event, user_id = submission.get("interactionEvent"), submission.get("userId")
+    raw = submission.get("verificationRecords")
+    if event not in _EVENTS or not isinstance(user_id, str) or not isinstance(raw, list):
+        return None
+    records = [_record(r) for r in raw]
+    if any(r is None for r in records):
+        return None
+    context = {"interactionEvent": event, "userId": user_id, "verificationRecords": records}
+    sign_in_context = submission.get("signInContext")
+    if isinstance(sign_in_context, dict):
+        context["signInContext"] = sign_in_context
+    return context
+
+
 def user_token_context(tenant: Tenant, client: Application, user: User) -> dict[str, Any]:
     """The `context` of a user access token: user, [grant], [interaction], application.
 
@@ -164,12 +212,9 @@ def user_token_context(tenant: Tenant, client: Application, user: User) -> dict[
     impersonated = subject_token_context.get()
     if grant_type.get() == TOKEN_EXCHANGE and impersonated is not None:
         context["grant"] = {"type": TOKEN_EXCHANGE, "subjectTokenContext": impersonated}
-    if grant_type.get() in _SIGN_IN_GRANTS:
-        context["interaction"] = {
-            "interactionEvent": "SignIn",
-            "userId": user.id,
-            "verificationRecords": [],
-        }
+    interaction = interaction_context(session_submission.get())
+    if interaction is not None:
+        context["interaction"] = interaction
     context["application"] = application_context(tenant, client)
     return context
 

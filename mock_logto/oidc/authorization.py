@@ -339,9 +339,14 @@ def consent(store: Store, tenant: Tenant, user: User, request: AuthorizationRequ
 
 
 def issue_code(
-    store: Store, grant: Grant, request: AuthorizationRequest, auth_time: int
+    store: Store,
+    grant: Grant,
+    request: AuthorizationRequest,
+    auth_time: int,
+    *,
+    session_uid: str | None = None,
 ) -> AuthorizationCode:
-    """A fresh 60-second authorization code for a consented request."""
+    """A fresh 60-second authorization code for a consented request (in session `session_uid`)."""
     return store.add_code(
         AuthorizationCode(
             value=opaque_token(),
@@ -356,6 +361,7 @@ def issue_code(
             nonce=request.nonce,
             code_challenge=request.code_challenge,
             code_challenge_method=request.code_challenge_method,
+            session_uid=session_uid,
         )
     )
 

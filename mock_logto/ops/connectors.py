@@ -14,6 +14,7 @@ import uuid
 from functools import cache
 from importlib import resources as package_files
 from typing import Any
+from urllib.parse import quote_plus
 
 from .. import zod
 from ..errors import TenantError
@@ -332,3 +333,10 @@ def social_user_info(data: dict[str, Any]) -> dict[str, Any]:
     user_id = data["userId"] if "userId" in data else f"mock-social-sub-{uuid.uuid4()}"
     rest = {key: data[key] for key in _MOCK_SOCIAL_FIELDS[1:] if key in data}
     return {"id": user_id, **rest, "rawData": data}
+
+
+def mock_social_authorization_uri(state: str, redirect_uri: str) -> str:
+    """connector-mock-social `getAuthorizationUri`: its made-up provider URL, form-encoded."""
+    pairs = (("state", state), ("redirect_uri", redirect_uri), ("scope", "email profile"))
+    query = "&".join(f"{k}={quote_plus(v, safe='*').replace('~', '%7E')}" for k, v in pairs)
+    return f"http://mock-social/?{query}"

@@ -185,6 +185,7 @@ async def resume(request: Request) -> Response:
         follow_up = rt.store.new_interaction(interaction.request, session.id)
         follow_up.account_id = user.id
         follow_up.prompt = "consent"
+        follow_up.last_submission = interaction.last_submission
         audit_events.interaction_started(
             request, rt, follow_up, _request_params(interaction), user.id
         )
@@ -194,10 +195,12 @@ async def resume(request: Request) -> Response:
         return response
 
     grant = consent(rt.store, rt.tenant, user, interaction.request)
-    code = issue_code(rt.store, grant, interaction.request, now)
-    # oidc-provider regenerates the session id once the authorization completes.
+    if interaction.last_submission is not None:
+        rt.store.save_last_submission(session, interaction.last_submission)
+    code = issue_code(rt.store, grant, interaction.request, now, session_uid=session.uid)
+    # oidc-provider regenerates the session id (not its uid) once the authorization completes.
     rt.store.end_session(session.id)
-    session = rt.store.new_session(user.id)
+    session = rt.store.new_session(user.id, uid=session.uid)
     response = tagged(redirect(code_redirect(interaction.request, code.value, rt.settings.issuer)))
     clear_resume_cookie(response, rt.cookies, interaction.uid)
     set_session_cookie(response, rt.cookies, session.id, now)

@@ -7,9 +7,11 @@ core/routes/interaction/index.ts: `PUT /api/interaction {event, identifier?, pro
 <uid>"}`. Every route first needs the interaction cookies
 set by `/oidc/auth` (`koaInteractionDetails`: 400 `session.not_found`), then reads the body.
 
-Served: password identifiers (username, email, phone) and Register with a username, email or
-phone and a password. Verification codes, social and SSO identifiers, MFA and the password
-policy are not (501 `mock.not_implemented` where Logto would act on them), nor is
+Served: password identifiers (username, email, phone), social identifiers through Logto's mock
+social connector (`POST /verification/social-authorization-uri`, then `{connectorId,
+connectorData}`; a social profile `{connectorId}` links the identity at submit), and Register
+with a username, email or phone and a password. Verification codes, SSO identifiers, MFA and
+the password policy are not (501 `mock.not_implemented` where Logto would act on them), nor is
 `DELETE /api/interaction` (abort).
 """
 
@@ -29,7 +31,7 @@ from ..http.responses import JSONResponse
 from ..http.session import current_interaction
 from ..models import User
 from ..oidc.authorization import password_matches, sign_in
-from ..ops import users
+from ..ops import connectors, users
 from ..runtime import Runtime, runtime_of
 from ..store import Interaction, short_id_lower
 
@@ -98,8 +100,8 @@ def _event(data: dict[str, Any]) -> str:
     return value
 
 
-def _identifier(value: Any, path: list[str | int]) -> dict[str, str]:
-    """An identifier payload of zod's union; only the password ones are served."""
+def _identifier(value: Any, path: list[str | int]) -> dict[str, Any]:
+    """An identifier payload of zod's union; password and social (`connectorData`) are served."""
     if not isinstance(value, dict):
         raise invalid_input(path, expected="object", value=value)
     strings = {k: v for k, v in value.items() if isinstance(v, str)}
@@ -107,8 +109,15 @@ def _identifier(value: Any, path: list[str | int]) -> dict[str, str]:
         for key in PASSWORD_IDENTIFIERS:
             if key in strings:
                 return {key: strings[key], "password": strings["password"]}
-    if "verificationCode" in strings or "connectorId" in strings:
-        raise _not_served("verification code and social identifiers")
+    if "connectorId" in strings and isinstance(value.get("connectorData"), dict):
+        return {"connectorId": strings["connectorId"], "connectorData": value["connectorData"]}
+    if "connectorId" in strings and ("email" in strings or "phone" in strings):
+        raise _not_served("social-verified email and phone identifiers")
+    if "connectorId" in strings:
+        data = value.get("connectorData")
+        raise invalid_input([*path, "connectorData"], expected="object", value=data)
+    if "verificationCode" in strings:
+        raise _not_served("verification code identifiers")
     raise invalid_input([*path, "password"], expected="string", value=value.get("password"))
 
 
@@ -143,8 +152,13 @@ def check_sign_in_mode(rt: Runtime, event: str) -> None:
         )
 
 
-def check_identifier_settings(rt: Runtime, identifier: dict[str, str]) -> None:
-    """`verifyIdentifierSettings`: the sign-in experience allows this identifier with a password."""
+def check_identifier_settings(rt: Runtime, identifier: dict[str, Any]) -> None:
+    """`verifyIdentifierSettings`: the sign-in experience allows this identifier with a password.
+
+    Social identifiers are not checked here (Logto leaves them to the connector).
+    """
+    if "connectorId" in identifier:
+        return
     kind = next(k for k in identifier if k != "password")
     methods = _section(rt, "signIn").get("methods")
     methods = methods if isinstance(methods, list) else []
@@ -163,6 +177,28 @@ def check_profile_settings(rt: Runtime, profile: dict[str, str]) -> None:
             raise _error(
                 "user.sign_in_method_not_enabled", "This sign-in method is not enabled.", 422
             )
+
+
+def _social_connector(rt: Runtime, connector_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`socials.getConnector`: the connector (404), which must be a social one (422)."""
+    row, merged = connectors.get(rt.tenant, connector_id)
+    if merged["type"] != "Social":
+        raise _error(
+            "session.invalid_connector_id",
+            f"Unable to find available connector with id {connector_id}.",
+            422,
+        )
+    return row, merged
+
+
+def verify_identifier(rt: Runtime, event: str, identifier: dict[str, Any]) -> dict[str, Any]:
+    """`verifyIdentifierPayload`: the verified identifier the interaction result stores."""
+    if "connectorId" in identifier:
+        # verifySocialIdentifier: the connector's user info for `connectorData`.
+        _social_connector(rt, identifier["connectorId"])
+        info = connectors.social_user_info(identifier["connectorData"])
+        return {"key": "social", "connectorId": identifier["connectorId"], "userInfo": info}
+    return {"key": "accountId", "value": verify_password_identifier(rt, event, identifier)}
 
 
 def verify_password_identifier(rt: Runtime, event: str, identifier: dict[str, str]) -> str:
@@ -198,7 +234,7 @@ def _verify_password_identifier(rt: Runtime, event: str, identifier: dict[str, s
     return user.id
 
 
-def _merge(identifiers: list[dict[str, str]], new: dict[str, str]) -> list[dict[str, str]]:
+def _merge(identifiers: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
     """`mergeIdentifiers`: one identifier per key, the new one last."""
     return [*(i for i in identifiers if i["key"] != new["key"]), new]
 
@@ -220,8 +256,7 @@ async def start(request: Request) -> Response:
         check_profile_settings(rt, profile)
     result: dict[str, Any] = {"event": event}
     if identifier is not None:
-        account_id = verify_password_identifier(rt, event, identifier)
-        result["identifiers"] = [{"key": "accountId", "value": account_id}]
+        result["identifiers"] = [verify_identifier(rt, event, identifier)]
     if data.get("profile") is not None:
         result["profile"] = profile
     interaction.legacy = result
@@ -253,8 +288,7 @@ async def update_identifiers(request: Request) -> Response:
     storage = _storage(interaction)
     if storage["event"] != "ForgotPassword":
         check_identifier_settings(rt, identifier)
-    account_id = verify_password_identifier(rt, storage["event"], identifier)
-    new = {"key": "accountId", "value": account_id}
+    new = verify_identifier(rt, storage["event"], identifier)
     storage["identifiers"] = _merge(storage.get("identifiers", []), new)
     return Response(status_code=204)
 
@@ -288,15 +322,61 @@ async def delete_profile(request: Request) -> Response:
     return Response(status_code=204)
 
 
+def _is_profile_identifier(identifier: dict[str, Any], profile: dict[str, Any]) -> bool:
+    """`isProfileIdentifier`: a social identifier the profile links (not one to sign in by)."""
+    return bool(
+        identifier["key"] == "social" and profile.get("connectorId") == identifier["connectorId"]
+    )
+
+
+def _identity_holder(rt: Runtime, target: str, user_id: str) -> User | None:
+    """The user holding the social identity `user_id` under `target` (`hasUserWithIdentity`)."""
+    for user in rt.tenant.users.values():
+        held = user.identities.get(target)
+        if isinstance(held, dict) and held.get("userId") == user_id:
+            return user
+    return None
+
+
+def _related_user(rt: Runtime, info: dict[str, Any]) -> dict[str, Any]:
+    """`findSocialRelatedUser`: the account the social phone, else email, belongs to."""
+    for kind in ("phone", "email"):
+        value = info.get(kind)
+        if isinstance(value, str) and value and users.find_by_identifier(rt.tenant, value, kind):
+            return {"relatedUser": {"type": kind, "value": value}}
+    return {}
+
+
+def _identify(rt: Runtime, identifier: dict[str, Any]) -> str:
+    """`identifyUser`: the account id an auth identifier names."""
+    if identifier["key"] != "social":
+        return str(identifier["value"])
+    row, _ = connectors.get(rt.tenant, identifier["connectorId"])
+    info = identifier["userInfo"]
+    user = _identity_holder(rt, connectors.target_of(row), info["id"])
+    if user is None:
+        raise ManagementApiError(
+            "user.identity_not_exist",
+            "The social account has not been registered yet.",
+            status_code=422,
+            data=_related_user(rt, info),
+        )
+    if user.is_suspended:
+        raise _error("user.suspended", "This account is suspended.", 401)
+    return user.id
+
+
 def account_of(rt: Runtime, storage: dict[str, Any]) -> User:
-    """`verifyUserAccount`: the one account the identifiers name."""
-    account_ids = {i["value"] for i in storage.get("identifiers", []) if i["key"] == "accountId"}
-    if not account_ids:
+    """`verifyUserAccount`: the one account the auth identifiers name."""
+    profile = storage.get("profile", {})
+    auth = [i for i in storage.get("identifiers", []) if not _is_profile_identifier(i, profile)]
+    if not auth:
         raise _error(
             "session.identifier_not_found",
             "User identifier not found. Please go back and sign in again.",
             404,
         )
+    account_ids = {_identify(rt, identifier) for identifier in auth}
     user = rt.tenant.users.get(account_ids.pop())
     if account_ids or user is None:
         raise _error(
@@ -305,6 +385,69 @@ def account_of(rt: Runtime, storage: dict[str, Any]) -> User:
             400,
         )
     return user
+
+
+def verify_social_profile(rt: Runtime, storage: dict[str, Any]) -> dict[str, Any] | None:
+    """`verifyProfile` for `profile.connectorId`: its verified social identifier, not in use."""
+    connector_id = storage.get("profile", {}).get("connectorId")
+    if not connector_id:
+        return None
+    identifiers = storage.get("identifiers", [])
+    social = [i for i in identifiers if i["key"] == "social"]
+    if not any(i["connectorId"] == connector_id for i in social):
+        raise _error(
+            "session.connector_session_not_found",
+            "Connector session not found. Please go back and sign in again.",
+            404,
+        )
+    row, _ = connectors.get(rt.tenant, connector_id)
+    if _identity_holder(rt, connectors.target_of(row), social[0]["userInfo"]["id"]):
+        raise _error(
+            "user.identity_already_in_use",
+            "The social account has been associated with an existing account.",
+            422,
+        )
+    linked: dict[str, Any] = social[0]
+    return linked
+
+
+def _sync_name_and_avatar(row: dict[str, Any], user: User, info: dict[str, Any]) -> None:
+    """A connector with `syncProfile` copies the social name and avatar to the account."""
+    if row.get("syncProfile"):
+        for key in ("name", "avatar"):
+            if info.get(key):
+                setattr(user, key, info[key])
+
+
+def link_social_profile(rt: Runtime, user: User, storage: dict[str, Any]) -> None:
+    """`parseUserProfile` on sign-in: the profile's new social identity, or sync name/avatar.
+
+    The identity goes under the connector's target; without one, the sign-in identity's
+    connector may sync the name and avatar (`getSocialSyncProfile`).
+    """
+    social = verify_social_profile(rt, storage)
+    if social is None:
+        profile = storage.get("profile", {})
+        social = next(
+            (
+                i
+                for i in storage.get("identifiers", [])
+                if i["key"] == "social" and not _is_profile_identifier(i, profile)
+            ),
+            None,
+        )
+        if social is not None:
+            row, _ = connectors.get(rt.tenant, social["connectorId"])
+            _sync_name_and_avatar(row, user, social["userInfo"])
+        return
+    row, _ = connectors.get(rt.tenant, social["connectorId"])
+    info = social["userInfo"]
+    user.identities = {
+        **user.identities,
+        connectors.target_of(row): {"userId": info["id"], "details": info},
+    }
+    _sync_name_and_avatar(row, user, info)
+    user.updated_at = rt.clock() * 1000
 
 
 def register(rt: Runtime, profile: dict[str, str]) -> User:
@@ -334,9 +477,43 @@ async def submit(request: Request) -> Response:
         sign_in(interaction, user, rt.clock())
     else:
         user = account_of(rt, storage)
+        link_social_profile(rt, user, storage)
         sign_in(interaction, user, rt.clock())
         sign_in_event(request, rt, interaction.uid, user, interaction.request.client_id)
+    # oidc-provider merges `login` into the stored result (custom JWT scripts get no
+    # `context.interaction` from it); the mock keeps it without the profile's password.
+    kept = {k: v for k, v in storage.items() if k != "profile"}
+    interaction.last_submission = {**kept, "login": {"accountId": user.id}}
     return JSONResponse({"redirectTo": f"{rt.settings.issuer}/auth/{interaction.uid}"})
+
+
+async def social_authorization_uri(request: Request) -> Response:
+    """`POST /api/interaction/verification/social-authorization-uri`: the connector's URL.
+
+    The body's guard, the stored result (404), no ForgotPassword, `state` and `redirectUri`
+    non-empty, then the social connector (404, else 400 `connector.unexpected_type`).
+    """
+    interaction = _interaction(request)
+    rt = runtime_of(request)
+    data = await _body(request)
+    for key in ("connectorId", "state", "redirectUri"):
+        if not isinstance(data.get(key), str):
+            raise invalid_input([key], expected="string", value=data.get(key))
+    if "scope" in data and not isinstance(data["scope"], str):
+        raise invalid_input(["scope"], expected="string", value=data["scope"])
+    if _storage(interaction)["event"] == "ForgotPassword":
+        raise _error(
+            "session.not_supported_for_forgot_password",
+            "This operation is not supported for forgot password.",
+            400,
+        )
+    if not data["state"] or not data["redirectUri"]:
+        raise _error("session.insufficient_info", "Insufficient sign-in info.", 400)
+    _, merged = connectors.get(rt.tenant, data["connectorId"])
+    if merged["type"] != "Social":
+        raise _error("connector.unexpected_type", "The connector's type is unexpected.", 400)
+    uri = connectors.mock_social_authorization_uri(data["state"], data["redirectUri"])
+    return JSONResponse({"redirectTo": uri})
 
 
 def routes(prefix: str = "/api") -> list[BaseRoute]:
@@ -362,4 +539,10 @@ def routes(prefix: str = "/api") -> list[BaseRoute]:
             name="interaction_profile_delete",
         ),
         Route(f"{base}/submit", submit, methods=["POST"], name="interaction_submit"),
+        Route(
+            f"{base}/verification/social-authorization-uri",
+            social_authorization_uri,
+            methods=["POST"],
+            name="interaction_social_authorization_uri",
+        ),
     ]

@@ -21,6 +21,7 @@ import hmac
 from typing import Any
 
 from ...claims import oauth_scopes
+from ...customjwt import claims as custom_jwt
 from ...errors import InvalidGrantError
 from ...runtime import Runtime
 from ...store import AuthorizationCode, Grant
@@ -48,7 +49,14 @@ def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
     verify_pkce(request.get("code_verifier"), code.code_challenge)
     check_redirect_uri(request, code)
     consume(code, rt)
-    return issue(request, rt, code, grant)
+    # The token's `sessionUid` names the session whose saved submission scripts read.
+    marked = custom_jwt.session_submission.set(
+        rt.store.last_submission(code.session_uid, code.account_id)
+    )
+    try:
+        return issue(request, rt, code, grant)
+    finally:
+        custom_jwt.session_submission.reset(marked)
 
 
 def find_code(request: TokenRequest, rt: Runtime) -> AuthorizationCode:
@@ -132,6 +140,7 @@ def issue(
             scopes=code.scopes,
             resources=code.resources,
             nonce=code.nonce,
+            session_uid=code.session_uid,
         ).value
     body["scope"] = scope
     body["token_type"] = BEARER

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ...customjwt import claims as custom_jwt
 from ...errors import (
     AccessDeniedError,
     InsufficientScopeError,
@@ -60,7 +61,13 @@ def handle(request: TokenRequest, rt: Runtime) -> dict[str, Any]:
     if should_rotate(request.client, token, now):
         token = rotate(rt, request.client, token, now)
     scopes = requested if requested is not None else token.scopes
-    return issue(request, rt, token, grant, user, organization, scopes)
+    marked = custom_jwt.session_submission.set(
+        rt.store.last_submission(token.session_uid, token.account_id)
+    )
+    try:
+        return issue(request, rt, token, grant, user, organization, scopes)
+    finally:
+        custom_jwt.session_submission.reset(marked)
 
 
 def find_token(request: TokenRequest, rt: Runtime, now: int) -> RefreshToken:
@@ -157,6 +164,7 @@ def rotate(rt: Runtime, client: Application, token: RefreshToken, now: int) -> R
             chain_issued_at=token.chain_issued_at,
             nonce=token.nonce,
             rotations=token.rotations + 1,
+            session_uid=token.session_uid,
         )
     )
 

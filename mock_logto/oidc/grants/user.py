@@ -197,8 +197,9 @@ def new_refresh_token(
     scopes: list[str],
     resources: list[str],
     nonce: str | None,
+    session_uid: str | None = None,
 ) -> RefreshToken:
-    """A refresh token starting a new chain."""
+    """A refresh token starting a new chain (in the code's session)."""
     now = rt.clock()
     return rt.store.add_refresh_token(
         RefreshToken(
@@ -212,5 +213,6 @@ def new_refresh_token(
             expires_at=now + refresh_token_ttl(client),
             chain_issued_at=now,
             nonce=nonce,
+            session_uid=session_uid,
         )
     )
