@@ -347,13 +347,13 @@ def _ec_signer(key: SigningKey, token: str) -> Callable[[bytes], str] | None:
     op_key = key.key.get_op_key("sign")
     if not isinstance(op_key, EllipticCurvePrivateKey):
         return None
-    hash_class = getattr(hashes, hash_name)
+    algorithm = ECDSA(getattr(hashes, hash_name)())  # stateless: one for every signature
     size = (op_key.curve.key_size + 7) // 8
     head = token.split(".", 1)[0].encode("ascii") + b"."
 
     def sign(payload: bytes) -> str:
         signing_input = head + _b64(payload)
-        r, s = decode_dss_signature(op_key.sign(signing_input, ECDSA(hash_class())))
+        r, s = decode_dss_signature(op_key.sign(signing_input, algorithm))
         signature = r.to_bytes(size, "big") + s.to_bytes(size, "big")
         return (signing_input + b"." + _b64(signature)).decode("ascii")
 
