@@ -17,6 +17,7 @@ import json
 import operator
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,6 +128,8 @@ class KeyStore:
         self._list: list[SigningKey] | None = list(keys)
         self._alg: SigningAlg = "ES384"
         self._body: bytes | None = None
+        #: (kid, header items) → (the key, its signer without joserfc's per-call checks).
+        self._signers: dict[tuple[Any, ...], tuple[Key, Callable[[bytes], str]]] = {}
         #: The keys the store started with, which `restore()` brings back.
         self._initial: tuple[SigningKey, ...] = tuple(keys)
 
@@ -135,6 +138,7 @@ class KeyStore:
         """A store with one fresh key, made when it is first needed."""
         store = cls.__new__(cls)
         store._list, store._alg, store._body, store._initial = None, alg, None, ()
+        store._signers = {}
         return store
 
     @property
@@ -267,9 +271,23 @@ class KeyStore:
         return {"keys": [k.public_jwk() for k in self._keys]}
 
     def sign(self, header: dict[str, Any], payload: bytes) -> str:
-        """Compact JWS of `payload` with the current key; `header` keeps its key order."""
+        """Compact JWS of `payload` with the current key; `header` keeps its key order.
+
+        The first signature of a key and header goes through joserfc and its checks of both;
+        later ones with the same key and header (EC keys) skip what those checks would say again.
+        """
         key = self.current
-        return _serialize_compact(header, payload, key.key, algorithms=[key.alg])
+        cached = (key.kid, *header.items())
+        signer = self._signers.get(cached)
+        if signer is not None and signer[0] is key.key:
+            return signer[1](payload)
+        token: str = _serialize_compact(header, payload, key.key, algorithms=[key.alg])
+        fast = _ec_signer(key, token)
+        if fast is not None:
+            if len(self._signers) >= 64:  # headers come from a few call sites: never reached
+                self._signers.clear()
+            self._signers[cached] = (key.key, fast)
+        return token
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """The payload of a compact JWS signed by one of these keys, else None."""
@@ -301,6 +319,45 @@ def _serialize_compact(*args: Any, **kwargs: Any) -> str:
 
     _serialize_compact = jws.serialize_compact
     return jws.serialize_compact(*args, **kwargs)
+
+
+#: ECDSA algorithms: the hash each signs with.
+_EC_HASHES = {"ES256": "SHA256", "ES384": "SHA384", "ES512": "SHA512"}
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _ec_signer(key: SigningKey, token: str) -> Callable[[bytes], str] | None:
+    """What joserfc does to sign with an EC `key`, for the header of `token` it signed.
+
+    joserfc checks the header, the algorithm and the key's use on every call, and encodes the
+    header again: on the token endpoint as much time as all of Logto's own checks. The header's
+    segment is joserfc's own; the signature is built as joserfc builds it (r and s, big-endian,
+    each the curve's size), so the tokens are what joserfc would give.
+    """
+    hash_name = _EC_HASHES.get(key.alg)
+    if hash_name is None or not _is_ec(key.key):
+        return None
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    op_key = key.key.get_op_key("sign")
+    if not isinstance(op_key, EllipticCurvePrivateKey):
+        return None
+    algorithm = ECDSA(getattr(hashes, hash_name)())  # stateless: one for every signature
+    size = (op_key.curve.key_size + 7) // 8
+    head = token.split(".", 1)[0].encode("ascii") + b"."
+
+    def sign(payload: bytes) -> str:
+        signing_input = head + _b64(payload)
+        r, s = decode_dss_signature(op_key.sign(signing_input, algorithm))
+        signature = r.to_bytes(size, "big") + s.to_bytes(size, "big")
+        return (signing_input + b"." + _b64(signature)).decode("ascii")
+
+    return sign
 
 
 def _b64decode(segment: str) -> bytes:

@@ -70,3 +70,26 @@ def test_unusable_key_files_are_one_clear_error(tmp_path: Path, content: str, re
     with pytest.raises(MockLogtoError) as info:
         KeyStore.from_file(path)
     assert str(info.value) == f"{path}: not a usable private JWKS file: {reason}"
+
+
+@pytest.mark.parametrize("alg", ["ES384", "RS256"])
+def test_signatures_after_the_first_are_the_bytes_joserfc_gives(alg: str) -> None:
+    """Later EC signatures skip joserfc's repeated checks: same header and payload segments,
+    same signature size, verifiable with the published key; a rotated key gets its own."""
+    from joserfc import jws
+
+    store = KeyStore([generate_key(alg)])  # type: ignore[arg-type]
+    key = store.current
+    header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
+    tokens = [store.sign(header, json.dumps({"n": n}).encode()) for n in range(3)]
+    for n, token in enumerate(tokens):
+        reference = jws.serialize_compact(
+            header, json.dumps({"n": n}).encode(), key.key, algorithms=[key.alg]
+        )
+        assert token.split(".")[:2] == reference.split(".")[:2]
+        assert len(token) == len(reference)
+        assert store.verify(token) == {"n": n}
+    store.rotate(key.alg)  # type: ignore[arg-type]
+    new = store.current
+    token = store.sign({"alg": new.alg, "typ": "at+jwt", "kid": new.kid}, b'{"n":9}')
+    assert store.verify(token) == {"n": 9}
