@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mock_logto.keys import KeyStore
+from mock_logto.keys import KeyStore, generate_key
 from mock_logto.settings import Settings
 
 from .support.admin import as_admin
@@ -16,6 +16,12 @@ from .support.apps import NOW, ClientFactory, new_client
 from .support.paths import DEMO_FIXTURE, GOLDEN_FIXTURE
 
 pytest_plugins = ["pytester"]
+
+# pytester's in-process runs drop the modules first imported inside them; joserfc keeps
+# references to cryptography's curve classes, so cryptography re-imported by a later run would
+# fail its isinstance checks ("curve must be an EllipticCurve instance"). The server makes its key
+# lazily, so import the key machinery once here, before any in-process run.
+generate_key("ES384")
 
 # The settings' `MOCK_LOGTO_*` (and `mock-logto token`'s MOCK_LOGTO_URL) in the developer's shell
 # configure their `mock-logto serve`, not this suite: the subprocesses of the e2e tests must not
