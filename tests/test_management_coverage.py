@@ -17,7 +17,7 @@ from mock_logto.management.openapi import template_key
 from mock_logto.management.router import SERVED
 
 #: The floor the count may not fall below; the issue's goal is 160.
-MIN_SERVED = 172
+MIN_SERVED = 175
 
 #: Path prefixes of the issue's groups (users, applications, organizations and their invitations,
 #: roles and scopes, one-time tokens, roles, resources, sign-in experience, account center, custom
