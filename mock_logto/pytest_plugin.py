@@ -21,7 +21,6 @@ A broken fixture file or setting is reported in one line per problem, as the CLI
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,6 +132,8 @@ def check_marker(item: pytest.Item) -> None:
     where = f"@pytest.mark.{MARKER} on {item.nodeid}"
     unknown = sorted(set(values) - set(Settings.model_fields))
     for name in unknown:
+        import difflib  # only for a mistyped marker keyword
+
         close = difflib.get_close_matches(name, Settings.model_fields, n=1)
         hint = f" (did you mean {close[0]}=?)" if close else ""
         known = ", ".join(Settings.model_fields)
