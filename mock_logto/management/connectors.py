@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote_plus
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -154,11 +153,6 @@ async def test_message(request: Request) -> Response:
     return no_content()
 
 
-def _form(value: str) -> str:
-    """`URLSearchParams` encoding of one value."""
-    return quote_plus(value, safe="*").replace("~", "%7E")
-
-
 async def authorization_uri(request: Request) -> Response:
     """`POST /api/connectors/{connectorId}/authorization-uri`: the mock social provider's URL."""
     body = zod.parse(_AUTHORIZATION, await json_body(request))
@@ -171,15 +165,8 @@ async def authorization_uri(request: Request) -> Response:
         raise ManagementApiError(
             "connector.unexpected_type", "The connector's type is unexpected.", status_code=400
         )
-    query = "&".join(
-        f"{k}={_form(v)}"
-        for k, v in (
-            ("state", body["state"]),
-            ("redirect_uri", body["redirectUri"]),
-            ("scope", "email profile"),
-        )
-    )
-    return JSONResponse({"redirectTo": f"http://mock-social/?{query}"})
+    uri = connectors.mock_social_authorization_uri(body["state"], body["redirectUri"])
+    return JSONResponse({"redirectTo": uri})
 
 
 #: (method, path under /api, handler): the routes of this module, in matching order.
